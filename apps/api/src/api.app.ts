@@ -1,0 +1,77 @@
+import helmet from '@fastify/helmet';
+import { RequestMethod, type ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { createValidationPipe, requestIdFor } from '#libs/common';
+import type { AppConfig } from '#libs/config';
+import { ApiModule } from './api.module.js';
+import { registerHttpMetrics } from './observability/http-metrics.js';
+import { setupSwagger } from './swagger.js';
+
+export const API_PREFIX = 'api/v1';
+
+/** Content-Security-Policy for JSON and the Swagger UI; report pages set a stricter one. */
+const CSP = {
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+  },
+};
+
+export interface ApiAppOptions {
+  /** Extra modules (tests and benchmarks mount probe controllers this way). */
+  imports?: ModuleMetadata['imports'];
+}
+
+/** Builds the api application (used by main.ts, the e2e tests and the benchmarks). */
+export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    genReqId: requestIdFor,
+    trustProxy: config.http.trustProxy,
+    bodyLimit: config.http.bodyLimitBytes,
+    logger: false,
+    return503OnClosing: true,
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  registerHttpMetrics(fastify);
+
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.imports), adapter, {
+    rawBody: true,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  await app.register(helmet, {
+    contentSecurityPolicy: CSP,
+    crossOriginEmbedderPolicy: false,
+    hsts: config.env === 'production',
+  });
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-session-token', 'x-request-id', 'last-event-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotent-replayed'],
+    maxAge: 600,
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  setupSwagger(app);
+  await app.init();
+  return app;
+}

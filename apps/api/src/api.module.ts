@@ -1,0 +1,36 @@
+import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CommonModule, ErrorFilter, IdempotencyInterceptor, RateLimitGuard, loggerModule } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DbModule } from '#libs/db';
+import { QueueModule } from '#libs/queue';
+import { HealthController } from './observability/health.controller.js';
+import { HealthService } from './observability/health.service.js';
+import { MetricsController } from './observability/metrics.controller.js';
+import { MetricsService } from './observability/metrics.service.js';
+
+/** The HTTP process: every feature module, its controllers, and the global request pipeline. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, extra: ModuleMetadata['imports'] = []): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config),
+        DbModule.forRoot('api'),
+        QueueModule.forRoot('producer'),
+        CommonModule,
+        ...extra,
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        HealthService,
+        MetricsService,
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import http from 'node:http';
+import { metricsRegistry } from '#libs/metrics';
+
+/** Optional port for orchestrators: GET /health and GET /metrics (this worker's job counters). */
+export function startHealthServer(port: number, isHealthy: () => boolean): http.Server {
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') {
+      const ok = isHealthy();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: ok ? 'ok' : 'stopping' }));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/metrics') {
+      metricsRegistry()
+        .metrics()
+        .then((text) => {
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+          res.end(text);
+        })
+        .catch(() => {
+          res.writeHead(500).end();
+        });
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'not_found', message: 'Not found', details: [] }, request_id: '' }));
+  });
+  server.listen(port, '0.0.0.0');
+  return server;
+}

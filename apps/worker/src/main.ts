@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
+import { ConfigError, loadConfig } from '#libs/config';
+import { startHealthServer } from './health-server.js';
+import { createWorkerApp } from './worker.app.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createWorkerApp(config);
+  const logger = app.get(Logger);
+  let stopping = false;
+  const health = config.queue.workerHealthPort !== null ? startHealthServer(config.queue.workerHealthPort, () => !stopping) : null;
+
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'worker stopping: finishing jobs in flight', signal });
+    await app.close();
+    health?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  logger.log('worker started');
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import type { AppConfig } from '#libs/config';
+import { WorkerModule } from './worker.module.js';
+
+/** Builds the worker context (no HTTP routes); handlers start polling once it is initialised. */
+export async function createWorkerApp(
+  config: AppConfig,
+  options: { imports?: ModuleMetadata['imports'] } = {},
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.imports), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  return app;
+}

@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommonModule, loggerModule } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DbModule } from '#libs/db';
+import { QueueModule } from '#libs/queue';
+import type { ModuleMetadata } from '@nestjs/common';
+
+/** The background process: the same feature modules as the api, no controllers, job handlers run. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, extra: ModuleMetadata['imports'] = []): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config),
+        DbModule.forRoot('worker'),
+        QueueModule.forRoot('worker'),
+        CommonModule,
+        ...extra,
+      ],
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
+import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
+import { PurgeIdempotencyKeysJob } from './idempotency/purge-idempotency-keys.job.js';
+import { PurgeRateLimitsJob } from './rate-limit/purge-rate-limits.job.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
+
+/** Cross-cutting request machinery shared by every feature; the api wires it globally. */
+@Global()
+@Module({
+  providers: [
+    RateLimitRepository,
+    RateLimitGuard,
+    IdempotencyRepository,
+    IdempotencyService,
+    IdempotencyInterceptor,
+    PurgeRateLimitsJob,
+    PurgeIdempotencyKeysJob,
+  ],
+  exports: [RateLimitGuard, RateLimitRepository, IdempotencyService, IdempotencyInterceptor],
+})
+export class CommonModule {}

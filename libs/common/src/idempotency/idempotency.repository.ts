@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  state: 'in_flight' | 'completed';
+  response_status: number | null;
+  response_body: unknown;
+}
+
+export interface IdempotencyClaim {
+  scope: string;
+  key: string;
+  method: string;
+  path: string;
+  fingerprint: string;
+}
+
+/** Stripe-style idempotency keys, scoped by tenant or session; expire after 24 h. */
+@Injectable()
+export class IdempotencyRepository {
+  /** An in-flight claim older than this is taken to belong to a crashed process. */
+  static readonly STALE_LOCK = '5 minutes';
+  static readonly TTL = '24 hours';
+
+  constructor(private readonly db: DataSource) {}
+
+  /** Claims the key for this request; false when someone else holds or held it. */
+  async claim(c: IdempotencyClaim): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO idempotency_keys AS k (scope, key, method, path, fingerprint, state, expires_at)
+       VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + interval '${IdempotencyRepository.TTL}')
+       ON CONFLICT (scope, key) DO UPDATE
+         SET method = EXCLUDED.method, path = EXCLUDED.path, fingerprint = EXCLUDED.fingerprint,
+             state = 'in_flight', response_status = NULL, response_body = NULL,
+             created_at = now(), locked_at = now(), expires_at = EXCLUDED.expires_at
+         WHERE k.expires_at <= now()
+            OR (k.state = 'in_flight' AND k.fingerprint = EXCLUDED.fingerprint
+                AND k.locked_at < now() - interval '${IdempotencyRepository.STALE_LOCK}')
+       RETURNING 1`,
+      [c.scope, c.key, c.method, c.path, c.fingerprint],
+    );
+    return rows.length === 1;
+  }
+
+  async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows: IdempotencyRecord[] = await this.db.query(
+      `SELECT fingerprint, state, response_status, response_body
+         FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > now()`,
+      [scope, key],
+    );
+    return rows[0] ?? null;
+  }
+
+  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
+    await this.db.query(
+      `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::jsonb
+        WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
+      [scope, key, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  /** Forgets an in-flight claim (the request failed with a 5xx): a retry may run again. */
+  async release(scope: string, key: string): Promise<void> {
+    await this.db.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_flight'`, [
+      scope,
+      key,
+    ]);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const [, count] = await this.db.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`);
+    return count as number;
+  }
+}

@@ -1,0 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+/** Control characters other than tab, newline and carriage return. */
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+export function hasControlChars(value: string): boolean {
+  return CONTROL_CHARS.test(value);
+}
+
+/** A user-supplied string: length-limited, no control characters except tab and newlines. */
+export function IsSafeText(options: { max: number; min?: number }): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    MinLength(options.min ?? 0),
+    MaxLength(options.max),
+    Matches(NO_CONTROL_CHARS, { message: '$property must not contain control characters' }),
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * Typed configuration, read once from the environment and validated at boot. Nothing else in the
+ * code base reads process.env: a bad or missing value stops the process with a message naming the
+ * variable.
+ */
+export type NodeEnv = 'development' | 'test' | 'production';
+
+export class AppConfig {
+  declare readonly env: NodeEnv;
+  declare readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicBaseUrl: string;
+    readonly corsOrigins: string[];
+    readonly trustProxy: boolean;
+    readonly bodyLimitBytes: number;
+  };
+  declare readonly log: { readonly level: string; readonly pretty: boolean };
+  declare readonly database: {
+    readonly url: string;
+    readonly replicaUrls: string[];
+    readonly poolMax: number;
+    readonly statementTimeoutMs: number;
+  };
+  declare readonly queue: {
+    readonly schema: string;
+    readonly poolMax: number;
+    /** Queues this worker serves; empty means every queue in the registry. */
+    readonly workerQueues: string[];
+    readonly workerHealthPort: number | null;
+    readonly shutdownTimeoutMs: number;
+  };
+  declare readonly secrets: {
+    readonly jwtSecret: string;
+    readonly vaultMasterKey: string | null;
+    readonly adminApiKey: string | null;
+  };
+  declare readonly dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Development-only default for JWT_SECRET; production refuses to start with it. */
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optional(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name) ?? fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${value}")`);
+      return fallback;
+    }
+    return n;
+  }
+
+  optionalInt(name: string, min: number, max: number): number | null {
+    return this.raw(name) === undefined ? null : this.int(name, 0, min, max);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(value.toLowerCase())) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  list(name: string): string[] {
+    return (this.raw(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  url(name: string, value: string | undefined, protocols: string[]): void {
+    if (value === undefined) return;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+  }
+}
+
+const PG_PROTOCOLS = ['postgres:', 'postgresql:'];
+
+/**
+ * Loads and validates the configuration. `requireDatabase` is false only for the dev launcher,
+ * which starts an embedded Postgres and sets DATABASE_URL itself.
+ */
+export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boolean } = {}): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', ['development', 'test', 'production'], 'development');
+  const production = nodeEnv === 'production';
+
+  const port = r.int('PORT', 3000, 0, 65535);
+  const databaseUrl = r.raw('DATABASE_URL');
+  if (databaseUrl === undefined && opts.requireDatabase !== false) {
+    r.problems.push('DATABASE_URL is required (npm start sets it for you with an embedded Postgres)');
+  }
+  r.url('DATABASE_URL', databaseUrl, PG_PROTOCOLS);
+  const replicaUrls = r.list('DATABASE_REPLICA_URLS');
+  replicaUrls.forEach((u) => r.url('DATABASE_REPLICA_URLS', u, PG_PROTOCOLS));
+  const publicBaseUrl = r.string('PUBLIC_BASE_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+  r.url('PUBLIC_BASE_URL', publicBaseUrl, ['http:', 'https:']);
+
+  const jwtSecret = r.raw('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    r.problems.push('JWT_SECRET must be at least 32 characters');
+  }
+  const vaultMasterKey = r.optional('VAULT_MASTER_KEY');
+  if (vaultMasterKey !== null && !isVaultKey(vaultMasterKey)) {
+    r.problems.push('VAULT_MASTER_KEY must be 32 bytes, as 64 hex characters or base64');
+  }
+  const adminApiKey = r.optional('ADMIN_API_KEY');
+  if (adminApiKey !== null && adminApiKey.length < 24) {
+    r.problems.push('ADMIN_API_KEY must be at least 24 characters');
+  }
+  if (production) {
+    if (jwtSecret === undefined) r.problems.push('JWT_SECRET is required when NODE_ENV=production');
+    if (vaultMasterKey === null) r.problems.push('VAULT_MASTER_KEY is required when NODE_ENV=production');
+    if (adminApiKey === null) r.problems.push('ADMIN_API_KEY is required when NODE_ENV=production');
+  }
+
+  const config: AppConfig = {
+    env: nodeEnv,
+    http: {
+      host: r.string('HOST', '0.0.0.0'),
+      port,
+      publicBaseUrl,
+      corsOrigins: r.list('CORS_ORIGINS'),
+      trustProxy: r.bool('TRUST_PROXY', false),
+      bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    },
+    log: {
+      level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+      pretty: false,
+    },
+    database: {
+      url: databaseUrl ?? '',
+      replicaUrls,
+      poolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500),
+      statementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+    },
+    queue: {
+      schema: r.string('QUEUE_SCHEMA', 'pgboss'),
+      poolMax: r.int('QUEUE_POOL_MAX', 4, 1, 100),
+      workerQueues: r.list('WORKER_QUEUES'),
+      workerHealthPort: r.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
+      shutdownTimeoutMs: r.int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
+    },
+    secrets: {
+      jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
+      vaultMasterKey,
+      adminApiKey,
+    },
+    dataDir: r.string('DATA_DIR', '.data'),
+  };
+  if (!/^[a-z_][a-z0-9_]*$/.test(config.queue.schema)) {
+    r.problems.push('QUEUE_SCHEMA must be a lower-case SQL identifier');
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return Object.freeze(Object.assign(new AppConfig(), config));
+}
+
+function isVaultKey(value: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return true;
+  return Buffer.from(value, 'base64').length === 32;
+}

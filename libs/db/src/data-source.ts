@@ -1,0 +1,48 @@
+import { DataSource, DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '#libs/config';
+import { MIGRATIONS } from '../../../migrations/index.js';
+
+export interface DataSourceRole {
+  /** Name shown in pg_stat_activity. */
+  applicationName: string;
+  /** Migrations and bulk jobs run without the request statement timeout. */
+  statementTimeoutMs?: number;
+  poolMax?: number;
+}
+
+/**
+ * One TypeORM DataSource for the api, the worker and the migration command. Queries are raw SQL in
+ * repositories; `synchronize` is always off and the schema comes from hand-written migrations.
+ * `plan_cache_mode=force_custom_plan` keeps partition pruning at plan time (generic plans over
+ * thousands of partitions cost ~100 ms each).
+ */
+export function createDataSource(config: AppConfig, role: DataSourceRole): DataSource {
+  const timeout = role.statementTimeoutMs ?? config.database.statementTimeoutMs;
+  const extra = {
+    max: role.poolMax ?? config.database.poolMax,
+    options: `-c plan_cache_mode=force_custom_plan -c statement_timeout=${timeout}`,
+    application_name: role.applicationName,
+  };
+  const connection =
+    config.database.replicaUrls.length > 0
+      ? {
+          replication: {
+            master: { url: config.database.url },
+            slaves: config.database.replicaUrls.map((url) => ({ url })),
+          },
+        }
+      : { url: config.database.url };
+  const options: DataSourceOptions = {
+    type: 'postgres',
+    ...connection,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    entities: [],
+    logging: false,
+    extra,
+  };
+  return new DataSource(options);
+}

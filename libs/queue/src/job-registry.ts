@@ -1,0 +1,54 @@
+import type { QueuePolicy } from 'pg-boss';
+
+/**
+ * The one typed registry of background jobs: queue name → payload type, and each queue's options.
+ * A queue is created at start-up for every entry (api and worker), with a dead-letter queue
+ * `<name>.dead` unless `deadLetter` is false.
+ */
+export interface JobPayloads {
+  /** Cron: delete idempotency keys past their 24 h expiry. */
+  'idempotency.purge': Record<string, never>;
+  /** Cron: delete rate-limit windows that have ended. */
+  'rate-limit.purge': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobDefinition {
+  /** Attempts after the first; the default is 5 with exponential backoff. */
+  retryLimit?: number;
+  /** First retry delay in seconds (doubled each time with backoff). */
+  retryDelaySeconds?: number;
+  retryDelayMaxSeconds?: number;
+  retryBackoff?: boolean;
+  /** How long one run may take before pg-boss considers the worker dead and retries it. */
+  expireInSeconds?: number;
+  /** Cron expression (UTC, minute precision) when this is a scheduled job. */
+  cron?: string;
+  /** Jobs of this queue one worker process runs at once. */
+  concurrency?: number;
+  policy?: QueuePolicy;
+  deadLetter?: boolean;
+}
+
+export const JOB_DEFAULTS: Required<
+  Pick<JobDefinition, 'retryLimit' | 'retryDelaySeconds' | 'retryDelayMaxSeconds' | 'retryBackoff' | 'expireInSeconds' | 'concurrency'>
+> = {
+  retryLimit: 5,
+  retryDelaySeconds: 5,
+  retryDelayMaxSeconds: 3600,
+  retryBackoff: true,
+  expireInSeconds: 900,
+  concurrency: 2,
+};
+
+export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
+  'idempotency.purge': { cron: '17 * * * *', retryLimit: 2, policy: 'singleton', deadLetter: false, concurrency: 1 },
+  'rate-limit.purge': { cron: '*/10 * * * *', retryLimit: 2, policy: 'singleton', deadLetter: false, concurrency: 1 },
+};
+
+export const JOB_NAMES = Object.keys(JOB_REGISTRY) as JobName[];
+
+export function deadLetterQueueName(name: JobName): string {
+  return `${name}.dead`;
+}

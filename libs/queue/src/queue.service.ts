@@ -1,0 +1,131 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnModuleInit,
+} from '@nestjs/common';
+import { PgBoss, type Db, type QueueResult, type SendOptions } from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '#libs/config';
+import {
+  JOB_DEFAULTS,
+  JOB_NAMES,
+  JOB_REGISTRY,
+  deadLetterQueueName,
+  type JobName,
+  type JobPayloads,
+} from './job-registry.js';
+
+export const QUEUE_ROLE = 'QUEUE_ROLE';
+/** `producer` (api) only sends; `worker` also supervises, runs crons and handlers. */
+export type QueueRole = 'producer' | 'worker';
+
+export interface EnqueueOptions {
+  /** Join the caller's transaction: the job exists if and only if the transaction commits. */
+  manager?: EntityManager;
+  startAfter?: Date | number;
+  singletonKey?: string;
+  /** A deterministic job id makes a repeated enqueue of the same work a no-op. */
+  id?: string;
+  priority?: number;
+}
+
+/** pg-boss executor that runs on a TypeORM transaction's connection. */
+export function transactionExecutor(manager: EntityManager): Db {
+  const runner = manager.queryRunner;
+  if (!runner || !runner.isTransactionActive) {
+    throw new Error('enqueue with a manager needs an active transaction (use dataSource.transaction)');
+  }
+  return {
+    executeSql: async (text, values) => ({ rows: (await runner.query(text, values as unknown[], true)).records }),
+  };
+}
+
+@Injectable()
+export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(QueueService.name);
+  private bossInstance: PgBoss | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(QUEUE_ROLE) private readonly role: QueueRole,
+  ) {}
+
+  get boss(): PgBoss {
+    if (!this.bossInstance) throw new Error('queue not started');
+    return this.bossInstance;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const worker = this.role === 'worker';
+    const boss = new PgBoss({
+      connectionString: this.config.database.url,
+      schema: this.config.queue.schema,
+      max: this.config.queue.poolMax,
+      application_name: `nutrition-${this.role}-queue`,
+      // The schema is installed by `npm run migrate`, never by a racing process start.
+      migrate: false,
+      createSchema: false,
+      supervise: worker,
+      schedule: worker,
+      useListenNotify: worker,
+    });
+    boss.on('error', (err: Error) => this.logger.error({ msg: 'queue error', err }));
+    boss.on('warning', (w: unknown) => this.logger.warn({ msg: 'queue warning', warning: w }));
+    await boss.start();
+    this.bossInstance = boss;
+    await this.createQueues();
+    if (worker) await this.scheduleCrons();
+  }
+
+  private async createQueues(): Promise<void> {
+    for (const name of JOB_NAMES) {
+      const def = { ...JOB_DEFAULTS, ...JOB_REGISTRY[name] };
+      const dead = def.deadLetter === false ? undefined : deadLetterQueueName(name);
+      if (dead) await this.boss.createQueue(dead, { retentionSeconds: 30 * 86_400, deleteAfterSeconds: 30 * 86_400 });
+      await this.boss.createQueue(name, {
+        policy: def.policy ?? 'standard',
+        retryLimit: def.retryLimit,
+        retryDelay: def.retryDelaySeconds,
+        retryBackoff: def.retryBackoff,
+        retryDelayMax: def.retryDelayMaxSeconds,
+        expireInSeconds: def.expireInSeconds,
+        notify: true,
+        ...(dead ? { deadLetter: dead } : {}),
+      });
+    }
+  }
+
+  private async scheduleCrons(): Promise<void> {
+    for (const name of JOB_NAMES) {
+      const cron = JOB_REGISTRY[name].cron;
+      if (cron) await this.boss.schedule(name, cron, {}, { tz: 'UTC' });
+    }
+  }
+
+  /** Enqueues a job; with `manager` it commits or rolls back with the caller's transaction. */
+  async send<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions = {}): Promise<string | null> {
+    const sendOptions: SendOptions = {};
+    if (options.manager) sendOptions.db = transactionExecutor(options.manager);
+    if (options.startAfter !== undefined) sendOptions.startAfter = options.startAfter;
+    if (options.singletonKey) sendOptions.singletonKey = options.singletonKey;
+    if (options.id) sendOptions.id = options.id;
+    if (options.priority !== undefined) sendOptions.priority = options.priority;
+    return this.boss.send(name, data as object, sendOptions);
+  }
+
+  /** Depth and outcome counts of every registered queue (and its dead-letter queue). */
+  async stats(): Promise<QueueResult[]> {
+    return this.boss.getQueues();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.bossInstance) return;
+    const boss = this.bossInstance;
+    this.bossInstance = null;
+    // graceful: wait for handlers in flight (up to the timeout); an unfinished job is retried
+    // by another worker once it expires.
+    await boss.stop({ graceful: true, close: true, timeout: this.config.queue.shutdownTimeoutMs });
+  }
+}
