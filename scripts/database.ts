@@ -1,7 +1,13 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '#libs/config';
-import { createDataSource, migrateDown, migrateUp, startEmbeddedPostgres, type RunningPostgres } from '#libs/db';
+import {
+  createDataSource,
+  migrateDown,
+  migrateUp,
+  startEmbeddedPostgres,
+  type RunningPostgres,
+} from '#libs/db';
 import { installQueueSchema } from '#libs/queue';
 
 export interface ResolvedDatabase {
@@ -31,7 +37,11 @@ export function configFor(url: string): AppConfig {
 }
 
 async function withDataSource<T>(config: AppConfig, fn: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = await createDataSource(config, { applicationName: 'migrate', statementTimeoutMs: 0, poolMax: 3 }).initialize();
+  const ds = await createDataSource(config, {
+    applicationName: 'migrate',
+    statementTimeoutMs: 0,
+    poolMax: 3,
+  }).initialize();
   try {
     return await fn(ds);
   } finally {

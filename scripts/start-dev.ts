@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     shuttingDown = true;
     say('stopping api and worker…');
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    const force = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), config.queue.shutdownTimeoutMs + 5000);
+    const force = setTimeout(
+      () => children.forEach((c) => c.kill('SIGKILL')),
+      config.queue.shutdownTimeoutMs + 5000,
+    );
     await Promise.all(children.map(exited));
     clearTimeout(force);
     if (db.embedded) {

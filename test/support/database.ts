@@ -52,7 +52,8 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   return {
     url: urlFor(name),
     name,
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 

@@ -26,7 +26,11 @@ export default async function globalSetup(): Promise<void> {
   const templateUrl = withDatabase(adminUrl, template);
   await ensureDatabase(adminUrl, template);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: templateUrl });
-  const ds = await createDataSource(config, { applicationName: 'test-setup', statementTimeoutMs: 0, poolMax: 2 }).initialize();
+  const ds = await createDataSource(config, {
+    applicationName: 'test-setup',
+    statementTimeoutMs: 0,
+    poolMax: 2,
+  }).initialize();
   await migrateUp(ds);
   await ds.destroy();
   await installQueueSchema(templateUrl, config.queue.schema);

@@ -31,7 +31,10 @@ export interface ApiAppOptions {
 }
 
 /** Builds the api application (used by main.ts, the e2e tests and the benchmarks). */
-export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  options: ApiAppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestIdFor,
     trustProxy: config.http.trustProxy,
@@ -46,10 +49,14 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   });
   registerHttpMetrics(fastify);
 
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options.imports), adapter, {
-    rawBody: true,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule.forRoot(config, options.imports),
+    adapter,
+    {
+      rawBody: true,
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   await app.register(helmet, {
     contentSecurityPolicy: CSP,
@@ -59,8 +66,22 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-session-token', 'x-request-id', 'last-event-id'],
-    exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'idempotent-replayed'],
+    allowedHeaders: [
+      'content-type',
+      'authorization',
+      'idempotency-key',
+      'x-session-token',
+      'x-request-id',
+      'last-event-id',
+    ],
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'ratelimit-limit',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+      'idempotent-replayed',
+    ],
     maxAge: 600,
   });
   app.setGlobalPrefix(API_PREFIX, {

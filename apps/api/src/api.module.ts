@@ -1,6 +1,12 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { CommonModule, ErrorFilter, IdempotencyInterceptor, RateLimitGuard, loggerModule } from '#libs/common';
+import {
+  CommonModule,
+  ErrorFilter,
+  IdempotencyInterceptor,
+  RateLimitGuard,
+  loggerModule,
+} from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { QueueModule } from '#libs/queue';

@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const app = await createApiApp(config);
   app.enableShutdownHooks();
   await app.listen({ port: config.http.port, host: config.http.host });
-  app.get(Logger).log({ msg: 'api listening', url: await app.getUrl(), docs: `${config.http.publicBaseUrl}/docs` });
+  app
+    .get(Logger)
+    .log({ msg: 'api listening', url: await app.getUrl(), docs: `${config.http.publicBaseUrl}/docs` });
 }
 
 main().catch((err) => {

@@ -43,10 +43,14 @@ function addStandardErrors(doc: OpenAPIObject): void {
   const ref = { $ref: '#/components/schemas/Error' };
   for (const [path, item] of Object.entries(doc.paths)) {
     if (path.startsWith('/health') || path === '/metrics') continue;
-    for (const [method, op] of Object.entries(item as Record<string, { responses?: Record<string, unknown> }>)) {
+    for (const [method, op] of Object.entries(
+      item as Record<string, { responses?: Record<string, unknown> }>,
+    )) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       op.responses ??= {};
-      const errors = ['post', 'put', 'patch'].includes(method) ? { ...STANDARD_ERRORS, ...MUTATION_ERRORS } : STANDARD_ERRORS;
+      const errors = ['post', 'put', 'patch'].includes(method)
+        ? { ...STANDARD_ERRORS, ...MUTATION_ERRORS }
+        : STANDARD_ERRORS;
       for (const [status, description] of Object.entries(errors)) {
         op.responses[status] ??= { description, content: { 'application/json': { schema: ref } } };
       }
@@ -73,7 +77,10 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       ].join('\n'),
     )
     .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Vendor API key (vk_…) or HS256 JWT' }, 'vendor')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'Vendor API key (vk_…) or HS256 JWT' },
+      'vendor',
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Session-Token' }, 'session')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-Key' }, 'admin')
     .build();

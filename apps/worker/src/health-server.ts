@@ -23,7 +23,9 @@ export function startHealthServer(port: number, isHealthy: () => boolean): http.
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'not_found', message: 'Not found', details: [] }, request_id: '' }));
+    res.end(
+      JSON.stringify({ error: { code: 'not_found', message: 'Not found', details: [] }, request_id: '' }),
+    );
   });
   server.listen(port, '0.0.0.0');
   return server;

@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const app = await createWorkerApp(config);
   const logger = app.get(Logger);
   let stopping = false;
-  const health = config.queue.workerHealthPort !== null ? startHealthServer(config.queue.workerHealthPort, () => !stopping) : null;
+  const health =
+    config.queue.workerHealthPort !== null
+      ? startHealthServer(config.queue.workerHealthPort, () => !stopping)
+      : null;
 
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -41,7 +41,12 @@ describe('loadConfig', () => {
   });
 
   it('names every bad variable at once', () => {
-    const found = problems({ DATABASE_URL: 'mysql://x', PORT: 'abc', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe' });
+    const found = problems({
+      DATABASE_URL: 'mysql://x',
+      PORT: 'abc',
+      LOG_LEVEL: 'loud',
+      TRUST_PROXY: 'maybe',
+    });
     expect(found.join('\n')).toMatch(/DATABASE_URL must use postgres/);
     expect(found.join('\n')).toMatch(/PORT must be an integer/);
     expect(found.join('\n')).toMatch(/LOG_LEVEL must be one of/);
@@ -74,8 +79,12 @@ describe('loadConfig', () => {
   });
 
   it('validates secret formats', () => {
-    expect(problems({ ...DB, JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/JWT_SECRET must be at least 32/)]);
-    expect(problems({ ...DB, VAULT_MASTER_KEY: 'nothex' })).toEqual([expect.stringMatching(/VAULT_MASTER_KEY must be 32 bytes/)]);
+    expect(problems({ ...DB, JWT_SECRET: 'short' })).toEqual([
+      expect.stringMatching(/JWT_SECRET must be at least 32/),
+    ]);
+    expect(problems({ ...DB, VAULT_MASTER_KEY: 'nothex' })).toEqual([
+      expect.stringMatching(/VAULT_MASTER_KEY must be 32 bytes/),
+    ]);
     expect(problems({ ...DB, VAULT_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') })).toEqual([]);
   });
 });

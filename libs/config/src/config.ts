@@ -21,6 +21,8 @@ export class AppConfig {
     readonly replicaUrls: string[];
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
+    /** Wait for the WAL flush on rate-limit and idempotency writes (see BookkeepingPool). */
+    readonly bookkeepingSyncCommit: boolean;
   };
   declare readonly queue: {
     readonly schema: string;
@@ -179,6 +181,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       replicaUrls,
       poolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500),
       statementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+      bookkeepingSyncCommit: r.bool('BOOKKEEPING_SYNC_COMMIT', false),
     },
     queue: {
       schema: r.string('QUEUE_SCHEMA', 'pgboss'),

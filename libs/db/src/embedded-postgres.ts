@@ -88,7 +88,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   };
 }
 
-export async function ensureDatabase(adminUrl: string, database: string, template?: string): Promise<boolean> {
+export async function ensureDatabase(
+  adminUrl: string,
+  database: string,
+  template?: string,
+): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
@@ -96,7 +100,9 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
     if (exists.rowCount) return false;
     const ident = client.escapeIdentifier(database);
     await client.query(
-      template ? `CREATE DATABASE ${ident} TEMPLATE ${client.escapeIdentifier(template)}` : `CREATE DATABASE ${ident}`,
+      template
+        ? `CREATE DATABASE ${ident} TEMPLATE ${client.escapeIdentifier(template)}`
+        : `CREATE DATABASE ${ident}`,
     );
     return true;
   } finally {

@@ -1,3 +1,4 @@
+export * from './bookkeeping-pool.js';
 export * from './data-source.js';
 export * from './db.module.js';
 export * from './embedded-postgres.js';

@@ -40,5 +40,7 @@ export function histogram<L extends string>(
   labelNames: readonly L[],
   buckets: number[],
 ): Histogram<L> {
-  return existing<Histogram<L>>(name) ?? new Histogram({ name, help, labelNames, buckets, registers: [register] });
+  return (
+    existing<Histogram<L>>(name) ?? new Histogram({ name, help, labelNames, buckets, registers: [register] })
+  );
 }

@@ -32,7 +32,15 @@ export interface JobDefinition {
 }
 
 export const JOB_DEFAULTS: Required<
-  Pick<JobDefinition, 'retryLimit' | 'retryDelaySeconds' | 'retryDelayMaxSeconds' | 'retryBackoff' | 'expireInSeconds' | 'concurrency'>
+  Pick<
+    JobDefinition,
+    | 'retryLimit'
+    | 'retryDelaySeconds'
+    | 'retryDelayMaxSeconds'
+    | 'retryBackoff'
+    | 'expireInSeconds'
+    | 'concurrency'
+  >
 > = {
   retryLimit: 5,
   retryDelaySeconds: 5,
@@ -43,8 +51,20 @@ export const JOB_DEFAULTS: Required<
 };
 
 export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
-  'idempotency.purge': { cron: '17 * * * *', retryLimit: 2, policy: 'singleton', deadLetter: false, concurrency: 1 },
-  'rate-limit.purge': { cron: '*/10 * * * *', retryLimit: 2, policy: 'singleton', deadLetter: false, concurrency: 1 },
+  'idempotency.purge': {
+    cron: '17 * * * *',
+    retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
+  'rate-limit.purge': {
+    cron: '*/10 * * * *',
+    retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
 };
 
 export const JOB_NAMES = Object.keys(JOB_REGISTRY) as JobName[];

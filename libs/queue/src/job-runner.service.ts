@@ -11,9 +11,12 @@ const outcomes = counter('worker_jobs_total', 'Jobs finished by this worker, by 
   'queue',
   'outcome',
 ]);
-const durations = histogram('worker_job_duration_seconds', 'Job handler run time', ['queue'], [
-  0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300,
-]);
+const durations = histogram(
+  'worker_job_duration_seconds',
+  'Job handler run time',
+  ['queue'],
+  [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+);
 
 /**
  * Worker side of the queue: finds every `@Job` handler, subscribes it to its queue (filtered by

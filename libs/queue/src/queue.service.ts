@@ -1,10 +1,4 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnModuleInit,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { PgBoss, type Db, type QueueResult, type SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '#libs/config';
@@ -38,7 +32,9 @@ export function transactionExecutor(manager: EntityManager): Db {
     throw new Error('enqueue with a manager needs an active transaction (use dataSource.transaction)');
   }
   return {
-    executeSql: async (text, values) => ({ rows: (await runner.query(text, values as unknown[], true)).records }),
+    executeSql: async (text, values) => ({
+      rows: (await runner.query(text, values as unknown[], true)).records,
+    }),
   };
 }
 
@@ -83,7 +79,8 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
     for (const name of JOB_NAMES) {
       const def = { ...JOB_DEFAULTS, ...JOB_REGISTRY[name] };
       const dead = def.deadLetter === false ? undefined : deadLetterQueueName(name);
-      if (dead) await this.boss.createQueue(dead, { retentionSeconds: 30 * 86_400, deleteAfterSeconds: 30 * 86_400 });
+      if (dead)
+        await this.boss.createQueue(dead, { retentionSeconds: 30 * 86_400, deleteAfterSeconds: 30 * 86_400 });
       await this.boss.createQueue(name, {
         policy: def.policy ?? 'standard',
         retryLimit: def.retryLimit,
@@ -105,7 +102,11 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** Enqueues a job; with `manager` it commits or rolls back with the caller's transaction. */
-  async send<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions = {}): Promise<string | null> {
+  async send<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    options: EnqueueOptions = {},
+  ): Promise<string | null> {
     const sendOptions: SendOptions = {};
     if (options.manager) sendOptions.db = transactionExecutor(options.manager);
     if (options.startAfter !== undefined) sendOptions.startAfter = options.startAfter;

@@ -19,7 +19,9 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database and the queue answer' })
   @ApiOkResponse({ schema: { example: { status: 'ok', checks: { database: 'ok', queue: 'ok' } } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'unavailable', checks: { database: 'error: …', queue: 'ok' } } } })
+  @ApiServiceUnavailableResponse({
+    schema: { example: { status: 'unavailable', checks: { database: 'error: …', queue: 'ok' } } },
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const readiness = await this.health.readiness();
     reply.status(readiness.status === 'ok' ? 200 : 503);

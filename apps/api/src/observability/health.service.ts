@@ -19,7 +19,10 @@ export class HealthService {
       check(() => this.db.query('SELECT 1')),
       check(() => this.queue.stats()),
     ]);
-    return { status: database === 'ok' && queue === 'ok' ? 'ok' : 'unavailable', checks: { database, queue } };
+    return {
+      status: database === 'ok' && queue === 'ok' ? 'ok' : 'unavailable',
+      checks: { database, queue },
+    };
   }
 }
 

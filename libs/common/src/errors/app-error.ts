@@ -77,15 +77,28 @@ export class Unprocessable extends AppError {
 }
 
 export class RateLimited extends AppError {
-  constructor(readonly retryAfterSeconds: number, message = 'Too many requests; try again later') {
-    super(429, 'rate_limited', message, [{ message: `retry after ${retryAfterSeconds} s`, retry_after: retryAfterSeconds }], {
-      'retry-after': String(retryAfterSeconds),
-    });
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests; try again later',
+  ) {
+    super(
+      429,
+      'rate_limited',
+      message,
+      [{ message: `retry after ${retryAfterSeconds} s`, retry_after: retryAfterSeconds }],
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    );
   }
 }
 
 export class ServiceUnavailable extends AppError {
-  constructor(message = 'Service temporarily unavailable', code = 'service_unavailable', retryAfterSeconds = 5) {
+  constructor(
+    message = 'Service temporarily unavailable',
+    code = 'service_unavailable',
+    retryAfterSeconds = 5,
+  ) {
     super(503, code, message, [], { 'retry-after': String(retryAfterSeconds) });
   }
 }

@@ -26,13 +26,24 @@ describe('renderError', () => {
       status: 404,
       body: { error: { code: 'not_found', message: 'Cannot GET /x' } },
     });
-    expect(renderError(new BadRequestException(['a', 'b']), 'r').body).toMatchObject({ error: { message: 'a; b' } });
+    expect(renderError(new BadRequestException(['a', 'b']), 'r').body).toMatchObject({
+      error: { message: 'a; b' },
+    });
   });
 
   it('maps Fastify body errors', () => {
-    const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-    expect(renderError(tooLarge, 'r')).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
-    const media = Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      statusCode: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    });
+    expect(renderError(tooLarge, 'r')).toMatchObject({
+      status: 413,
+      body: { error: { code: 'payload_too_large' } },
+    });
+    const media = Object.assign(new Error('Unsupported Media Type'), {
+      statusCode: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    });
     expect(renderError(media, 'r').status).toBe(415);
     const json = Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400 });
     expect(renderError(json, 'r').body).toMatchObject({ error: { code: 'invalid_json' } });
@@ -47,6 +58,10 @@ describe('renderError', () => {
 
   it('replays stored responses verbatim', () => {
     const stored = new StoredResponse(201, { id: 1 }, { 'idempotent-replayed': 'true' });
-    expect(renderError(stored, 'other')).toEqual({ status: 201, body: { id: 1 }, headers: { 'idempotent-replayed': 'true' } });
+    expect(renderError(stored, 'other')).toEqual({
+      status: 201,
+      body: { id: 1 },
+      headers: { 'idempotent-replayed': 'true' },
+    });
   });
 });

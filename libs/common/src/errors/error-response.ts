@@ -40,7 +40,11 @@ const CODE_BY_STATUS: Record<number, string> = {
 const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'The request body is too large' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'payload_too_large',
+    message: 'The request body is too large',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The JSON body is empty' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The body is not valid JSON' },
 };
@@ -70,7 +74,12 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
       message = Array.isArray(m) ? m.join('; ') : String(m);
     }
     if (status >= 500) return internal(requestId, status);
-    return { status, body: body(requestId, CODE_BY_STATUS[status] ?? 'error', message), headers: {} };
+    // Nest's raw-body JSON parser reports malformed bodies as a plain 400.
+    const code =
+      status === 400 && /not valid JSON/i.test(message)
+        ? 'invalid_json'
+        : (CODE_BY_STATUS[status] ?? 'error');
+    return { status, body: body(requestId, code, message), headers: {} };
   }
   const fastify = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
@@ -78,7 +87,9 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
     const status = known?.status ?? fastify.statusCode;
     const isJsonSyntax = exception instanceof SyntaxError;
     const code = known?.code ?? (isJsonSyntax ? 'invalid_json' : (CODE_BY_STATUS[status] ?? 'bad_request'));
-    const message = known?.message ?? (isJsonSyntax ? 'The body is not valid JSON' : String(fastify.message ?? 'Bad request'));
+    const message =
+      known?.message ??
+      (isJsonSyntax ? 'The body is not valid JSON' : String(fastify.message ?? 'Bad request'));
     return { status, body: body(requestId, code, message), headers: {} };
   }
   return internal(requestId, 500);

@@ -48,7 +48,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined) {
       if (mode === 'required') {
-        throw new ValidationFailed('This request needs an Idempotency-Key header', [], 'idempotency_key_required');
+        throw new ValidationFailed(
+          'This request needs an Idempotency-Key header',
+          [],
+          'idempotency_key_required',
+        );
       }
       return next.handle();
     }
@@ -77,4 +81,3 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 }
-

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BookkeepingPool } from '#libs/db';
 
 export interface IdempotencyRecord {
   fingerprint: string;
@@ -23,11 +23,11 @@ export class IdempotencyRepository {
   static readonly STALE_LOCK = '5 minutes';
   static readonly TTL = '24 hours';
 
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly db: BookkeepingPool) {}
 
   /** Claims the key for this request; false when someone else holds or held it. */
   async claim(c: IdempotencyClaim): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const { rowCount } = await this.db.query(
       `INSERT INTO idempotency_keys AS k (scope, key, method, path, fingerprint, state, expires_at)
        VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + interval '${IdempotencyRepository.TTL}')
        ON CONFLICT (scope, key) DO UPDATE
@@ -39,12 +39,13 @@ export class IdempotencyRepository {
                 AND k.locked_at < now() - interval '${IdempotencyRepository.STALE_LOCK}')
        RETURNING 1`,
       [c.scope, c.key, c.method, c.path, c.fingerprint],
+      'idempotency_claim',
     );
-    return rows.length === 1;
+    return rowCount === 1;
   }
 
   async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
-    const rows: IdempotencyRecord[] = await this.db.query(
+    const { rows } = await this.db.query<IdempotencyRecord>(
       `SELECT fingerprint, state, response_status, response_body
          FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > now()`,
       [scope, key],
@@ -57,19 +58,20 @@ export class IdempotencyRepository {
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::jsonb
         WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
       [scope, key, status, JSON.stringify(body ?? null)],
+      'idempotency_complete',
     );
   }
 
   /** Forgets an in-flight claim (the request failed with a 5xx): a retry may run again. */
   async release(scope: string, key: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_flight'`, [
-      scope,
-      key,
-    ]);
+    await this.db.query(
+      `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
+      [scope, key],
+    );
   }
 
   async purgeExpired(): Promise<number> {
-    const [, count] = await this.db.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`);
-    return count as number;
+    const { rowCount } = await this.db.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`, []);
+    return rowCount ?? 0;
   }
 }

@@ -37,7 +37,10 @@ export class IdempotencyService {
         );
       }
       if (existing.state === 'in_flight') {
-        throw new Conflict('A request with this Idempotency-Key is still being processed', 'idempotency_in_progress');
+        throw new Conflict(
+          'A request with this Idempotency-Key is still being processed',
+          'idempotency_in_progress',
+        );
       }
       return {
         kind: 'replay',
@@ -46,7 +49,10 @@ export class IdempotencyService {
         }),
       };
     }
-    throw new Conflict('A request with this Idempotency-Key is still being processed', 'idempotency_in_progress');
+    throw new Conflict(
+      'A request with this Idempotency-Key is still being processed',
+      'idempotency_in_progress',
+    );
   }
 
   async finish(scope: string, key: string, status: number, body: unknown): Promise<void> {

@@ -4,7 +4,11 @@ import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '#libs/config';
 
 /** Path segments that carry a capability token; never written to logs. */
-const TOKEN_PATHS = [/^(\/r\/)[^/?#]+/, /^(\/api\/v1\/reports\/)[^/?#]+/, /^(\/api\/v1\/calculator\/resume\/)[^/?#]+/];
+const TOKEN_PATHS = [
+  /^(\/r\/)[^/?#]+/,
+  /^(\/api\/v1\/reports\/)[^/?#]+/,
+  /^(\/api\/v1\/calculator\/resume\/)[^/?#]+/,
+];
 
 export function redactUrl(url: string): string {
   let out = url;
@@ -42,8 +46,12 @@ export function loggerModule(config: AppConfig) {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => QUIET.has(req.originalUrl ?? req.url ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: {
+        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+          QUIET.has(req.originalUrl ?? req.url ?? ''),
+      },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     },
   });
 }

@@ -26,7 +26,10 @@ export class RateLimitGuard implements CanActivate {
     for (const rule of rules) {
       const key = rule.key(req);
       if (key === undefined) continue;
-      const { hits, resetAt } = await this.counters.hit(sha256Hex(`${rule.name}\n${key}`), rule.windowSeconds);
+      const { hits, resetAt } = await this.counters.hit(
+        sha256Hex(`${rule.name}\n${key}`),
+        rule.windowSeconds,
+      );
       const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
       reply.header('ratelimit-limit', String(rule.limit));
       reply.header('ratelimit-remaining', String(Math.max(0, rule.limit - hits)));

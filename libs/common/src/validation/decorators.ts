@@ -2,8 +2,11 @@ import { applyDecorators } from '@nestjs/common';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 /** Control characters other than tab, newline and carriage return. */
+/* eslint-disable no-control-regex -- matching control characters is the point */
 export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+/* eslint-enable no-control-regex */
 
 export function hasControlChars(value: string): boolean {
   return CONTROL_CHARS.test(value);

@@ -1,0 +1,143 @@
+import http from 'node:http';
+
+export interface LoadScenario {
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
+  path: string;
+  /** Called per request: body and extra headers (unique keys, tokens…). */
+  request?: (i: number) => { body?: unknown; headers?: Record<string, string> };
+  expectStatus?: number[];
+}
+
+export interface LoadResult {
+  name: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  statuses: Record<string, number>;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx]!;
+}
+
+/**
+ * Closed-loop load: `connections` keep-alive clients each send the next request as soon as the
+ * previous one answers, for `durationMs`. Latency is measured per request in ms.
+ */
+export async function runLoad(
+  baseUrl: string,
+  scenario: LoadScenario,
+  opts: { connections: number; durationMs: number; warmupMs?: number },
+): Promise<LoadResult> {
+  const url = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
+  let counter = 0;
+  const once = (record: boolean, latencies: number[], statuses: Record<string, number>) =>
+    new Promise<void>((resolve) => {
+      const i = counter++;
+      const { body, headers } = scenario.request?.(i) ?? {};
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const started = process.hrtime.bigint();
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: scenario.path,
+          method: scenario.method,
+          agent,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+            ...headers,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (record) {
+              latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+              statuses[String(res.statusCode)] = (statuses[String(res.statusCode)] ?? 0) + 1;
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        if (record) statuses['error'] = (statuses['error'] ?? 0) + 1;
+        resolve();
+      });
+      if (payload) req.write(payload);
+      req.end();
+    });
+
+  const phase = async (ms: number, record: boolean) => {
+    const latencies: number[] = [];
+    const statuses: Record<string, number> = {};
+    const deadline = Date.now() + ms;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: opts.connections }, async () => {
+        while (Date.now() < deadline) await once(record, latencies, statuses);
+      }),
+    );
+    return { latencies, statuses, elapsed: (Date.now() - started) / 1000 };
+  };
+
+  if (opts.warmupMs) await phase(opts.warmupMs, false);
+  const { latencies, statuses, elapsed } = await phase(opts.durationMs, true);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const expected = new Set((scenario.expectStatus ?? [200]).map(String));
+  const errors = Object.entries(statuses)
+    .filter(([s]) => !expected.has(s))
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    name: scenario.name,
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    statuses,
+  };
+}
+
+export function formatTable(results: LoadResult[]): string {
+  const rows = [
+    ['scenario', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'requests', 'unexpected'],
+    ...results.map((r) => [
+      r.name,
+      r.rps.toFixed(0),
+      r.p50.toFixed(2),
+      r.p95.toFixed(2),
+      r.p99.toFixed(2),
+      String(r.requests),
+      String(r.errors),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  return rows
+    .map((row) =>
+      row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '),
+    )
+    .join('\n');
+}
+
+export function parseArgs(defaults: Record<string, number>): Record<string, number> {
+  const out = { ...defaults };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (!m) continue;
+    const key = m[1]!.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
+    const value = m[2] ?? argv[++i];
+    if (key in out && value !== undefined) out[key] = Number(value);
+  }
+  return out;
+}

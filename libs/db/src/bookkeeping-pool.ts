@@ -1,0 +1,45 @@
+import pg from 'pg';
+import type { AppConfig } from '#libs/config';
+
+/**
+ * A small pg pool for per-request bookkeeping (rate-limit counters, idempotency keys) on the hot
+ * path of every mutation. Its sessions run with `synchronous_commit = off` when
+ * BOOKKEEPING_SYNC_COMMIT is false (the default): a commit does not wait for the WAL flush, so a
+ * database crash can lose the last ~200 ms of these records (never business data, which commits
+ * through the main pool). That trade saves a disk flush per request; set the variable to true to
+ * make idempotency records as durable as everything else.
+ */
+export class BookkeepingPool {
+  readonly pool: pg.Pool;
+
+  constructor(config: AppConfig, applicationName: string) {
+    const settings = [
+      '-c plan_cache_mode=force_custom_plan',
+      `-c statement_timeout=${config.database.statementTimeoutMs}`,
+    ];
+    if (!config.database.bookkeepingSyncCommit) settings.push('-c synchronous_commit=off');
+    this.pool = new pg.Pool({
+      connectionString: config.database.url,
+      max: Math.max(2, Math.ceil(config.database.poolMax / 2)),
+      application_name: `${applicationName}-bookkeeping`,
+      options: settings.join(' '),
+    });
+    this.pool.on('error', () => undefined); // idle client errors surface on the next query
+  }
+
+  /**
+   * `name` makes it a prepared statement (parsed and planned once per connection): these tables
+   * are not partitioned, so a generic plan is as good as a custom one.
+   */
+  async query<R extends pg.QueryResultRow>(
+    text: string,
+    values: unknown[],
+    name?: string,
+  ): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(name ? { name, text, values } : { text, values });
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
