@@ -1,4 +1,5 @@
 import { Foundation1795219200000 } from './1795219200000-foundation.js';
+import { CalculatorPayments1795219300000 } from './1795219300000-calculator-payments.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
-export const MIGRATIONS = [Foundation1795219200000];
+export const MIGRATIONS = [Foundation1795219200000, CalculatorPayments1795219300000];
