@@ -51,8 +51,12 @@ export class CalculatorPayments1795219300000 implements MigrationInterface {
         created_at     timestamptz NOT NULL DEFAULT now(),
         updated_at     timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`COMMENT ON COLUMN calculator_sessions.answers IS 'Everything the person entered, merged (save-progress drafts and submitted steps)'`);
-    await q.query(`COMMENT ON COLUMN calculator_sessions.profile IS 'Validated, normalised (metric) values of submitted steps: what macros and reports use'`);
+    await q.query(
+      `COMMENT ON COLUMN calculator_sessions.answers IS 'Everything the person entered, merged (save-progress drafts and submitted steps)'`,
+    );
+    await q.query(
+      `COMMENT ON COLUMN calculator_sessions.profile IS 'Validated, normalised (metric) values of submitted steps: what macros and reports use'`,
+    );
     await q.query(`
       CREATE INDEX calculator_sessions_resume_idx ON calculator_sessions (email, updated_at DESC)
         WHERE status = 'in_progress' AND email IS NOT NULL`);
@@ -67,7 +71,9 @@ export class CalculatorPayments1795219300000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz
       )`);
-    await q.query(`CREATE INDEX calculator_session_tokens_session_idx ON calculator_session_tokens (session_id)`);
+    await q.query(
+      `CREATE INDEX calculator_session_tokens_session_idx ON calculator_session_tokens (session_id)`,
+    );
 
     await q.query(`
       CREATE TABLE payments (
@@ -128,7 +134,9 @@ export class CalculatorPayments1795219300000 implements MigrationInterface {
         CHECK (expires_at > created_at)
       )`);
     await q.query(`CREATE INDEX reports_expiry_idx ON reports (expires_at) WHERE NOT is_expired`);
-    await q.query(`CREATE TRIGGER reports_updated_at BEFORE UPDATE ON reports FOR EACH ROW EXECUTE FUNCTION set_updated_at()`);
+    await q.query(
+      `CREATE TRIGGER reports_updated_at BEFORE UPDATE ON reports FOR EACH ROW EXECUTE FUNCTION set_updated_at()`,
+    );
 
     await q.query(`
       CREATE TABLE report_access_tokens (

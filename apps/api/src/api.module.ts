@@ -1,5 +1,6 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CalculatorHttpModule } from '#libs/calculator';
 import {
   CommonModule,
   ErrorFilter,
@@ -9,6 +10,7 @@ import {
 } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
+import { PaymentsHttpModule } from '#libs/payments';
 import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
@@ -27,6 +29,8 @@ export class ApiModule {
         DbModule.forRoot('api'),
         QueueModule.forRoot('producer'),
         CommonModule,
+        CalculatorHttpModule,
+        PaymentsHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

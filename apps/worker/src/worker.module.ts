@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule, loggerModule } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
+import { MailModule } from '#libs/mail';
 import { QueueModule } from '#libs/queue';
 import type { ModuleMetadata } from '@nestjs/common';
 
@@ -17,6 +18,7 @@ export class WorkerModule {
         DbModule.forRoot('worker'),
         QueueModule.forRoot('worker'),
         CommonModule,
+        MailModule,
         ...extra,
       ],
     };

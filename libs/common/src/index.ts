@@ -14,3 +14,4 @@ export * from './rate-limit/rate-limit.guard.js';
 export * from './rate-limit/rate-limit.repository.js';
 export * from './validation/decorators.js';
 export * from './validation/validation.pipe.js';
+export * from './http/raw-body.decorator.js';

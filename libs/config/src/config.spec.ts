@@ -65,6 +65,7 @@ describe('loadConfig', () => {
         expect.stringMatching(/^JWT_SECRET is required/),
         expect.stringMatching(/^VAULT_MASTER_KEY is required/),
         expect.stringMatching(/^ADMIN_API_KEY is required/),
+        expect.stringMatching(/^STRIPE_SECRET_KEY is required/),
       ]),
     );
     expect(() =>
@@ -74,6 +75,8 @@ describe('loadConfig', () => {
         JWT_SECRET: 'x'.repeat(40),
         VAULT_MASTER_KEY: 'ab'.repeat(32),
         ADMIN_API_KEY: 'k'.repeat(32),
+        STRIPE_SECRET_KEY: 'sk_live_x',
+        STRIPE_WEBHOOK_SECRET: 'whsec_x',
       }),
     ).not.toThrow();
   });

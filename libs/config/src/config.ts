@@ -37,6 +37,25 @@ export class AppConfig {
     readonly vaultMasterKey: string | null;
     readonly adminApiKey: string | null;
   };
+  declare readonly mail: {
+    /** smtp:// or smtps:// URL; without it mail is written to the mail_outbox table and logged. */
+    readonly smtpUrl: string | null;
+    readonly from: string;
+  };
+  declare readonly calculator: {
+    /** Front-end page that resumes a session (the resume e-mail links here with a fragment). */
+    readonly appUrl: string;
+  };
+  declare readonly payments: {
+    readonly enabled: boolean;
+    /** null → sandbox provider (refused in production). */
+    readonly stripeSecretKey: string | null;
+    readonly stripeWebhookSecret: string | null;
+    /** Points the Stripe SDK at another host (tests use a local fake): http://127.0.0.1:12111 */
+    readonly stripeApiBase: string | null;
+    readonly successUrl: string;
+    readonly cancelUrl: string;
+  };
   declare readonly dataDir: string;
 }
 
@@ -156,7 +175,22 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   if (adminApiKey !== null && adminApiKey.length < 24) {
     r.problems.push('ADMIN_API_KEY must be at least 24 characters');
   }
+  const smtpUrl = r.optional('SMTP_URL');
+  r.url('SMTP_URL', smtpUrl ?? undefined, ['smtp:', 'smtps:']);
+  const paymentsEnabled = r.bool('PAYMENTS_ENABLED', true);
+  const stripeSecretKey = r.optional('STRIPE_SECRET_KEY');
+  const stripeWebhookSecret = r.optional('STRIPE_WEBHOOK_SECRET');
+  const stripeApiBase = r.optional('STRIPE_API_BASE');
+  r.url('STRIPE_API_BASE', stripeApiBase ?? undefined, ['http:', 'https:']);
+  if (stripeSecretKey !== null && stripeWebhookSecret === null) {
+    r.problems.push('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
+  }
   if (production) {
+    if (paymentsEnabled && stripeSecretKey === null) {
+      r.problems.push(
+        'STRIPE_SECRET_KEY is required when NODE_ENV=production (sandbox payments are refused); or set PAYMENTS_ENABLED=false',
+      );
+    }
     if (jwtSecret === undefined) r.problems.push('JWT_SECRET is required when NODE_ENV=production');
     if (vaultMasterKey === null) r.problems.push('VAULT_MASTER_KEY is required when NODE_ENV=production');
     if (adminApiKey === null) r.problems.push('ADMIN_API_KEY is required when NODE_ENV=production');
@@ -194,6 +228,24 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
       vaultMasterKey,
       adminApiKey,
+    },
+    mail: {
+      smtpUrl,
+      from: r.string('MAIL_FROM', 'Nutrition Reports <reports@localhost>'),
+    },
+    calculator: {
+      appUrl: r.string('CALCULATOR_APP_URL', `${publicBaseUrl}/calculator`),
+    },
+    payments: {
+      enabled: paymentsEnabled,
+      stripeSecretKey,
+      stripeWebhookSecret,
+      stripeApiBase,
+      successUrl: r.string(
+        'PAYMENT_SUCCESS_URL',
+        `${publicBaseUrl}/calculator/paid?checkout_session_id={CHECKOUT_SESSION_ID}`,
+      ),
+      cancelUrl: r.string('PAYMENT_CANCEL_URL', `${publicBaseUrl}/calculator/checkout-cancelled`),
     },
     dataDir: r.string('DATA_DIR', '.data'),
   };

@@ -6,6 +6,10 @@ import type { QueuePolicy } from 'pg-boss';
  * `<name>.dead` unless `deadLetter` is false.
  */
 export interface JobPayloads {
+  /** Deliver one mail_outbox row (SMTP, or keep it in the outbox when no SMTP_URL). */
+  'mail.send': { outboxId: string };
+  /** Generate (a revision of) a paid report. */
+  'report.generate': { reportId: string };
   /** Cron: delete idempotency keys past their 24 h expiry. */
   'idempotency.purge': Record<string, never>;
   /** Cron: delete rate-limit windows that have ended. */
@@ -51,6 +55,8 @@ export const JOB_DEFAULTS: Required<
 };
 
 export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
+  'mail.send': { retryLimit: 8, retryDelaySeconds: 10, concurrency: 4 },
+  'report.generate': { retryLimit: 5, retryDelaySeconds: 5, concurrency: 2, expireInSeconds: 600 },
   'idempotency.purge': {
     cron: '17 * * * *',
     retryLimit: 2,

@@ -1,0 +1,3 @@
+export * from './mail.module.js';
+export * from './mail.service.js';
+export * from './templates.js';

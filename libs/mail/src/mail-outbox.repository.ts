@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface OutboxRow {
+  id: string;
+  template: string;
+  to_address: string;
+  subject: string;
+  text_body: string | null;
+  html_body: string | null;
+  status: 'queued' | 'sent' | 'stored';
+}
+
+@Injectable()
+export class MailOutboxRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(
+    manager: EntityManager,
+    m: { template: string; to: string; subject: string; text: string; html: string },
+  ): Promise<string> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO mail_outbox (template, to_address, subject, text_body, html_body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [m.template, m.to, m.subject, m.text, m.html],
+    );
+    return rows[0]!.id;
+  }
+
+  async find(id: string): Promise<OutboxRow | null> {
+    const rows: OutboxRow[] = await this.db.query(
+      `SELECT id, template, to_address, subject, text_body, html_body, status FROM mail_outbox WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** After SMTP accepted it: the body (it may carry a secret link) is not kept. */
+  async markSent(id: string, messageId: string | null): Promise<void> {
+    await this.db.query(
+      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL,
+              transport_message_id = $2, text_body = NULL, html_body = NULL
+        WHERE id = $1 AND status = 'queued'`,
+      [id, messageId],
+    );
+  }
+
+  async markStored(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE mail_outbox SET status = 'stored', attempts = attempts + 1 WHERE id = $1 AND status = 'queued'`,
+      [id],
+    );
+  }
+
+  async recordFailure(id: string, error: string): Promise<void> {
+    await this.db.query(`UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+      id,
+      error.slice(0, 2000),
+    ]);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './payment-provider.js';
+export * from './payments.module.js';
+export * from './payments.service.js';

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+
+export class CheckoutDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  session_id!: string;
+
+  @ApiProperty({ example: 'doctor', description: 'A tier code from GET /api/v1/calculator/tiers' })
+  @IsString()
+  @Matches(/^[a-z_]{1,40}$/)
+  tier!: string;
+}
+
+export class VerifyDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  session_id!: string;
+
+  @ApiProperty({ example: 'cs_test_a1b2c3' })
+  @IsString()
+  @MaxLength(255)
+  @Matches(/^[A-Za-z0-9_]+$/)
+  checkout_session_id!: string;
+}
+
+export class CheckoutIdParam {
+  @IsString()
+  @MaxLength(255)
+  @Matches(/^[A-Za-z0-9_]+$/)
+  checkout_session_id!: string;
+}
+
+export class CheckoutView {
+  @ApiProperty() checkout_session_id!: string;
+  @ApiProperty() checkout_url!: string;
+}
+
+export class VerifiedPaymentView {
+  @ApiProperty({ description: 'The report access token (256-bit); shown once per call' })
+  access_token!: string;
+  @ApiProperty() expires_at!: string;
+  @ApiProperty({ example: 'http://localhost:3000/r/…' }) report_url!: string;
+  @ApiProperty({ example: 'http://localhost:3000/api/v1/reports/…/status' }) status_url!: string;
+}

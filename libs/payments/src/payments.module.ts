@@ -1,0 +1,33 @@
+import { Logger, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CalculatorModule } from '#libs/calculator';
+import { AppConfig } from '#libs/config';
+import { ReportsModule } from '#libs/reports';
+import { PaymentProvider } from './payment-provider.js';
+import { PaymentsController } from './payments.controller.js';
+import { PaymentsRepository } from './payments.repository.js';
+import { PaymentsService } from './payments.service.js';
+import { SandboxPaymentProvider } from './sandbox.provider.js';
+import { StripePaymentProvider } from './stripe.provider.js';
+
+@Module({
+  imports: [CalculatorModule, ReportsModule],
+  providers: [
+    {
+      provide: PaymentProvider,
+      inject: [AppConfig, DataSource],
+      useFactory: (config: AppConfig, db: DataSource): PaymentProvider => {
+        if (config.payments.stripeSecretKey) return new StripePaymentProvider(config);
+        new Logger('PaymentsModule').warn('STRIPE_SECRET_KEY is not set: payments run in sandbox mode');
+        return new SandboxPaymentProvider(db, config);
+      },
+    },
+    PaymentsRepository,
+    PaymentsService,
+  ],
+  exports: [PaymentsService],
+})
+export class PaymentsModule {}
+
+@Module({ imports: [PaymentsModule, CalculatorModule], controllers: [PaymentsController] })
+export class PaymentsHttpModule {}

@@ -1,0 +1,211 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CalculatorRepository, TiersRepository, type SessionRow, type Tier } from '#libs/calculator';
+import {
+  Conflict,
+  NotFound,
+  ServiceUnavailable,
+  Unprocessable,
+  ValidationFailed,
+  newToken,
+  sha256Hex,
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { QueueService } from '#libs/queue';
+import { ReportsRepository, reportLinks, type ReportRow } from '#libs/reports';
+import { InvalidSignature, PaymentProvider, type CheckoutState } from './payment-provider.js';
+import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
+import { SandboxPaymentProvider } from './sandbox.provider.js';
+
+export interface VerifiedPayment {
+  access_token: string;
+  expires_at: string;
+  report_url: string;
+  status_url: string;
+}
+
+/**
+ * Checkout, verification and the paid transition. Whichever comes first — the provider's webhook,
+ * the sandbox completion or the client's verify — performs the transition, in one transaction and
+ * under a lock on the session: session paid, payment completed, report row, `report.generate` job.
+ * Later calls find the report and (verify only) mint a fresh access token for it.
+ */
+@Injectable()
+export class PaymentsService {
+  private readonly logger = new Logger(PaymentsService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly provider: PaymentProvider,
+    private readonly payments: PaymentsRepository,
+    private readonly sessions: CalculatorRepository,
+    private readonly tiers: TiersRepository,
+    private readonly reports: ReportsRepository,
+    private readonly queue: QueueService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async checkout(
+    session: SessionRow,
+    tierCode: string,
+  ): Promise<{ checkout_session_id: string; checkout_url: string }> {
+    if (!this.config.payments.enabled)
+      throw new ServiceUnavailable('Payments are switched off', 'payments_disabled');
+    if (session.status !== 'in_progress')
+      throw new Conflict('This session is already paid for', 'already_paid');
+    if (session.step_completed < 4)
+      throw new Conflict('Complete all four steps before checkout', 'steps_incomplete');
+    const tier = await this.tierOrFail(tierCode);
+    const checkout = await this.provider.createCheckout({
+      sessionId: session.id,
+      tier,
+      email: session.email,
+    });
+    await this.payments.insert({
+      session_id: session.id,
+      tier: tier.code,
+      provider: this.provider.name,
+      checkout_session_id: checkout.id,
+      amount_cents: tier.price_cents,
+      currency: tier.currency,
+    });
+    await this.sessions.markPaymentPending(session.id, tier.code);
+    return { checkout_session_id: checkout.id, checkout_url: checkout.url };
+  }
+
+  /** The client's check: paid, amount and currency as the tier, this session in the metadata. */
+  async verify(session: SessionRow, checkoutId: string): Promise<VerifiedPayment> {
+    const payment = await this.payments.findByCheckout(checkoutId);
+    if (!payment || payment.session_id !== session.id)
+      throw new NotFound('Checkout session', 'checkout_not_found');
+    const state = await this.provider.retrieveCheckout(checkoutId);
+    if (!state) throw new NotFound('Checkout session', 'checkout_not_found');
+    return this.db.transaction(async (manager) => {
+      const report = await this.completePaid(manager, payment, state);
+      const token = newToken();
+      await this.reports.addAccessToken(manager, report.id, sha256Hex(token), 'owner');
+      return {
+        access_token: token,
+        expires_at: report.expires_at.toISOString(),
+        ...reportLinks(this.config.http.publicBaseUrl, token),
+      };
+    });
+  }
+
+  /** Provider webhook: signature checked on the raw body, each event id processed once. */
+  async handleWebhook(
+    rawBody: Buffer | undefined,
+    signature: string | undefined,
+  ): Promise<{ received: true; duplicate?: true; ignored?: true }> {
+    if (!rawBody) throw new ValidationFailed('The webhook body is missing', [], 'invalid_payload');
+    let event;
+    try {
+      event = this.provider.parseWebhook(rawBody, signature);
+    } catch (err) {
+      if (err instanceof InvalidSignature)
+        throw new ValidationFailed('The webhook signature does not verify', [], 'invalid_signature');
+      throw err;
+    }
+    const payment = event.checkoutId
+      ? await this.payments.findByCheckout(event.checkoutId)
+      : event.sessionId
+        ? await this.payments.findLatestBySession(event.sessionId)
+        : null;
+    const state = payment ? await this.provider.retrieveCheckout(payment.checkout_session_id) : null;
+    return this.db.transaction(async (manager) => {
+      if (!(await this.payments.recordEvent(manager, this.provider.name, event.id, event.type))) {
+        return { received: true as const, duplicate: true as const };
+      }
+      if (!payment || !state) return { received: true as const, ignored: true as const };
+      await this.completePaid(manager, payment, state);
+      return { received: true as const };
+    });
+  }
+
+  /** Sandbox only: pay a checkout and process it as Stripe's webhook would. */
+  async completeSandbox(checkoutId: string): Promise<{ checkout_session_id: string; status: 'paid' }> {
+    if (!(this.provider instanceof SandboxPaymentProvider))
+      throw new NotFound('Sandbox checkout', 'sandbox_disabled');
+    const payment = await this.payments.findByCheckout(checkoutId);
+    if (!payment) throw new NotFound('Sandbox checkout');
+    await this.provider.pay(checkoutId);
+    const state = await this.provider.retrieveCheckout(checkoutId);
+    await this.db.transaction((manager) => this.completePaid(manager, payment, state!));
+    return { checkout_session_id: checkoutId, status: 'paid' };
+  }
+
+  async sandboxCheckout(checkoutId: string): Promise<CheckoutState> {
+    if (!(this.provider instanceof SandboxPaymentProvider))
+      throw new NotFound('Sandbox checkout', 'sandbox_disabled');
+    const state = await this.provider.retrieveCheckout(checkoutId);
+    if (!state) throw new NotFound('Sandbox checkout');
+    return state;
+  }
+
+  private async completePaid(
+    manager: EntityManager,
+    payment: PaymentRow,
+    state: CheckoutState,
+  ): Promise<ReportRow> {
+    const tier = await this.tierOrFail(payment.tier);
+    assertMatches(payment, tier, state);
+    const session = await this.sessions.lockById(manager, payment.session_id);
+    if (!session) throw new NotFound('Session');
+    const existing = await this.reports.findBySession(manager, session.id);
+    if (existing) {
+      if (payment.status === 'pending') {
+        await this.payments.markCompleted(manager, payment.id);
+        this.logger.warn({
+          msg: 'second payment for an already paid session',
+          payment_id: payment.id,
+          session_id: session.id,
+        });
+      }
+      return existing;
+    }
+    const email = (session.profile.email as string | undefined) ?? session.email;
+    if (!email) throw new Conflict('The session has no e-mail address', 'steps_incomplete');
+    await this.sessions.markPaid(manager, session.id, tier.code);
+    await this.payments.markCompleted(manager, payment.id);
+    const report = await this.reports.create(manager, {
+      sessionId: session.id,
+      paymentId: payment.id,
+      tier: tier.code,
+      email,
+      expiryDays: tier.report_expiry_days,
+      revisionsAllowed: tier.revisions,
+    });
+    await this.queue.send('report.generate', { reportId: report.id }, { manager });
+    return report;
+  }
+
+  private async tierOrFail(code: string): Promise<Tier> {
+    const tier = await this.tiers.findActive(code);
+    if (!tier)
+      throw new ValidationFailed(
+        'Unknown tier',
+        [{ field: 'tier', message: `no active tier "${code}"` }],
+        'unknown_tier',
+      );
+    return tier;
+  }
+}
+
+function assertMatches(payment: PaymentRow, tier: Tier, state: CheckoutState): void {
+  if (!state.paid) throw new Conflict('The checkout has not been paid', 'payment_not_completed');
+  const problems: string[] = [];
+  if (state.amountCents !== tier.price_cents)
+    problems.push(`amount ${state.amountCents} ≠ tier price ${tier.price_cents}`);
+  if ((state.currency ?? '').toLowerCase() !== tier.currency)
+    problems.push(`currency ${state.currency} ≠ ${tier.currency}`);
+  if (state.metadata.session_id !== payment.session_id)
+    problems.push('the checkout belongs to another session');
+  if (state.metadata.tier !== payment.tier) problems.push('the checkout is for another tier');
+  if (problems.length) {
+    throw new Unprocessable(
+      'The payment does not match the order',
+      'payment_mismatch',
+      problems.map((message) => ({ message })),
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface ReportRow {
+  id: string;
+  session_id: string;
+  tier: string;
+  email: string;
+  status: 'queued' | 'generating' | 'completed' | 'failed';
+  stage: number;
+  progress: number;
+  revisions_allowed: number;
+  expires_at: Date;
+  is_expired: boolean;
+  revoked_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = `r.id, r.session_id, r.tier, r.email, r.status, r.stage, r.progress, r.revisions_allowed,
+                 r.expires_at, r.is_expired, r.revoked_at, r.created_at`;
+
+/** Report rows and their access tokens (SHA-256 digests only). */
+@Injectable()
+export class ReportsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findBySession(manager: EntityManager, sessionId: string): Promise<ReportRow | null> {
+    const rows: ReportRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM reports r WHERE r.session_id = $1`,
+      [sessionId],
+    );
+    return rows[0] ?? null;
+  }
+
+  async create(
+    manager: EntityManager,
+    r: {
+      sessionId: string;
+      paymentId: string;
+      tier: string;
+      email: string;
+      expiryDays: number;
+      revisionsAllowed: number;
+    },
+  ): Promise<ReportRow> {
+    const rows: ReportRow[] = await manager.query(
+      `INSERT INTO reports AS r (session_id, payment_id, tier, email, revisions_allowed, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6))
+       RETURNING ${COLUMNS}`,
+      [r.sessionId, r.paymentId, r.tier, r.email, r.revisionsAllowed, r.expiryDays],
+    );
+    return rows[0]!;
+  }
+
+  async addAccessToken(
+    manager: EntityManager,
+    reportId: string,
+    tokenHash: string,
+    purpose: 'owner' | 'email',
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO report_access_tokens (token_hash, report_id, purpose) VALUES ($1, $2, $3)`,
+      [tokenHash, reportId, purpose],
+    );
+  }
+
+  async findByToken(tokenHash: string): Promise<ReportRow | null> {
+    const rows: ReportRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM report_access_tokens t JOIN reports r ON r.id = t.report_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+}

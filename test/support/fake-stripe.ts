@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Stripe API (stripe-mock is not on npm): just the Checkout Session
+ * endpoints the app uses, driven by the real `stripe` SDK over HTTP. Tests pay sessions with
+ * `markPaid` and can tamper with amounts to test verification.
+ */
+export interface FakeCheckoutSession {
+  id: string;
+  object: 'checkout.session';
+  url: string;
+  mode: string;
+  payment_status: 'unpaid' | 'paid';
+  status: 'open' | 'complete';
+  amount_total: number;
+  currency: string;
+  metadata: Record<string, string>;
+  client_reference_id: string | null;
+  customer_email: string | null;
+  payment_intent: string | null;
+}
+
+/** Stripe's form encoding: `a[b][0][c]=1` → { a: { b: [{ c: '1' }] } }. */
+export function parseStripeForm(body: string): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const path = key.replace(/\]/g, '').split('[');
+    let node: Record<string, unknown> | unknown[] = root;
+    path.forEach((part, i) => {
+      const last = i === path.length - 1;
+      const nextIsIndex = !last && /^\d+$/.test(path[i + 1]!);
+      const container = node as Record<string, unknown>;
+      if (last) container[part] = value;
+      else {
+        container[part] ??= nextIsIndex ? [] : {};
+        node = container[part] as Record<string, unknown>;
+      }
+    });
+  }
+  return root;
+}
+
+export class FakeStripe {
+  readonly sessions = new Map<string, FakeCheckoutSession>();
+  readonly requests: { method: string; path: string; auth: string | undefined }[] = [];
+  private server!: http.Server;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => this.route(req, body, res));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  markPaid(id: string, patch: Partial<FakeCheckoutSession> = {}): FakeCheckoutSession {
+    const s = this.sessions.get(id);
+    if (!s) throw new Error(`no fake checkout ${id}`);
+    Object.assign(
+      s,
+      { payment_status: 'paid', status: 'complete', payment_intent: `pi_${randomBytes(8).toString('hex')}` },
+      patch,
+    );
+    return s;
+  }
+
+  private route(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    this.requests.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'request-id': `req_${randomBytes(6).toString('hex')}`,
+      });
+      res.end(JSON.stringify(payload));
+    };
+    if (!req.headers.authorization?.startsWith('Bearer sk_')) {
+      return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions') {
+      const form = parseStripeForm(body) as {
+        mode: string;
+        metadata?: Record<string, string>;
+        client_reference_id?: string;
+        customer_email?: string;
+        line_items: { quantity: string; price_data: { currency: string; unit_amount: string } }[];
+      };
+      const item = form.line_items[0]!;
+      const id = `cs_test_${randomBytes(12).toString('hex')}`;
+      const session: FakeCheckoutSession = {
+        id,
+        object: 'checkout.session',
+        url: `https://checkout.stripe.test/c/pay/${id}`,
+        mode: form.mode,
+        payment_status: 'unpaid',
+        status: 'open',
+        amount_total: Number(item.price_data.unit_amount) * Number(item.quantity),
+        currency: item.price_data.currency,
+        metadata: form.metadata ?? {},
+        client_reference_id: form.client_reference_id ?? null,
+        customer_email: form.customer_email ?? null,
+        payment_intent: null,
+      };
+      this.sessions.set(id, session);
+      return send(200, session);
+    }
+    const m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && m) {
+      const s = this.sessions.get(decodeURIComponent(m[1]!));
+      return s
+        ? send(200, s)
+        : send(404, {
+            error: {
+              type: 'invalid_request_error',
+              code: 'resource_missing',
+              message: 'No such checkout.session',
+            },
+          });
+    }
+    send(404, {
+      error: {
+        type: 'invalid_request_error',
+        message: `Unrecognized request URL (${req.method}: ${url.pathname})`,
+      },
+    });
+  }
+}
