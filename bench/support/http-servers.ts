@@ -7,8 +7,8 @@ import { loadConfig } from '#libs/config';
 import { createApiApp } from '../../apps/api/src/api.app.js';
 
 /**
- * Child process for bench:http. `full`: the real api (logging, helmet, metrics, validation, rate
- * limit, idempotency) with one probe route; `bare`: plain Fastify with the same two routes.
+ * Child process for the HTTP benchmarks. `api`: the real api as deployed; `full`: the same plus one
+ * probe route (bench:http); `bare`: plain Fastify with the probe's two routes.
  * Prints `READY <port>` on stdout's first line.
  */
 class EchoDto {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     port = (app.server.address() as { port: number }).port;
   } else {
     const config = loadConfig({ ...process.env, PORT: '0' });
-    const app = await createApiApp(config, { imports: [EchoModule] });
+    const app = await createApiApp(config, { imports: mode === 'api' ? [] : [EchoModule] });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.getHttpServer().address() as { port: number }).port;
   }

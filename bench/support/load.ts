@@ -4,8 +4,8 @@ export interface LoadScenario {
   name: string;
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   path: string;
-  /** Called per request: body and extra headers (unique keys, tokens…). */
-  request?: (i: number) => { body?: unknown; headers?: Record<string, string> };
+  /** Called per request: body, extra headers (unique keys, tokens…) and optionally the path. */
+  request?: (i: number) => { body?: unknown; headers?: Record<string, string>; path?: string };
   expectStatus?: number[];
 }
 
@@ -27,13 +27,14 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Closed-loop load: `connections` keep-alive clients each send the next request as soon as the
- * previous one answers, for `durationMs`. Latency is measured per request in ms.
+ * Load from `connections` keep-alive clients for `durationMs`: back-to-back (closed loop, finds the
+ * saturation throughput) or, with `ratePerConnection`, each client at a fixed pace (latency at a
+ * given offered load). Latency is measured per request in ms.
  */
 export async function runLoad(
   baseUrl: string,
   scenario: LoadScenario,
-  opts: { connections: number; durationMs: number; warmupMs?: number },
+  opts: { connections: number; durationMs: number; warmupMs?: number; ratePerConnection?: number },
 ): Promise<LoadResult> {
   const url = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections });
@@ -41,14 +42,14 @@ export async function runLoad(
   const once = (record: boolean, latencies: number[], statuses: Record<string, number>) =>
     new Promise<void>((resolve) => {
       const i = counter++;
-      const { body, headers } = scenario.request?.(i) ?? {};
+      const { body, headers, path } = scenario.request?.(i) ?? {};
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const started = process.hrtime.bigint();
       const req = http.request(
         {
           host: url.hostname,
           port: url.port,
-          path: scenario.path,
+          path: path ?? scenario.path,
           method: scenario.method,
           agent,
           headers: {
@@ -80,9 +81,20 @@ export async function runLoad(
     const statuses: Record<string, number> = {};
     const deadline = Date.now() + ms;
     const started = Date.now();
+    const interval = opts.ratePerConnection ? 1000 / opts.ratePerConnection : 0;
     await Promise.all(
-      Array.from({ length: opts.connections }, async () => {
-        while (Date.now() < deadline) await once(record, latencies, statuses);
+      Array.from({ length: opts.connections }, async (_, c) => {
+        // Paced clients start spread over one interval, then send on a fixed schedule (a late
+        // answer delays only that client's next request); unpaced clients loop back-to-back.
+        let next = Date.now() + (interval * c) / opts.connections;
+        while (Date.now() < deadline) {
+          if (interval) {
+            const wait = next - Date.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            next += interval;
+          }
+          await once(record, latencies, statuses);
+        }
       }),
     );
     return { latencies, statuses, elapsed: (Date.now() - started) / 1000 };

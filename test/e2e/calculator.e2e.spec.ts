@@ -223,6 +223,17 @@ describe('calculator and sandbox payments (e2e)', () => {
       expect(session.macros.protein_grams).toBe(154); // 0.7 × 220
     });
 
+    it('concurrent submissions of the same step all land, and the stored macros match one of them', async () => {
+      const c = await client();
+      for (const n of [1, 2] as const) await c.step(n, MICHAEL[`step${n}`]);
+      const fats = [10, 15, 20, 25, 30];
+      const results = await Promise.all(fats.map((f) => c.step(3, { body_fat_percent: f })));
+      expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+      const stored = (await c.request('GET', `/calculator/sessions/${c.id}`)).json().macros;
+      expect(results.map((r) => r.json().bmr)).toContain(stored.bmr);
+      expect(stored.calculation_method).toBe('katch_mcardle');
+    });
+
     it('validates step 4: e-mail, names, enums, control characters and text limits', async () => {
       const c = await client();
       for (const n of [1, 2, 3] as const) await c.step(n, MICHAEL[`step${n}`]);

@@ -27,7 +27,7 @@ import {
   TierView,
 } from './calculator.dto.js';
 import { CalculatorService } from './calculator.service.js';
-import { CurrentSession, SessionGuard } from './session.guard.js';
+import { CurrentSession, SessionGuard, SessionToken } from './session.guard.js';
 
 const HOUR = 3600;
 const bySession = byHeader('x-session-token');
@@ -71,13 +71,13 @@ export class CalculatorController {
   }
 
   @Patch('sessions/:id')
-  @UseGuards(SessionGuard)
   @ApiSecurity('session')
   @ApiOperation({ summary: 'Save partial progress: any subset of answers, merged, each field validated' })
   @ApiOkResponse({ type: ProgressView })
   @ApiConflictResponse({ description: 'The session is paid for (`session_locked`)' })
-  save(@Param() _: SessionIdParam, @CurrentSession() session: SessionRow, @Body() dto: SaveProgressDto) {
-    return this.calculator.saveProgress(session, { ...dto });
+  @ApiUnauthorizedResponse({ description: 'Missing or invalid X-Session-Token' })
+  save(@Param() params: SessionIdParam, @SessionToken() token: string, @Body() dto: SaveProgressDto) {
+    return this.calculator.saveProgress(params.id, token, { ...dto });
   }
 
   @Get('questions')

@@ -15,22 +15,24 @@ export interface SessionRow {
   tier: string | null;
   created_at: Date;
   updated_at: Date;
+  /** The row's xmin: changes on every update (optimistic concurrency token). */
+  row_version: string;
 }
 
 const COLUMNS = `s.id, s.status, s.step_completed, s.answers, s.profile, s.macros, s.email, s.is_premium,
-                 s.payment_status, s.tier, s.created_at, s.updated_at`;
+                 s.payment_status, s.tier, s.created_at, s.updated_at, s.xmin::text AS row_version`;
 
 /** Calculator sessions and their bearer tokens (stored as SHA-256 digests). */
 @Injectable()
 export class CalculatorRepository {
   constructor(private readonly db: DataSource) {}
 
-  async create(tokenHash: string): Promise<SessionRow> {
-    const rows: SessionRow[] = await this.db.query(
-      `WITH s AS (INSERT INTO calculator_sessions DEFAULT VALUES RETURNING *),
+  async create(tokenHash: string): Promise<Pick<SessionRow, 'id' | 'step_completed'>> {
+    const rows: Pick<SessionRow, 'id' | 'step_completed'>[] = await this.db.query(
+      `WITH s AS (INSERT INTO calculator_sessions DEFAULT VALUES RETURNING id, step_completed),
             t AS (INSERT INTO calculator_session_tokens (token_hash, session_id, purpose)
                   SELECT $1, id, 'session' FROM s)
-       SELECT ${COLUMNS} FROM s`,
+       SELECT id, step_completed FROM s`,
       [tokenHash],
     );
     return rows[0]!;
@@ -56,27 +58,46 @@ export class CalculatorRepository {
     return rows[0] ?? null;
   }
 
-  /** Merges draft answers in one statement; null when the session is no longer editable. */
+  /**
+   * Save-progress in one round trip: the token check and the merge are the same statement. Null
+   * when the token does not open this session or the session is no longer editable.
+   */
   async mergeAnswers(
     id: string,
+    tokenHash: string,
     patch: Record<string, unknown>,
     email: string | null,
   ): Promise<Pick<SessionRow, 'step_completed' | 'answers'> | null> {
     const rows: Pick<SessionRow, 'step_completed' | 'answers'>[] = await this.db.query(
       `WITH u AS (
-         UPDATE calculator_sessions SET answers = answers || $2::jsonb, email = COALESCE($3, email)
-          WHERE id = $1 AND status = 'in_progress'
-          RETURNING step_completed, answers
+         UPDATE calculator_sessions s SET answers = s.answers || $3::jsonb, email = COALESCE($4, s.email)
+           FROM calculator_session_tokens t
+          WHERE s.id = $1 AND s.status = 'in_progress'
+            AND t.session_id = s.id AND t.token_hash = $2 AND (t.expires_at IS NULL OR t.expires_at > now())
+          RETURNING s.step_completed, s.answers
        )
        SELECT * FROM u`,
-      [id, JSON.stringify(patch), email],
+      [id, tokenHash, JSON.stringify(patch), email],
     );
     return rows[0] ?? null;
   }
 
-  async saveStep(
-    manager: EntityManager,
+  async findById(id: string): Promise<SessionRow | null> {
+    const rows: SessionRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM calculator_sessions s WHERE s.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Stores a submitted step if the row is unchanged since it was read (`version`, its xmin):
+   * optimistic concurrency, one round trip, no lock held while the macros are computed. False when
+   * another write got there first.
+   */
+  async saveStepIfUnchanged(
     id: string,
+    version: string,
     change: {
       answers: Record<string, unknown>;
       profile: Record<string, unknown>;
@@ -84,14 +105,19 @@ export class CalculatorRepository {
       macros: Macros | null;
       email: string | null;
     },
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE calculator_sessions
-          SET answers = answers || $2::jsonb, profile = profile || $3::jsonb, step_completed = $4,
-              macros = $5::jsonb, email = COALESCE($6, email)
-        WHERE id = $1`,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (
+         UPDATE calculator_sessions
+            SET answers = answers || $3::jsonb, profile = profile || $4::jsonb, step_completed = $5,
+                macros = $6::jsonb, email = COALESCE($7, email)
+          WHERE id = $1 AND xmin::text = $2 AND status = 'in_progress'
+          RETURNING 1
+       )
+       SELECT * FROM u`,
       [
         id,
+        version,
         JSON.stringify(change.answers),
         JSON.stringify(change.profile),
         change.stepCompleted,
@@ -99,6 +125,7 @@ export class CalculatorRepository {
         change.email,
       ],
     );
+    return rows.length === 1;
   }
 
   async newestInProgressByEmail(email: string): Promise<{ id: string } | null> {

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Conflict, NotFound, ValidationFailed, newToken, sha256Hex, type ErrorDetail } from '#libs/common';
+import {
+  Conflict,
+  NotFound,
+  Unauthorized,
+  ValidationFailed,
+  newToken,
+  sha256Hex,
+  type ErrorDetail,
+} from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { MailService, resumeLinkMail } from '#libs/mail';
 import { CalculatorRepository, type SessionRow } from './calculator.repository.js';
@@ -60,18 +68,26 @@ export class CalculatorService {
     };
   }
 
+  /** Called on every answer, so one round trip: the token is checked by the update itself. */
   async saveProgress(
-    session: SessionRow,
+    id: string,
+    token: string,
     patch: Record<string, unknown>,
   ): Promise<{ completion_percent: number; step_completed: number }> {
     const clean = definedOnly(patch);
     const email = typeof clean.email === 'string' ? clean.email.trim().toLowerCase() : null;
-    const updated = await this.sessions.mergeAnswers(session.id, clean, email);
-    if (!updated) throw this.locked();
-    return {
-      completion_percent: completionPercent(updated.step_completed, updated.answers),
-      step_completed: updated.step_completed,
-    };
+    const updated = await this.sessions.mergeAnswers(id, sha256Hex(token), clean, email);
+    if (updated) {
+      return {
+        completion_percent: completionPercent(updated.step_completed, updated.answers),
+        step_completed: updated.step_completed,
+      };
+    }
+    // Rare path: say why.
+    if (!(await this.authenticate(token, id))) {
+      throw new Unauthorized('Invalid session token for this session', 'invalid_session_token');
+    }
+    throw this.locked();
   }
 
   questions() {
@@ -171,19 +187,20 @@ export class CalculatorService {
   }
 
   /**
-   * Stores a submitted step under a row lock: steps go in order (n needs n − 1), a paid session is
-   * frozen, and macros are recomputed whenever step 3 is (re)submitted or steps 1–2 change after it.
+   * Stores a submitted step: steps go in order (n needs n − 1), a paid session is frozen, and the
+   * macros are recomputed when step 3 is (re)submitted or steps 1–2 change after it. Optimistic
+   * concurrency: the write succeeds only if the session is unchanged since it was read, else it
+   * is read again and recomputed.
    */
   private async saveStep(
     session: SessionRow,
     step: number,
     answers: Record<string, unknown>,
     profile: Record<string, unknown>,
-    warnings: StepWarning[],
+    stepWarnings: StepWarning[],
   ): Promise<StepResult & Partial<Macros>> {
-    return this.db.transaction(async (manager) => {
-      const current = await this.sessions.lockById(manager, session.id);
-      if (!current) throw new NotFound('Session');
+    let current: SessionRow | null = session;
+    for (let attempt = 0; attempt < 5 && current; attempt++) {
       if (current.status !== 'in_progress') throw this.locked();
       if (current.step_completed < step - 1) {
         throw new Conflict(
@@ -193,6 +210,7 @@ export class CalculatorService {
       }
       const merged = { ...current.profile, ...profile };
       let macros = current.macros;
+      let warnings = stepWarnings;
       if (step === 3 || (step < 3 && current.step_completed >= 3)) {
         macros = computeMacros({
           sex: merged.sex as Sex,
@@ -209,14 +227,26 @@ export class CalculatorService {
       }
       const stepCompleted = Math.max(current.step_completed, step);
       const email = typeof profile.email === 'string' ? profile.email : null;
-      await this.sessions.saveStep(manager, session.id, { answers, profile, stepCompleted, macros, email });
-      const result: StepResult = {
-        step_completed: stepCompleted,
-        completion_percent: completionPercent(stepCompleted, { ...current.answers, ...answers }),
-        warnings,
-      };
-      return step === 3 && macros ? { ...macros, ...result } : result;
-    });
+      if (
+        await this.sessions.saveStepIfUnchanged(current.id, current.row_version, {
+          answers,
+          profile,
+          stepCompleted,
+          macros,
+          email,
+        })
+      ) {
+        const result: StepResult = {
+          step_completed: stepCompleted,
+          completion_percent: completionPercent(stepCompleted, { ...current.answers, ...answers }),
+          warnings,
+        };
+        return step === 3 && macros ? { ...macros, ...result } : result;
+      }
+      current = await this.sessions.findById(current.id);
+    }
+    if (!current) throw new NotFound('Session');
+    throw new Conflict('The session changed while saving; try again', 'concurrent_update');
   }
 
   private locked(): Conflict {

@@ -46,6 +46,20 @@ export class SessionGuard implements CanActivate {
   }
 }
 
+function sessionToken(req: FastifyRequest): string {
+  const token = req.headers['x-session-token'];
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new Unauthorized('Send the session token in the X-Session-Token header', 'session_token_required');
+  }
+  if (token.length > 200) throw new Unauthorized('Invalid session token', 'invalid_session_token');
+  return token;
+}
+
+/** The raw X-Session-Token, for routes that check it inside their own query (save-progress). */
+export const SessionToken = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  sessionToken(ctx.switchToHttp().getRequest<FastifyRequest>()),
+);
+
 export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): SessionRow => {
   const session = ctx.switchToHttp().getRequest<SessionRequest>().calculatorSession;
   if (!session) throw new Unauthorized('Invalid session token', 'invalid_session_token');

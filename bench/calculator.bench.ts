@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild, stopChild } from './support/child.js';
+import { benchDatabase } from './support/database.js';
+import { formatTable, parseArgs, runLoad, type LoadResult } from './support/load.js';
+
+/**
+ * npm run bench:calculator -- [--connections 50] [--rate 10] [--duration 15] [--warmup 3] [--sessions 500]
+ * PATCH save-progress and step 3 (server-side macros, optimistic write) from 50 concurrent
+ * clients, with GET /health in the same run as the baseline, twice: paced (each client sends
+ * `rate` requests a second — a person answering fast — 500 req/s in all by default: the target,
+ * p95 ≤ 15 ms, is judged here) and back-to-back (saturation: throughput and queueing latency).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = parseArgs({ connections: 50, rate: 10, duration: 15, warmup: 3, sessions: 500 });
+
+interface Session {
+  id: string;
+  token: string;
+}
+
+let client = 0;
+
+/** Each prepared session comes from its own client address (the api runs with TRUST_PROXY). */
+async function call(
+  base: string,
+  method: string,
+  url: string,
+  token: string | null,
+  body?: unknown,
+): Promise<unknown> {
+  const res = await fetch(base + url, {
+    method,
+    headers: {
+      'x-forwarded-for': `198.51.100.${client % 250}`,
+      ...(token ? { 'x-session-token': token } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function prepare(base: string, count: number): Promise<Session[]> {
+  const sessions: Session[] = [];
+  for (let i = 0; i < count; i++) {
+    client = i;
+    const s = (await call(base, 'POST', '/api/v1/calculator/sessions', null)) as {
+      id: string;
+      session_token: string;
+    };
+    await call(base, 'POST', '/api/v1/calculator/step/1', s.session_token, {
+      sex: i % 2 ? 'male' : 'female',
+      age: 20 + (i % 50),
+      height_cm: 160 + (i % 30),
+      weight_kg: 60 + (i % 40),
+    });
+    await call(base, 'POST', '/api/v1/calculator/step/2', s.session_token, {
+      lifestyle_activity: 'moderate',
+      exercise_frequency: '3_4_per_week',
+      goal: 'lose',
+      deficit_percentage: 15,
+      diet_type: i % 3 ? 'carnivore' : 'keto',
+    });
+    sessions.push({ id: s.id, token: s.session_token });
+  }
+  return sessions;
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  const env = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    NODE_ENV: 'production',
+    JWT_SECRET: 'b'.repeat(40),
+    VAULT_MASTER_KEY: 'ab'.repeat(32),
+    ADMIN_API_KEY: 'k'.repeat(32),
+    PAYMENTS_ENABLED: 'false',
+    TRUST_PROXY: 'true',
+  };
+  const { port, child } = await startChild(path.join(here, 'support/http-servers.js'), ['api'], env);
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const sessions = await prepare(base, args.sessions!);
+    const pick = (i: number) => sessions[i % sessions.length]!;
+    let n = 0;
+    const scenarios = [
+      { name: 'GET /health', method: 'GET' as const, path: '/health' },
+      {
+        name: 'PATCH /calculator/sessions/:id',
+        method: 'PATCH' as const,
+        path: '/api/v1/calculator/sessions/:id',
+        request: (i: number) => {
+          const s = pick(i);
+          return {
+            path: `/api/v1/calculator/sessions/${s.id}`,
+            body: { age: 20 + (n++ % 60), goal: 'lose', medications: 'none' },
+            headers: { 'x-session-token': s.token },
+          };
+        },
+      },
+      {
+        name: 'POST /calculator/step/3',
+        method: 'POST' as const,
+        path: '/api/v1/calculator/step/3',
+        request: (i: number) => ({
+          body: i % 2 ? {} : { body_fat_percent: 15 + (i % 20) },
+          headers: { 'x-session-token': pick(i).token },
+        }),
+      },
+    ];
+    let judged = 0;
+    for (const paced of [true, false]) {
+      const opts = {
+        connections: args.connections!,
+        durationMs: args.duration! * 1000,
+        warmupMs: args.warmup! * 1000,
+        ...(paced ? { ratePerConnection: args.rate! } : {}),
+      };
+      const results = [];
+      for (const scenario of scenarios) results.push(await runLoad(base, scenario, opts));
+      const [health, patch, step3] = results as [LoadResult, LoadResult, LoadResult];
+      const mode = paced
+        ? `paced: ${args.connections} clients × ${args.rate} req/s = ${args.connections! * args.rate!} req/s offered`
+        : `back-to-back: ${args.connections} clients, no pause (saturation)`;
+      console.log(
+        `\nbench:calculator — ${mode}, ${args.duration} s per scenario, ${sessions.length} sessions\n`,
+      );
+      console.log(formatTable(results));
+      console.log('');
+      for (const r of [patch, step3]) {
+        console.log(
+          `${r.name}: p95 ${r.p95.toFixed(2)} ms = ${(r.p95 / health.p95).toFixed(2)}x GET /health p95 (${health.p95.toFixed(2)} ms); throughput ${(r.rps / health.rps).toFixed(2)}x`,
+        );
+      }
+      for (const r of results)
+        if (r.errors) console.log(`unexpected statuses for ${r.name}:`, JSON.stringify(r.statuses));
+      if (paced) judged = Math.max(patch.p95, step3.p95);
+    }
+    console.log(
+      `\ntarget: p95 <= 15 ms for both at the paced load: ${judged <= 15 ? 'MET' : 'NOT MET'} (worst ${judged.toFixed(2)} ms)`,
+    );
+  } finally {
+    await stopChild(child);
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

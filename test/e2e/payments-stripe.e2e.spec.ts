@@ -1,0 +1,181 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { CalculatorClient } from '../support/calculator-client.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { FakeStripe } from '../support/fake-stripe.js';
+
+const WEBHOOK_SECRET = 'whsec_test_secret_for_e2e';
+
+/** The real `stripe` SDK in the app, pointed at a local fake Stripe API; events signed by the SDK. */
+describe('payments with Stripe (e2e)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let fake: FakeStripe;
+  let ds: DataSource;
+  const stripe = new Stripe('sk_test_unused');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fake = await new FakeStripe().start();
+    app = await createApiApp(
+      testConfig(db.url, {
+        STRIPE_SECRET_KEY: 'sk_test_123',
+        STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        STRIPE_API_BASE: fake.baseUrl,
+      }),
+    );
+    ds = app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await fake.stop();
+    await db.drop();
+  });
+
+  function event(type: string, object: object, id = `evt_${Math.random().toString(36).slice(2)}`) {
+    return JSON.stringify({
+      id,
+      object: 'event',
+      type,
+      api_version: '2024-06-20',
+      created: Math.floor(Date.now() / 1000),
+      data: { object },
+    });
+  }
+
+  function postWebhook(payload: string, secret = WEBHOOK_SECRET) {
+    const signature = stripe.webhooks.generateTestHeaderString({ payload, secret });
+    return app.inject({
+      method: 'POST',
+      url: '/api/v1/payments/webhook',
+      payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    });
+  }
+
+  async function paidSession(tier = 'doctor') {
+    const c = await new CalculatorClient(app).start();
+    await c.completeSteps();
+    const checkout = await c.checkout(tier);
+    return { c, checkout };
+  }
+
+  const reportsFor = (sessionId: string) =>
+    ds.query(`SELECT id, status FROM reports WHERE session_id = $1`, [sessionId]);
+
+  it('creates a Stripe Checkout Session with the tier amount and the session in the metadata', async () => {
+    const { c, checkout } = await paidSession('meal_plan');
+    const session = fake.sessions.get(checkout.checkout_session_id)!;
+    expect(checkout.checkout_url).toBe(session.url);
+    expect(session).toMatchObject({
+      amount_total: 2700,
+      currency: 'usd',
+      metadata: { session_id: c.id, tier: 'meal_plan' },
+      client_reference_id: c.id,
+    });
+    expect(fake.requests.at(-1)!.auth).toBe('Bearer sk_test_123');
+  });
+
+  it('webhook first, then verify: one report, and verify returns a working token', async () => {
+    const { c, checkout } = await paidSession();
+    const paid = fake.markPaid(checkout.checkout_session_id);
+    const res = await postWebhook(event('checkout.session.completed', paid));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ received: true });
+    expect(await reportsFor(c.id)).toEqual([expect.objectContaining({ status: 'queued' })]);
+
+    const verified = await c.verify(checkout.checkout_session_id);
+    expect(verified.statusCode).toBe(200);
+    const hash = (
+      await ds.query(`SELECT encode(sha256($1::bytea), 'hex') AS h`, [verified.json().access_token])
+    )[0].h;
+    expect(await ds.query(`SELECT 1 FROM report_access_tokens WHERE token_hash = $1`, [hash])).toHaveLength(
+      1,
+    );
+    expect(await reportsFor(c.id)).toHaveLength(1);
+  });
+
+  it('processes each event id once', async () => {
+    const { c, checkout } = await paidSession();
+    const payload = event(
+      'checkout.session.completed',
+      fake.markPaid(checkout.checkout_session_id),
+      'evt_duplicate_1',
+    );
+    expect((await postWebhook(payload)).json()).toEqual({ received: true });
+    expect((await postWebhook(payload)).json()).toEqual({ received: true, duplicate: true });
+    expect(await reportsFor(c.id)).toHaveLength(1);
+  });
+
+  it('payment_intent.succeeded completes the payment named in its metadata', async () => {
+    const { c, checkout } = await paidSession();
+    fake.markPaid(checkout.checkout_session_id);
+    const res = await postWebhook(
+      event('payment_intent.succeeded', {
+        id: 'pi_1',
+        object: 'payment_intent',
+        metadata: { session_id: c.id, tier: 'doctor' },
+      }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(await reportsFor(c.id)).toHaveLength(1);
+  });
+
+  it('refuses a wrong signature with 400 and changes nothing', async () => {
+    const { c, checkout } = await paidSession();
+    const payload = event('checkout.session.completed', fake.markPaid(checkout.checkout_session_id));
+    const res = await postWebhook(payload, 'whsec_wrong');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_signature');
+    const unsigned = await app.inject({
+      method: 'POST',
+      url: '/api/v1/payments/webhook',
+      payload,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(unsigned.statusCode).toBe(400);
+    expect(await reportsFor(c.id)).toHaveLength(0);
+    expect(
+      await ds.query(`SELECT 1 FROM payment_events WHERE event_id = $1`, [JSON.parse(payload).id]),
+    ).toHaveLength(0);
+    const [{ status }] = await ds.query(`SELECT status FROM calculator_sessions WHERE id = $1`, [c.id]);
+    expect(status).toBe('in_progress');
+  });
+
+  it('refuses a payment whose amount does not match the tier', async () => {
+    const { c, checkout } = await paidSession();
+    fake.markPaid(checkout.checkout_session_id, { amount_total: 100 });
+    const res = await c.verify(checkout.checkout_session_id);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('payment_mismatch');
+    expect(await reportsFor(c.id)).toHaveLength(0);
+  });
+
+  it('refuses a checkout that belongs to another session', async () => {
+    const { checkout } = await paidSession();
+    fake.markPaid(checkout.checkout_session_id);
+    const other = await new CalculatorClient(app).start();
+    await other.completeSteps();
+    const res = await other.verify(checkout.checkout_session_id);
+    expect(res.statusCode).toBe(404);
+  });
+
+  it('refuses verify while Stripe says unpaid', async () => {
+    const { c, checkout } = await paidSession();
+    const res = await c.verify(checkout.checkout_session_id);
+    expect(res.json().error.code).toBe('payment_not_completed');
+  });
+
+  it('the sandbox completion route does not exist in Stripe mode', async () => {
+    const { checkout } = await paidSession();
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/v1/payments/sandbox/${checkout.checkout_session_id}/complete`,
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('sandbox_disabled');
+  });
+});
