@@ -45,7 +45,9 @@ export class Reports1795219400000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER report_revisions_immutable BEFORE UPDATE ON report_revisions
                      FOR EACH ROW EXECUTE FUNCTION report_revisions_immutable()`);
     // Reports paid before this migration get their first revision row.
-    await q.query(`INSERT INTO report_revisions (report_id, revision, queued_at) SELECT id, 1, created_at FROM reports`);
+    await q.query(
+      `INSERT INTO report_revisions (report_id, revision, queued_at) SELECT id, 1, created_at FROM reports`,
+    );
 
     await q.query(`
       CREATE TABLE report_events (
@@ -78,7 +80,9 @@ export class Reports1795219400000 implements MigrationInterface {
         status      smallint    NOT NULL
       ) PARTITION BY RANGE (accessed_at)`);
     await q.query(`CREATE TABLE report_access_log_default PARTITION OF report_access_log DEFAULT`);
-    await q.query(`CREATE INDEX report_access_log_report_idx ON report_access_log (report_id, accessed_at DESC)`);
+    await q.query(
+      `CREATE INDEX report_access_log_report_idx ON report_access_log (report_id, accessed_at DESC)`,
+    );
     await q.query(`
       CREATE FUNCTION ensure_report_access_log_partitions(months_ahead integer) RETURNS integer
       LANGUAGE plpgsql AS $$
@@ -140,6 +144,8 @@ export class Reports1795219400000 implements MigrationInterface {
     await q.query(`DROP FUNCTION report_events_notify()`);
     await q.query(`DROP TABLE report_revisions`);
     await q.query(`DROP FUNCTION report_revisions_immutable()`);
-    await q.query(`ALTER TABLE reports DROP COLUMN failure_reason, DROP COLUMN generated_at, DROP COLUMN revision`);
+    await q.query(
+      `ALTER TABLE reports DROP COLUMN failure_reason, DROP COLUMN generated_at, DROP COLUMN revision`,
+    );
   }
 }

@@ -89,6 +89,7 @@ export async function createApiApp(
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      { path: 'r/:token', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

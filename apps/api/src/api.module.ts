@@ -11,6 +11,7 @@ import {
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { PaymentsHttpModule } from '#libs/payments';
+import { ReportsHttpModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
@@ -31,6 +32,7 @@ export class ApiModule {
         CommonModule,
         CalculatorHttpModule,
         PaymentsHttpModule,
+        ReportsHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

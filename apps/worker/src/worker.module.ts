@@ -3,6 +3,7 @@ import { CommonModule, loggerModule } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { MailModule } from '#libs/mail';
+import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
 import type { ModuleMetadata } from '@nestjs/common';
 
@@ -19,6 +20,7 @@ export class WorkerModule {
         QueueModule.forRoot('worker'),
         CommonModule,
         MailModule,
+        ReportsModule,
         ...extra,
       ],
     };

@@ -15,3 +15,5 @@ export * from './rate-limit/rate-limit.repository.js';
 export * from './validation/decorators.js';
 export * from './validation/validation.pipe.js';
 export * from './http/raw-body.decorator.js';
+export * from './http/sse.js';
+export * from './http/admin.guard.js';

@@ -10,6 +10,10 @@ export interface JobPayloads {
   'mail.send': { outboxId: string };
   /** Generate (a revision of) a paid report. */
   'report.generate': { reportId: string };
+  /** Cron: soft-expire reports past expires_at. */
+  'reports.expire': Record<string, never>;
+  /** Cron: create access-log partitions ahead, drop those past retention. */
+  'reports.maintain-partitions': Record<string, never>;
   /** Cron: delete idempotency keys past their 24 h expiry. */
   'idempotency.purge': Record<string, never>;
   /** Cron: delete rate-limit windows that have ended. */
@@ -56,7 +60,21 @@ export const JOB_DEFAULTS: Required<
 
 export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   'mail.send': { retryLimit: 8, retryDelaySeconds: 10, concurrency: 4 },
-  'report.generate': { retryLimit: 5, retryDelaySeconds: 5, concurrency: 2, expireInSeconds: 600 },
+  'report.generate': { retryLimit: 5, retryDelaySeconds: 5, concurrency: 4, expireInSeconds: 600 },
+  'reports.expire': {
+    cron: '*/15 * * * *',
+    retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
+  'reports.maintain-partitions': {
+    cron: '7 3 * * *',
+    retryLimit: 3,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
   'idempotency.purge': {
     cron: '17 * * * *',
     retryLimit: 2,

@@ -53,17 +53,27 @@ export class JobRunner implements OnApplicationBootstrap {
       { batchSize: 1, localConcurrency: def.concurrency, pollingIntervalSeconds: 2, perJobResults: true },
       async (jobs: BossJob<object>[]): Promise<JobResult[]> => {
         const results: JobResult[] = [];
-        for (const job of jobs) results.push(await this.run(name, handler, job));
+        for (const job of jobs) results.push(await this.run(name, handler, job, def.retryLimit));
         return results;
       },
     );
     this.served.push(name);
   }
 
-  private async run(name: JobName, handler: JobHandler<JobName>, job: BossJob<object>): Promise<JobResult> {
+  private async run(
+    name: JobName,
+    handler: JobHandler<JobName>,
+    job: BossJob<object>,
+    retryLimit: number,
+  ): Promise<JobResult> {
     const stop = durations.startTimer({ queue: name });
     try {
-      await handler.handle(job.data as never, { id: job.id, name, retryCount: job.retryCount });
+      await handler.handle(job.data as never, {
+        id: job.id,
+        name,
+        retryCount: job.retryCount,
+        lastAttempt: job.retryCount >= retryLimit,
+      });
       outcomes.inc({ queue: name, outcome: 'completed' });
       return { id: job.id, status: 'completed' };
     } catch (err) {

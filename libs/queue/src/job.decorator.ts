@@ -8,6 +8,8 @@ export interface JobContext {
   name: JobName;
   /** 0 on the first attempt. */
   retryCount: number;
+  /** True when a failure now is final (no retry left). */
+  lastAttempt: boolean;
 }
 
 /** A job handler: validate the payload, call a service. Must be idempotent (it may run twice). */

@@ -1,5 +1,41 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '#libs/mail';
+import { AdminReportsController } from './admin-reports.controller.js';
+import { ReportAccessRepository } from './access/report-access.repository.js';
+import { ReportAccessService } from './access/report-access.service.js';
+import { ReportEventsHub } from './access/report-events.hub.js';
+import { ComposerGenerator } from './generation/composer-generator.js';
+import { GenerateReportJob } from './generation/generate-report.job.js';
+import { ReportGenerationService } from './generation/report-generation.service.js';
+import { ReportGenerator } from './generation/report-generator.js';
+import { ExpireReportsJob, MaintainReportPartitionsJob } from './maintenance/report-maintenance.jobs.js';
+import { ReportMaintenanceRepository } from './maintenance/report-maintenance.repository.js';
+import { ReportGenerationRepository } from './report-generation.repository.js';
+import { ReportPageController, ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
 
-@Module({ providers: [ReportsRepository], exports: [ReportsRepository] })
+/** Report rows and tokens (used by payments), generation (worker) and access (api). */
+@Module({
+  imports: [MailModule],
+  providers: [
+    ReportsRepository,
+    ReportGenerationRepository,
+    ReportAccessRepository,
+    ReportMaintenanceRepository,
+    { provide: ReportGenerator, useClass: ComposerGenerator },
+    ReportGenerationService,
+    ReportAccessService,
+    ReportEventsHub,
+    GenerateReportJob,
+    ExpireReportsJob,
+    MaintainReportPartitionsJob,
+  ],
+  exports: [ReportsRepository, ReportGenerationService, ReportAccessService, ReportMaintenanceRepository],
+})
 export class ReportsModule {}
+
+@Module({
+  imports: [ReportsModule],
+  controllers: [ReportsController, ReportPageController, AdminReportsController],
+})
+export class ReportsHttpModule {}

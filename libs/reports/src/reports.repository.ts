@@ -44,9 +44,12 @@ export class ReportsRepository {
     },
   ): Promise<ReportRow> {
     const rows: ReportRow[] = await manager.query(
-      `INSERT INTO reports AS r (session_id, payment_id, tier, email, revisions_allowed, expires_at)
-       VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6))
-       RETURNING ${COLUMNS}`,
+      `WITH r AS (
+         INSERT INTO reports (session_id, payment_id, tier, email, revisions_allowed, expires_at)
+         VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6))
+         RETURNING *
+       ), v AS (INSERT INTO report_revisions (report_id, revision) SELECT id, 1 FROM r)
+       SELECT ${COLUMNS} FROM r`,
       [r.sessionId, r.paymentId, r.tier, r.email, r.revisionsAllowed, r.expiryDays],
     );
     return rows[0]!;

@@ -32,7 +32,11 @@ export const MICHAEL_PROFILE: ReportProfile = {
 
 export const DOCTOR_SECTIONS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16, 17, 18, 19, 20, 21];
 
-export function reportInput(profile: Partial<ReportProfile> = {}, sections = DOCTOR_SECTIONS, tier = 'doctor'): ReportInput {
+export function reportInput(
+  profile: Partial<ReportProfile> = {},
+  sections = DOCTOR_SECTIONS,
+  tier = 'doctor',
+): ReportInput {
   const p = { ...MICHAEL_PROFILE, ...profile };
   return {
     profile: p,

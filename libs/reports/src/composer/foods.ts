@@ -2,7 +2,8 @@
  * The foods the composer may put in lists, plans and grocery lists, tagged with what can rule
  * them out: allergens, dairy kind, diet, and the budget tier they suit.
  */
-export type FoodGroup = 'ruminant' | 'pork' | 'poultry' | 'fish' | 'shellfish' | 'eggs' | 'dairy' | 'fat' | 'organ' | 'plant';
+export type FoodGroup =
+  'ruminant' | 'pork' | 'poultry' | 'fish' | 'shellfish' | 'eggs' | 'dairy' | 'fat' | 'organ' | 'plant';
 
 export interface Food {
   name: string;
@@ -24,7 +25,13 @@ export const FOODS: Food[] = [
   { name: 'chuck roast', group: 'ruminant', allergens: ['beef'], diets: [...ALL], budget: 'budget' },
   { name: 'ribeye steak', group: 'ruminant', allergens: ['beef'], diets: [...ALL], budget: 'moderate' },
   { name: 'grass-fed ribeye', group: 'ruminant', allergens: ['beef'], diets: [...ALL], budget: 'premium' },
-  { name: 'grass-fed ground beef', group: 'ruminant', allergens: ['beef'], diets: [...ALL], budget: 'premium' },
+  {
+    name: 'grass-fed ground beef',
+    group: 'ruminant',
+    allergens: ['beef'],
+    diets: [...ALL],
+    budget: 'premium',
+  },
   { name: 'lamb shoulder chops', group: 'ruminant', allergens: [], diets: [...ALL], budget: 'moderate' },
   { name: 'beef liver', group: 'organ', allergens: ['beef'], diets: [...ALL], budget: 'budget' },
   { name: 'chicken hearts', group: 'organ', allergens: [], diets: [...ALL], budget: 'budget' },
@@ -40,11 +47,46 @@ export const FOODS: Food[] = [
   { name: 'oysters', group: 'shellfish', allergens: ['shellfish'], diets: [...ALL], budget: 'premium' },
   { name: 'eggs', group: 'eggs', allergens: ['eggs'], diets: [...ALL], budget: 'budget' },
   { name: 'pasture-raised eggs', group: 'eggs', allergens: ['eggs'], diets: [...ALL], budget: 'premium' },
-  { name: 'butter', group: 'dairy', allergens: ['dairy'], dairy: 'butter', diets: [...ALL], budget: 'budget' },
-  { name: 'ghee', group: 'dairy', allergens: ['dairy'], dairy: 'butter', diets: [...ALL], budget: 'moderate' },
-  { name: 'aged cheddar', group: 'dairy', allergens: ['dairy'], dairy: 'cheese', diets: [...ALL], budget: 'moderate' },
-  { name: 'heavy cream', group: 'dairy', allergens: ['dairy'], dairy: 'cream', diets: [...ALL], budget: 'budget' },
-  { name: 'whole milk', group: 'dairy', allergens: ['dairy'], dairy: 'milk', diets: ['paleo', 'custom'], budget: 'budget' },
+  {
+    name: 'butter',
+    group: 'dairy',
+    allergens: ['dairy'],
+    dairy: 'butter',
+    diets: [...ALL],
+    budget: 'budget',
+  },
+  {
+    name: 'ghee',
+    group: 'dairy',
+    allergens: ['dairy'],
+    dairy: 'butter',
+    diets: [...ALL],
+    budget: 'moderate',
+  },
+  {
+    name: 'aged cheddar',
+    group: 'dairy',
+    allergens: ['dairy'],
+    dairy: 'cheese',
+    diets: [...ALL],
+    budget: 'moderate',
+  },
+  {
+    name: 'heavy cream',
+    group: 'dairy',
+    allergens: ['dairy'],
+    dairy: 'cream',
+    diets: [...ALL],
+    budget: 'budget',
+  },
+  {
+    name: 'whole milk',
+    group: 'dairy',
+    allergens: ['dairy'],
+    dairy: 'milk',
+    diets: ['paleo', 'custom'],
+    budget: 'budget',
+  },
   { name: 'beef tallow', group: 'fat', allergens: ['beef'], diets: [...ALL], budget: 'budget' },
   { name: 'lard', group: 'fat', allergens: ['pork'], diets: [...ALL], budget: 'budget' },
   { name: 'olive oil', group: 'fat', allergens: [], diets: [...LOW_CARB_PLANTS], budget: 'moderate' },
@@ -53,7 +95,13 @@ export const FOODS: Food[] = [
   { name: 'broccoli', group: 'plant', allergens: [], diets: [...LOW_CARB_PLANTS], budget: 'budget' },
   { name: 'berries', group: 'plant', allergens: [], diets: ['paleo', 'custom'], budget: 'moderate' },
   { name: 'sweet potatoes', group: 'plant', allergens: [], diets: ['paleo', 'custom'], budget: 'budget' },
-  { name: 'macadamia nuts', group: 'plant', allergens: ['tree_nuts'], diets: [...LOW_CARB_PLANTS], budget: 'premium' },
+  {
+    name: 'macadamia nuts',
+    group: 'plant',
+    allergens: ['tree_nuts'],
+    diets: [...LOW_CARB_PLANTS],
+    budget: 'premium',
+  },
 ];
 
 /**

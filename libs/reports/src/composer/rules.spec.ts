@@ -21,7 +21,9 @@ const BUNDLE = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 describe('personalisation rules', () => {
   it('name: the first name appears at least 5 times, even in the smallest tier', () => {
     expect(count(text({}, BUNDLE), 'Michael')).toBeGreaterThanOrEqual(5);
-    expect(count(text({ first_name: 'Ana', conditions: [], goals: [] }, BUNDLE), 'Ana')).toBeGreaterThanOrEqual(5);
+    expect(
+      count(text({ first_name: 'Ana', conditions: [], goals: [] }, BUNDLE), 'Ana'),
+    ).toBeGreaterThanOrEqual(5);
   });
 
   it('diabetes: blood-sugar subsection, medication warning, week-1 monitoring, HbA1c and fasting insulin', () => {
@@ -42,14 +44,21 @@ describe('personalisation rules', () => {
       'Lisinopril 10mg daily',
       'Atorvastatin',
     ]);
-    const disclaimer = documentText(composeReport(reportInput({ medications: 'Metformin 500mg, Lisinopril 10mg and Levothyroxine' })).sections.filter((s) => s.key === 'medical_disclaimer'));
+    const disclaimer = documentText(
+      composeReport(
+        reportInput({ medications: 'Metformin 500mg, Lisinopril 10mg and Levothyroxine' }),
+      ).sections.filter((s) => s.key === 'medical_disclaimer'),
+    );
     for (const med of ['Metformin', 'Lisinopril', 'Levothyroxine']) expect(disclaimer).toContain(med);
   });
 
   it('allergies: no allergen anywhere in the report', () => {
     for (const allergy of ALLERGIES.values) {
       const profile = { allergies: [allergy] };
-      expect({ allergy, leak: findBannedText({ ...MICHAEL_PROFILE, ...profile }, composeReport(reportInput(profile))) }).toEqual({ allergy, leak: null });
+      expect({
+        allergy,
+        leak: findBannedText({ ...MICHAEL_PROFILE, ...profile }, composeReport(reportInput(profile))),
+      }).toEqual({ allergy, leak: null });
     }
     const shellfish = text({ allergies: ['shellfish'] });
     expect(shellfish).not.toMatch(/shrimp|oyster|shellfish/i);
@@ -63,14 +72,20 @@ describe('personalisation rules', () => {
   });
 
   it('dairy "butter only": butter stays, no cheese, cream or milk', () => {
-    const butterOnly = text({ dairy_tolerance: 'butter_only', diet_type: 'keto' }, [...DOCTOR_SECTIONS, 10, 11, 12]);
+    const butterOnly = text({ dairy_tolerance: 'butter_only', diet_type: 'keto' }, [
+      ...DOCTOR_SECTIONS,
+      10,
+      11,
+      12,
+    ]);
     expect(butterOnly).toMatch(/butter/);
     expect(butterOnly).not.toMatch(/cheese|cheddar|cream|milk/i);
     expect(text({ dairy_tolerance: 'full' }, [10])).toMatch(/cheddar|cream/);
   });
 
   it('budget picks the food tier: ground beef for budget, grass-fed for premium', () => {
-    const first = (budget: 'budget' | 'premium') => foodsForBudget(allowedFoods({ ...MICHAEL_PROFILE, budget }), budget)[0]!.name;
+    const first = (budget: 'budget' | 'premium') =>
+      foodsForBudget(allowedFoods({ ...MICHAEL_PROFILE, budget }), budget)[0]!.name;
     expect(first('budget')).toBe('ground beef (80/20)');
     expect(first('premium')).toMatch(/grass-fed/);
     expect(text({ budget: 'budget' }, [5])).not.toMatch(/grass-fed/);
@@ -107,7 +122,11 @@ describe('personalisation rules', () => {
 describe('composer', () => {
   it('contains exactly the tier’s sections, in order', () => {
     expect(composeReport(reportInput()).sections.map((s) => s.number)).toEqual(DOCTOR_SECTIONS);
-    expect(composeReport(reportInput({}, [12, 1, 10])).sections.map((s) => s.key)).toEqual(['cover', 'food_pyramid', 'grocery_lists']);
+    expect(composeReport(reportInput({}, [12, 1, 10])).sections.map((s) => s.key)).toEqual([
+      'cover',
+      'food_pyramid',
+      'grocery_lists',
+    ]);
   });
 
   it('is deterministic: the same input gives byte-identical output', () => {
@@ -116,7 +135,7 @@ describe('composer', () => {
 
   it('never leaks a banned food across many random profiles', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const some = <T>(xs: readonly T[]) => xs.filter(() => rnd() < 0.3);
     const one = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
     for (let i = 0; i < 300; i++) {
@@ -132,7 +151,11 @@ describe('composer', () => {
       const doc = composeReport(reportInput(profile, all));
       expect(findBannedText({ ...MICHAEL_PROFILE, ...profile }, doc)).toBeNull();
       for (const word of profile.avoid_foods.split(/,\s*/).filter(Boolean)) {
-        const lists = documentText(doc.sections.filter((s) => ['first_action', 'food_pyramid', 'daily_eating', 'grocery_lists'].includes(s.key)));
+        const lists = documentText(
+          doc.sections.filter((s) =>
+            ['first_action', 'food_pyramid', 'daily_eating', 'grocery_lists'].includes(s.key),
+          ),
+        );
         expect(lists.toLowerCase()).not.toContain(word.replace(/s$/, ''));
       }
     }

@@ -23,7 +23,24 @@ export function medicationName(item: string): string {
 /** Words from "foods you avoid" (2+ letters), lower-case. */
 export function avoidTerms(text: string | undefined): string[] {
   if (!text) return [];
-  const stop = new Set(['and', 'or', 'the', 'any', 'all', 'no', 'not', 'of', 'with', 'food', 'foods', 'i', 'avoid', 'dont', "don't", 'eat']);
+  const stop = new Set([
+    'and',
+    'or',
+    'the',
+    'any',
+    'all',
+    'no',
+    'not',
+    'of',
+    'with',
+    'food',
+    'foods',
+    'i',
+    'avoid',
+    'dont',
+    "don't",
+    'eat',
+  ]);
   return [
     ...new Set(
       text
@@ -72,12 +89,17 @@ export function foodsForBudget(foods: Food[], budget: ReportProfile['budget'] = 
   const limit = BUDGET_ORDER[budget];
   const within = foods.filter((f) => BUDGET_ORDER[f.budget] <= limit);
   return [...within].sort((a, b) =>
-    budget === 'premium' ? BUDGET_ORDER[b.budget] - BUDGET_ORDER[a.budget] : BUDGET_ORDER[a.budget] - BUDGET_ORDER[b.budget],
+    budget === 'premium'
+      ? BUDGET_ORDER[b.budget] - BUDGET_ORDER[a.budget]
+      : BUDGET_ORDER[a.budget] - BUDGET_ORDER[b.budget],
   );
 }
 
 export function pick(foods: Food[], groups: FoodGroup[], count: number): string[] {
-  return foods.filter((f) => groups.includes(f.group)).slice(0, count).map((f) => f.name);
+  return foods
+    .filter((f) => groups.includes(f.group))
+    .slice(0, count)
+    .map((f) => f.name);
 }
 
 /** Servings per recipe: solo 1, couple 2, adults 3, family with kids 4. */
@@ -95,14 +117,21 @@ export type ChallengeCategory = 'time' | 'social' | 'consistency' | 'cost';
 const CHALLENGE_KEYWORDS: [ChallengeCategory, RegExp][] = [
   ['cost', /\b(cost|expensive|money|afford|budget|price|cheap)/i],
   ['time', /\b(time|busy|schedule|work(ing)? (late|long)|hours|rush|commute|no time)/i],
-  ['social', /\b(social|family|friends?|party|parties|partner|wife|husband|kids|restaurant|eating out|dinners?|holiday|peer)/i],
-  ['consistency', /\b(fell off|falling off|consisten|stick|motivation|cravings?|quit|relapse|cheat|discipline|habit|back on track)/i],
+  [
+    'social',
+    /\b(social|family|friends?|party|parties|partner|wife|husband|kids|restaurant|eating out|dinners?|holiday|peer)/i,
+  ],
+  [
+    'consistency',
+    /\b(fell off|falling off|consisten|stick|motivation|cravings?|quit|relapse|cheat|discipline|habit|back on track)/i,
+  ],
 ];
 
 /** The biggest challenge, classified so it gets tactics of its kind. */
 export function challengeCategory(text: string | undefined): ChallengeCategory {
   if (!text) return 'consistency';
-  for (const [category, re] of CHALLENGE_KEYWORDS) if (category === 'consistency' && re.test(text)) return category;
+  for (const [category, re] of CHALLENGE_KEYWORDS)
+    if (category === 'consistency' && re.test(text)) return category;
   for (const [category, re] of CHALLENGE_KEYWORDS) if (re.test(text)) return category;
   return 'consistency';
 }
@@ -113,9 +142,12 @@ export function previousDietNote(p: ReportProfile): string | null {
   if (diets.includes('keto') || diets.includes('low_carb')) {
     return "You've already proven that cutting carbs works for you. Carnivore builds on that: same metabolic switch, fewer decisions.";
   }
-  if (diets.includes('low_fat')) return "You know from low-fat dieting what doesn't work: this plan is built the other way round, with fat as your main fuel.";
-  if (diets.includes('calorie_counting')) return 'Carnivore takes you out of the calorie-counting mindset: eat to your protein target and let satiety do the rest.';
-  if (diets.includes('vegan') || diets.includes('vegetarian')) return 'Coming from a plant-based diet, go gradually: your digestion needs a few weeks to adapt to more fat and protein.';
+  if (diets.includes('low_fat'))
+    return "You know from low-fat dieting what doesn't work: this plan is built the other way round, with fat as your main fuel.";
+  if (diets.includes('calorie_counting'))
+    return 'Carnivore takes you out of the calorie-counting mindset: eat to your protein target and let satiety do the rest.';
+  if (diets.includes('vegan') || diets.includes('vegetarian'))
+    return 'Coming from a plant-based diet, go gradually: your digestion needs a few weeks to adapt to more fat and protein.';
   return null;
 }
 
@@ -147,6 +179,7 @@ export function conditionFlags(conditions: string[] = []): ConditionFlags {
 /** Tone of the opening, by condition (seed 001 rule 1). */
 export function tone(conditions: string[] = []): 'urgent' | 'healing' | 'optimising' {
   if (conditions.includes('diabetes') || conditions.includes('prediabetes')) return 'urgent';
-  if (conditions.includes('autoimmune') || conditions.includes('ibs') || conditions.includes('celiac')) return 'healing';
+  if (conditions.includes('autoimmune') || conditions.includes('ibs') || conditions.includes('celiac'))
+    return 'healing';
   return 'optimising';
 }

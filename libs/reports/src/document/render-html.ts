@@ -3,7 +3,10 @@ import type { Block, ReportDocument } from './model.js';
 import { REPORT_CSS } from './stylesheet.js';
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 function block(b: Block): string {
@@ -27,7 +30,26 @@ function block(b: Block): string {
 
 /** Allow-list for the report body: structure only, no scripts, no event handlers, no URLs. */
 const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: ['header', 'section', 'h1', 'h2', 'h3', 'p', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'div', 'strong', 'em'],
+  allowedTags: [
+    'header',
+    'section',
+    'h1',
+    'h2',
+    'h3',
+    'p',
+    'ul',
+    'ol',
+    'li',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'div',
+    'strong',
+    'em',
+  ],
   allowedAttributes: { section: ['id'], div: ['class'], header: ['class'] },
   allowedSchemes: [],
   disallowedTagsMode: 'discard',
@@ -38,7 +60,8 @@ export function renderHtmlBody(doc: ReportDocument): string {
   const body = [
     `<header class="cover"><h1>${escapeHtml(doc.title)}</h1><p>${escapeHtml(doc.subtitle)}</p></header>`,
     ...doc.sections.map(
-      (s) => `<section id="${escapeHtml(s.key)}"><h2>${s.number}. ${escapeHtml(s.title)}</h2>${s.blocks.map(block).join('')}</section>`,
+      (s) =>
+        `<section id="${escapeHtml(s.key)}"><h2>${s.number}. ${escapeHtml(s.title)}</h2>${s.blocks.map(block).join('')}</section>`,
     ),
   ].join('\n');
   return sanitizeHtml(body, SANITIZE);

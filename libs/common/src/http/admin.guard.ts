@@ -1,0 +1,21 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig } from '#libs/config';
+import { safeEqual } from '../crypto/tokens.js';
+import { Forbidden, Unauthorized } from '../errors/app-error.js';
+
+/** /api/v1/admin/*: the X-Admin-Key header must equal ADMIN_API_KEY (routes are off without it). */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const expected = this.config.secrets.adminApiKey;
+    if (!expected)
+      throw new Forbidden('Admin routes are disabled: ADMIN_API_KEY is not set', 'admin_disabled');
+    const given = context.switchToHttp().getRequest<FastifyRequest>().headers['x-admin-key'];
+    if (typeof given !== 'string' || !safeEqual(given, expected))
+      throw new Unauthorized('A valid X-Admin-Key is required', 'invalid_admin_key');
+    return true;
+  }
+}

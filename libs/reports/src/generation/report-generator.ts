@@ -1,0 +1,15 @@
+import type { ReportDocument, Section } from '../document/model.js';
+import type { ReportInput } from '../composer/report-input.js';
+
+export interface GenerationContext {
+  reportId: string;
+  revision: number;
+  /** Called as each section is ready (drives the SSE `section` events). */
+  onSection(section: Section): Promise<void>;
+}
+
+/** Writes a report document: the offline composer, or the Anthropic API with the composer behind it. */
+export abstract class ReportGenerator {
+  abstract readonly name: 'composer' | 'anthropic';
+  abstract generate(input: ReportInput, context: GenerationContext): Promise<ReportDocument>;
+}

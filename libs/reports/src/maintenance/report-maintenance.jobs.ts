@@ -1,0 +1,27 @@
+import { Logger } from '@nestjs/common';
+import { Job, type JobHandler } from '#libs/queue';
+import { ReportMaintenanceRepository } from './report-maintenance.repository.js';
+
+/** Cron: reports past their expiry become 410 Gone (soft: `is_expired`). */
+@Job('reports.expire')
+export class ExpireReportsJob implements JobHandler<'reports.expire'> {
+  private readonly logger = new Logger(ExpireReportsJob.name);
+  constructor(private readonly repo: ReportMaintenanceRepository) {}
+
+  async handle(): Promise<void> {
+    this.logger.log({ msg: 'expired reports', count: await this.repo.expireDue() });
+  }
+}
+
+/** Cron: access-log partitions for the next three months; partitions past 90 days dropped. */
+@Job('reports.maintain-partitions')
+export class MaintainReportPartitionsJob implements JobHandler<'reports.maintain-partitions'> {
+  private readonly logger = new Logger(MaintainReportPartitionsJob.name);
+  constructor(private readonly repo: ReportMaintenanceRepository) {}
+
+  async handle(): Promise<void> {
+    const created = await this.repo.ensurePartitions(3);
+    const dropped = await this.repo.dropOlderThan(90);
+    this.logger.log({ msg: 'report access log partitions maintained', created, dropped });
+  }
+}

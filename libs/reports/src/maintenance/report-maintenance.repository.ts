@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+@Injectable()
+export class ReportMaintenanceRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Soft-expires reports past expires_at; returns how many. */
+  async expireDue(): Promise<number> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (UPDATE reports SET is_expired = true WHERE NOT is_expired AND expires_at <= now() RETURNING 1) SELECT * FROM u`,
+    );
+    return rows.length;
+  }
+
+  async ensurePartitions(monthsAhead: number): Promise<number> {
+    const [{ created }] = await this.db.query(`SELECT ensure_report_access_log_partitions($1) AS created`, [
+      monthsAhead,
+    ]);
+    return created as number;
+  }
+
+  /** Drops monthly partitions that end before the retention horizon, and old rows of the default one. */
+  async dropOlderThan(days: number): Promise<string[]> {
+    const rows: { name: string }[] = await this.db.query(
+      `SELECT c.relname AS name
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname = 'report_access_log' AND c.relname ~ '^report_access_log_[0-9]{4}_[0-9]{2}$'
+          AND (to_date(substring(c.relname from '[0-9]{4}_[0-9]{2}$'), 'YYYY_MM') + interval '1 month') <= now() - make_interval(days => $1)`,
+      [days],
+    );
+    for (const { name } of rows) await this.db.query(`DROP TABLE ${JSON.stringify(name)}`);
+    await this.db.query(
+      `DELETE FROM report_access_log_default WHERE accessed_at < now() - make_interval(days => $1)`,
+      [days],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  async stats(days: number) {
+    const [counts, latency, cost] = await Promise.all([
+      this.db.query(`SELECT status, count(*)::int AS count FROM reports GROUP BY status ORDER BY status`),
+      this.db.query(
+        `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s)::float AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY s)::float AS p95,
+                count(*)::int AS n
+           FROM (SELECT extract(epoch FROM completed_at - queued_at) AS s FROM report_revisions
+                  WHERE status = 'completed' AND completed_at > now() - make_interval(days => $1)) x`,
+        [days],
+      ),
+      this.db.query(
+        `SELECT to_char(date_trunc('day', created_at), 'YYYY-MM-DD') AS day, count(*)::int AS calls,
+                COALESCE(sum(cost_usd), 0)::float AS cost_usd, COALESCE(sum(input_tokens), 0)::int AS input_tokens,
+                COALESCE(sum(output_tokens), 0)::int AS output_tokens
+           FROM llm_api_logs WHERE created_at > now() - make_interval(days => $1) GROUP BY 1 ORDER BY 1`,
+        [days],
+      ),
+    ]);
+    return { counts, latency: latency[0], cost };
+  }
+}

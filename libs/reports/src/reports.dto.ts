@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
+
+export class TokenParam {
+  @Matches(/^[A-Za-z0-9_-]{20,200}$/, { message: 'token is not a report access token' })
+  token!: string;
+}
+
+export class ReportStatusView {
+  @ApiProperty({ enum: ['queued', 'generating', 'completed', 'failed'] }) status!: string;
+  @ApiProperty({ minimum: 0, maximum: 5 }) stage!: number;
+  @ApiProperty({ example: 'Analysing health' }) stage_name!: string;
+  @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
+  @ApiProperty() time_remaining_seconds!: number;
+  @ApiProperty() revision!: number;
+  @ApiProperty() expires_at!: string;
+}
+
+export class ReportSectionView {
+  @ApiProperty({ example: 'daily_targets' }) key!: string;
+  @ApiProperty({ example: 'Your daily targets' }) title!: string;
+}
+
+export class ReportView {
+  @ApiProperty({ enum: ['queued', 'generating', 'completed', 'failed'] }) status!: string;
+  @ApiProperty() tier!: string;
+  @ApiProperty() revision!: number;
+  @ApiPropertyOptional() generated_at?: string;
+  @ApiProperty() expires_at!: string;
+  @ApiPropertyOptional({ type: [ReportSectionView] }) sections?: ReportSectionView[];
+  @ApiPropertyOptional() markdown?: string;
+  @ApiPropertyOptional({ description: 'Sanitised HTML of the report body' }) html?: string;
+}
