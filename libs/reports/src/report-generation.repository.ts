@@ -157,7 +157,7 @@ export class ReportGenerationRepository {
   async eventsAfter(reportId: string, afterId: string | null): Promise<ReportEvent[]> {
     return this.db.query(
       afterId
-        ? `SELECT id::text, revision, type, data FROM report_events WHERE report_id = $1 AND id > $2::bigint ORDER BY id LIMIT 500`
+        ? `SELECT e.id::text, e.revision, e.type, e.data FROM report_events e WHERE e.report_id = $1 AND e.id > $2::bigint ORDER BY e.id LIMIT 500`
         : `SELECT e.id::text, e.revision, e.type, e.data FROM report_events e JOIN reports r ON r.id = e.report_id
             WHERE e.report_id = $1 AND e.revision = r.revision ORDER BY e.id LIMIT 500`,
       afterId ? [reportId, afterId] : [reportId],

@@ -182,7 +182,8 @@ export class ReportAccessService {
     try {
       let after = lastEventId && /^\d{1,18}$/.test(lastEventId) ? lastEventId : null;
       while (!signal.aborted) {
-        for (const e of await this.generation.eventsAfter(r.id, after)) {
+        const batch = await this.generation.eventsAfter(r.id, after);
+        for (const e of batch) {
           yield e;
           after = e.id;
           if (e.type === 'complete' || (e.type === 'error' && e.data.final)) return;
