@@ -11,9 +11,11 @@ const REPLACEMENTS: Record<string, string> = {
   '✓': '+',
 };
 
-// eslint-disable-next-line no-control-regex -- keeping tab and newlines is the point
+/* eslint-disable no-control-regex -- keeping tab and newlines is the point */
 const OUTSIDE_WINANSI =
   /[^\x09\x0A\x0D\x20-\x7E\u00A0-\u00FF\u2013\u2014\u2018\u2019\u201C\u201D\u2022\u2026\u20AC]/g;
+
+/* eslint-enable no-control-regex */
 
 export function pdfSafe(text: string): string {
   return text.replace(/[≤≥→≈−✓]/g, (c) => REPLACEMENTS[c]!).replace(OUTSIDE_WINANSI, '?');
