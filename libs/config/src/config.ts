@@ -56,6 +56,14 @@ export class AppConfig {
     readonly successUrl: string;
     readonly cancelUrl: string;
   };
+  declare readonly anthropic: {
+    /** null → the offline composer writes every report. */
+    readonly apiKey: string | null;
+    readonly baseUrl: string | null;
+    readonly model: string;
+    readonly maxTokens: number;
+    readonly timeoutMs: number;
+  };
   declare readonly dataDir: string;
 }
 
@@ -177,6 +185,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   }
   const smtpUrl = r.optional('SMTP_URL');
   r.url('SMTP_URL', smtpUrl ?? undefined, ['smtp:', 'smtps:']);
+  r.url('ANTHROPIC_BASE_URL', r.raw('ANTHROPIC_BASE_URL'), ['http:', 'https:']);
   const paymentsEnabled = r.bool('PAYMENTS_ENABLED', true);
   const stripeSecretKey = r.optional('STRIPE_SECRET_KEY');
   const stripeWebhookSecret = r.optional('STRIPE_WEBHOOK_SECRET');
@@ -246,6 +255,13 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
         `${publicBaseUrl}/calculator/paid?checkout_session_id={CHECKOUT_SESSION_ID}`,
       ),
       cancelUrl: r.string('PAYMENT_CANCEL_URL', `${publicBaseUrl}/calculator/checkout-cancelled`),
+    },
+    anthropic: {
+      apiKey: r.optional('ANTHROPIC_API_KEY'),
+      baseUrl: r.optional('ANTHROPIC_BASE_URL'),
+      model: r.string('ANTHROPIC_MODEL', 'claude-opus-4-5-20251101'),
+      maxTokens: r.int('ANTHROPIC_MAX_TOKENS', 4000, 256, 64000),
+      timeoutMs: r.int('ANTHROPIC_TIMEOUT_MS', 120_000, 1000, 600_000),
     },
     dataDir: r.string('DATA_DIR', '.data'),
   };

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
 import { MailModule } from '#libs/mail';
+import { AnthropicGenerator } from './generation/anthropic-generator.js';
+import { LlmLogRepository } from './generation/llm-log.repository.js';
 import { AdminReportsController } from './admin-reports.controller.js';
 import { ReportAccessRepository } from './access/report-access.repository.js';
 import { ReportAccessService } from './access/report-access.service.js';
@@ -22,7 +25,13 @@ import { ReportsRepository } from './reports.repository.js';
     ReportGenerationRepository,
     ReportAccessRepository,
     ReportMaintenanceRepository,
-    { provide: ReportGenerator, useClass: ComposerGenerator },
+    LlmLogRepository,
+    {
+      provide: ReportGenerator,
+      inject: [AppConfig, LlmLogRepository],
+      useFactory: (config: AppConfig, log: LlmLogRepository): ReportGenerator =>
+        config.anthropic.apiKey ? new AnthropicGenerator(config, log) : new ComposerGenerator(),
+    },
     ReportGenerationService,
     ReportAccessService,
     ReportEventsHub,

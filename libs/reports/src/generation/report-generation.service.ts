@@ -50,7 +50,7 @@ export class ReportGenerationService {
     if (!target) throw new PermanentGenerationError(`report ${reportId} does not exist`);
     if (target.status === 'completed') return 'skipped';
     try {
-      await this.run(target);
+      await this.run(target, attempt.lastAttempt);
       return 'completed';
     } catch (err) {
       const permanent = err instanceof PermanentGenerationError;
@@ -70,7 +70,7 @@ export class ReportGenerationService {
     }
   }
 
-  private async run(t: GenerationTarget): Promise<void> {
+  private async run(t: GenerationTarget, lastAttempt: boolean): Promise<void> {
     const { report_id: id, revision } = t;
     const stage = (i: number) =>
       this.repo.stage(id, revision, STAGES[i]!.stage, STAGES[i]!.progress, STAGES[i]!.name);
@@ -89,6 +89,7 @@ export class ReportGenerationService {
     const document = await this.generator.generate(input, {
       reportId: id,
       revision,
+      lastAttempt,
       onSection: (s) =>
         this.repo.event(this.db, id, revision, 'section', { key: s.key, number: s.number, title: s.title }),
     });

@@ -4,6 +4,8 @@ import type { ReportInput } from '../composer/report-input.js';
 export interface GenerationContext {
   reportId: string;
   revision: number;
+  /** No retry after this one: fall back rather than fail where possible. */
+  lastAttempt: boolean;
   /** Called as each section is ready (drives the SSE `section` events). */
   onSection(section: Section): Promise<void>;
 }
