@@ -25,7 +25,9 @@ describe('rate limiter (Postgres counters)', () => {
     const a = processA.get(RateLimitRepository);
     const b = processB.get(RateLimitRepository);
     const hits = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => (i % 2 ? a : b).hit('bucket-1', 3600)),
+      Array.from({ length: 60 }, (_, i) =>
+        (i % 2 ? a : b).hit([{ bucket: 'bucket-1', windowSeconds: 3600 }]).then(([h]) => h!),
+      ),
     );
     const counts = hits.map((h) => h.hits).sort((x, y) => x - y);
     expect(counts).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
@@ -35,10 +37,12 @@ describe('rate limiter (Postgres counters)', () => {
 
   it('starts a new window after the old one ends and reports when', async () => {
     const repo = processA.get(RateLimitRepository);
-    const first = await repo.hit('bucket-2', 1);
+    const [first] = (await repo.hit([{ bucket: 'bucket-2', windowSeconds: 1 }])) as [
+      { hits: number; resetAt: Date },
+    ];
     expect(first.resetAt.getTime()).toBeGreaterThan(Date.now() - 5);
     await new Promise((r) => setTimeout(r, Math.max(0, first.resetAt.getTime() - Date.now()) + 20));
-    expect((await repo.hit('bucket-2', 1)).hits).toBe(1);
+    expect((await repo.hit([{ bucket: 'bucket-2', windowSeconds: 1 }]))[0]!.hits).toBe(1);
     expect(await repo.purgeEnded()).toBeGreaterThanOrEqual(1);
   });
 });

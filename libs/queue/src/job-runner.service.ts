@@ -48,14 +48,21 @@ export class JobRunner implements OnApplicationBootstrap {
 
   private async serve(name: JobName, handler: JobHandler<JobName>): Promise<void> {
     const def = { ...JOB_DEFAULTS, ...JOB_REGISTRY[name] };
+    // One fetch takes up to `concurrency` jobs and runs them together; while fetches come back
+    // full there is a backlog, so the next fetch follows at once (burst) instead of waiting for
+    // the poll interval. NOTIFY wakes idle workers when a job is created.
     await this.queue.boss.work(
       name,
-      { batchSize: 1, localConcurrency: def.concurrency, pollingIntervalSeconds: 2, perJobResults: true },
-      async (jobs: BossJob<object>[]): Promise<JobResult[]> => {
-        const results: JobResult[] = [];
-        for (const job of jobs) results.push(await this.run(name, handler, job, def.retryLimit));
-        return results;
+      {
+        batchSize: def.concurrency,
+        localConcurrency: 1,
+        pollingIntervalSeconds: 2,
+        notifyPollingIntervalSeconds: 5,
+        burstWhenBatchFull: true,
+        perJobResults: true,
       },
+      async (jobs: BossJob<object>[]): Promise<JobResult[]> =>
+        Promise.all(jobs.map((job) => this.run(name, handler, job, def.retryLimit))),
     );
     this.served.push(name);
   }

@@ -23,19 +23,25 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    for (const rule of rules) {
+    const applicable = rules.flatMap((rule) => {
       const key = rule.key(req);
-      if (key === undefined) continue;
-      const { hits, resetAt } = await this.counters.hit(
-        sha256Hex(`${rule.name}\n${key}`),
-        rule.windowSeconds,
-      );
+      return key === undefined ? [] : [{ rule, bucket: sha256Hex(`${rule.name}\n${key}`) }];
+    });
+    if (applicable.length === 0) return true;
+    const hits = await this.counters.hit(
+      applicable.map((a) => ({ bucket: a.bucket, windowSeconds: a.rule.windowSeconds })),
+    );
+    let limited: RateLimited | null = null;
+    applicable.forEach(({ rule }, i) => {
+      const { hits: count, resetAt } = hits[i]!;
       const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
       reply.header('ratelimit-limit', String(rule.limit));
-      reply.header('ratelimit-remaining', String(Math.max(0, rule.limit - hits)));
+      reply.header('ratelimit-remaining', String(Math.max(0, rule.limit - count)));
       reply.header('ratelimit-reset', String(resetSeconds));
-      if (hits > rule.limit) throw new RateLimited(resetSeconds);
-    }
+      if (count > rule.limit && (!limited || resetSeconds > limited.retryAfterSeconds))
+        limited = new RateLimited(resetSeconds);
+    });
+    if (limited) throw limited;
     return true;
   }
 }

@@ -14,17 +14,25 @@ export interface WindowHit {
 export class RateLimitRepository {
   constructor(private readonly db: BookkeepingPool) {}
 
-  async hit(bucket: string, windowSeconds: number): Promise<WindowHit> {
-    const { rows } = await this.db.query<{ hits: number; reset_at: Date }>(
-      `WITH w AS (SELECT date_bin(make_interval(secs => $2), clock_timestamp(), 'epoch') AS start)
+  /** Counts one hit in each bucket (all of a route's rules in one round trip). */
+  async hit(buckets: { bucket: string; windowSeconds: number }[]): Promise<WindowHit[]> {
+    const { rows } = await this.db.query<{ bucket: string; hits: number; reset_at: Date }>(
+      `WITH w AS (
+         SELECT b.bucket, b.secs, date_bin(make_interval(secs => b.secs), clock_timestamp(), 'epoch') AS start
+           FROM unnest($1::text[], $2::int[]) AS b(bucket, secs)
+       )
        INSERT INTO rate_limit_counters AS c (bucket, window_start, hits, expires_at)
-       SELECT $1, w.start, 1, w.start + make_interval(secs => $2) FROM w
+       SELECT w.bucket, w.start, 1, w.start + make_interval(secs => w.secs) FROM w
        ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
-       RETURNING hits, expires_at AS reset_at`,
-      [bucket, windowSeconds],
-      'rate_limit_hit',
+       RETURNING bucket, hits, expires_at AS reset_at`,
+      [buckets.map((b) => b.bucket), buckets.map((b) => b.windowSeconds)],
+      'rate_limit_hit_many',
     );
-    return { hits: rows[0]!.hits, resetAt: rows[0]!.reset_at };
+    const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+    return buckets.map((b) => {
+      const r = byBucket.get(b.bucket)!;
+      return { hits: r.hits, resetAt: r.reset_at };
+    });
   }
 
   async purgeEnded(): Promise<number> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { BookkeepingPool } from '#libs/db';
 
 export interface AccessibleReport {
   id: string;
@@ -25,18 +26,46 @@ export interface CompletedRevision {
 
 @Injectable()
 export class ReportAccessRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly bookkeeping: BookkeepingPool,
+  ) {}
 
-  async byToken(tokenHash: string): Promise<AccessibleReport | null> {
-    const rows: AccessibleReport[] = await this.db.query(
-      `SELECT r.id, r.tier, r.status, r.stage, r.progress, r.revision, r.revisions_allowed, r.expires_at, r.generated_at,
-              (r.is_expired OR r.revoked_at IS NOT NULL OR t.revoked_at IS NOT NULL OR r.expires_at <= now()) AS gone,
-              s.profile->>'first_name' AS first_name
-         FROM report_access_tokens t
-         JOIN reports r ON r.id = t.report_id
-         JOIN calculator_sessions s ON s.id = r.session_id
-        WHERE t.token_hash = $1`,
-      [tokenHash],
+  /**
+   * Resolves a token and records the access in the same statement (one round trip per view).
+   * Through the bookkeeping pool: an access-log row does not wait for the WAL flush.
+   */
+  async openAndLog(
+    tokenHash: string,
+    kind: string,
+    ip: string | null,
+    userAgent: string | null,
+  ): Promise<AccessibleReport | null> {
+    const { rows } = await this.bookkeeping.query<AccessibleReport>(
+      `WITH r AS (
+         SELECT r.id, r.tier, r.status, r.stage, r.progress, r.revision, r.revisions_allowed, r.expires_at, r.generated_at,
+                (r.is_expired OR r.revoked_at IS NOT NULL OR t.revoked_at IS NOT NULL OR r.expires_at <= now()) AS gone,
+                s.profile->>'first_name' AS first_name
+           FROM report_access_tokens t
+           JOIN reports r ON r.id = t.report_id
+           JOIN calculator_sessions s ON s.id = r.session_id
+          WHERE t.token_hash = $1
+       ), l AS (
+         INSERT INTO report_access_log (report_id, kind, ip, user_agent, success, status)
+         SELECT id, $2, $3::inet, $4, NOT gone, CASE WHEN gone THEN 410 ELSE 200 END FROM r
+       )
+       SELECT * FROM r`,
+      [tokenHash, kind, ip && /^[0-9a-fA-F.:]+$/.test(ip) ? ip : null, userAgent?.slice(0, 500) ?? null],
+      'report_open_and_log',
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Just what the web page needs from the latest completed revision. */
+  async latestPageHtml(reportId: string): Promise<{ revision: number; html: string } | null> {
+    const rows: { revision: number; html: string }[] = await this.db.query(
+      `SELECT revision, html FROM report_revisions WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
+      [reportId],
     );
     return rows[0] ?? null;
   }
@@ -56,26 +85,6 @@ export class ReportAccessRepository {
       [reportId],
     );
     return rows[0]?.pdf ?? null;
-  }
-
-  async logAccess(
-    reportId: string,
-    kind: string,
-    ip: string | null,
-    userAgent: string | null,
-    status: number,
-  ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO report_access_log (report_id, kind, ip, user_agent, success, status) VALUES ($1, $2, $3::inet, $4, $5, $6)`,
-      [
-        reportId,
-        kind,
-        ip && /^[0-9a-fA-F.:]+$/.test(ip) ? ip : null,
-        userAgent?.slice(0, 500) ?? null,
-        status < 400,
-        status,
-      ],
-    );
   }
 
   async lockReport(

@@ -34,13 +34,11 @@ export class ReportAccessService {
 
   /** Resolves a token; logs the access (success or 410) for known reports. */
   async open(token: string, kind: string, viewer: Viewer): Promise<AccessibleReport> {
-    const report = TOKEN_FORMAT.test(token) ? await this.access.byToken(sha256Hex(token)) : null;
+    const report = TOKEN_FORMAT.test(token)
+      ? await this.access.openAndLog(sha256Hex(token), kind, viewer.ip, viewer.userAgent)
+      : null;
     if (!report) throw new NotFound('Report', 'report_not_found');
-    if (report.gone) {
-      await this.access.logAccess(report.id, kind, viewer.ip, viewer.userAgent, 410);
-      throw new Gone('This report has expired or was revoked', 'report_expired');
-    }
-    await this.access.logAccess(report.id, kind, viewer.ip, viewer.userAgent, 200);
+    if (report.gone) throw new Gone('This report has expired or was revoked', 'report_expired');
     return report;
   }
 
@@ -89,7 +87,7 @@ export class ReportAccessService {
   async page(token: string, viewer: Viewer): Promise<{ status: number; html: string }> {
     try {
       const r = await this.open(token, 'page', viewer);
-      const done = await this.access.latestCompleted(r.id);
+      const done = await this.access.latestPageHtml(r.id);
       if (!done) {
         return {
           status: 202,

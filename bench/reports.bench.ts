@@ -1,0 +1,192 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startChild, stopChild } from './support/child.js';
+import { benchDatabase } from './support/database.js';
+import { formatTable, parseArgs, runLoad, type LoadResult, type LoadScenario } from './support/load.js';
+
+/**
+ * npm run bench:reports -- [--reports 300] [--connections 50] [--rate 10] [--duration 15]
+ * 1. Pays for `reports` sessions (sandbox) with the worker stopped, then starts ONE worker with
+ *    the offline composer and times until every report is completed: reports per minute.
+ * 2. GET /r/:token and GET /api/v1/reports/:token/status from 50 clients, paced (rate req/s each)
+ *    and back-to-back, with GET /health in the same run as the baseline.
+ * Targets: ≥ 600 reports/min per worker; page p95 ≤ 20 ms.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = parseArgs({ reports: 300, connections: 50, rate: 10, duration: 15, warmup: 3 });
+
+let client = 0;
+async function call(
+  base: string,
+  method: string,
+  url: string,
+  token: string | null,
+  body?: unknown,
+): Promise<Record<string, string>> {
+  const res = await fetch(base + url, {
+    method,
+    headers: {
+      'x-forwarded-for': `198.51.${Math.floor(client / 250) % 250}.${client % 250}`,
+      ...(token ? { 'x-session-token': token } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, string>;
+}
+
+async function payForReport(base: string, i: number): Promise<string> {
+  client = i;
+  const s = await call(base, 'POST', '/api/v1/calculator/sessions', null);
+  const t = s.session_token!;
+  await call(base, 'POST', '/api/v1/calculator/step/1', t, {
+    sex: i % 2 ? 'male' : 'female',
+    age: 25 + (i % 40),
+    height_cm: 160 + (i % 30),
+    weight_kg: 60 + (i % 50),
+  });
+  await call(base, 'POST', '/api/v1/calculator/step/2', t, {
+    lifestyle_activity: 'moderate',
+    exercise_frequency: '3_4_per_week',
+    goal: 'lose',
+    deficit_percentage: 20,
+    diet_type: ['carnivore', 'keto', 'paleo'][i % 3],
+  });
+  await call(base, 'POST', '/api/v1/calculator/step/3', t, {});
+  await call(base, 'POST', '/api/v1/calculator/step/4', t, {
+    email: `person${i}@example.com`,
+    first_name: `Person${i}`,
+    last_name: 'Bench',
+    conditions: i % 4 === 0 ? ['diabetes', 'hypertension'] : ['ibs'],
+    medications: i % 4 === 0 ? 'Metformin 500mg, Lisinopril 10mg' : '',
+    allergies: i % 5 === 0 ? ['shellfish', 'dairy'] : [],
+    biggest_challenge: ['I fell off keto', 'no time to cook', 'my family eats pasta', 'meat is expensive'][
+      i % 4
+    ],
+  });
+  const tier = ['bundle', 'shopping', 'meal_plan', 'doctor'][i % 4]!;
+  const checkout = await call(base, 'POST', '/api/v1/payments/checkout', t, { session_id: s.id, tier });
+  await call(base, 'POST', `/api/v1/payments/sandbox/${checkout.checkout_session_id}/complete`, null);
+  const verified = await call(base, 'POST', '/api/v1/calculator/payment/verify', t, {
+    session_id: s.id,
+    checkout_session_id: checkout.checkout_session_id,
+  });
+  return verified.access_token!;
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  const env = {
+    ...process.env,
+    DATABASE_URL: db.url,
+    NODE_ENV: 'production',
+    JWT_SECRET: 'b'.repeat(40),
+    VAULT_MASTER_KEY: 'ab'.repeat(32),
+    ADMIN_API_KEY: 'k'.repeat(32),
+    PAYMENTS_ENABLED: 'true',
+    STRIPE_SECRET_KEY: '',
+    TRUST_PROXY: 'true',
+  };
+  // The sandbox is refused in production; the bench runs the api as development with production-like logging.
+  const apiEnv = { ...env, NODE_ENV: 'development' };
+  const { port, child: api } = await startChild(path.join(here, 'support/http-servers.js'), ['api'], apiEnv);
+  const sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+  let worker: ReturnType<typeof spawn> | null = null;
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const tokens: string[] = [];
+    for (let i = 0; i < args.reports!; i++) tokens.push(await payForReport(base, i));
+
+    worker = spawn(process.execPath, [path.join(here, '../apps/worker/src/main.js')], {
+      env: apiEnv,
+      stdio: 'ignore',
+    });
+    const started = Date.now();
+    let done = 0;
+    while (done < tokens.length) {
+      await new Promise((r) => setTimeout(r, 100));
+      done = Number(
+        (await sql.query(`SELECT count(*) FROM reports WHERE status = 'completed'`)).rows[0].count,
+      );
+      const failed = Number(
+        (await sql.query(`SELECT count(*) FROM reports WHERE status = 'failed'`)).rows[0].count,
+      );
+      if (failed) throw new Error(`${failed} reports failed`);
+      if (Date.now() - started > 600_000) throw new Error('reports did not complete within 10 minutes');
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const perMinute = (tokens.length / seconds) * 60;
+    const { rows: lat } = await sql.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s)::float AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY s)::float AS p95
+         FROM (SELECT extract(epoch FROM completed_at - started_at) * 1000 AS s FROM report_revisions WHERE status = 'completed') x`,
+    );
+
+    let n = 0;
+    const pick = () => tokens[n++ % tokens.length]!;
+    const ip = () => ({ 'x-forwarded-for': `203.0.${n % 250}.${(n * 7) % 250}` });
+    const scenarios: LoadScenario[] = [
+      { name: 'GET /health', method: 'GET', path: '/health' },
+      {
+        name: 'GET /r/:token',
+        method: 'GET',
+        path: '/r/',
+        request: () => ({ path: `/r/${pick()}`, headers: ip() }),
+      },
+      {
+        name: 'GET /api/v1/reports/:token/status',
+        method: 'GET',
+        path: '/',
+        request: () => ({ path: `/api/v1/reports/${pick()}/status`, headers: ip() }),
+      },
+    ];
+    console.log(
+      `\nbench:reports — one worker, offline composer, ${tokens.length} paid reports (4 tiers, mixed profiles)\n`,
+    );
+    console.log(
+      `generation: ${tokens.length} reports in ${seconds.toFixed(1)} s = ${perMinute.toFixed(0)} reports/min (worker start included)`,
+    );
+    console.log(
+      `per report (started → completed): p50 ${lat[0].p50.toFixed(0)} ms, p95 ${lat[0].p95.toFixed(0)} ms`,
+    );
+    let pageP95 = 0;
+    for (const paced of [true, false]) {
+      const opts = {
+        connections: args.connections!,
+        durationMs: args.duration! * 1000,
+        warmupMs: args.warmup! * 1000,
+        ...(paced ? { ratePerConnection: args.rate! } : {}),
+      };
+      const results: LoadResult[] = [];
+      for (const s of scenarios) results.push(await runLoad(base, s, opts));
+      const [health, page, status] = results as [LoadResult, LoadResult, LoadResult];
+      console.log(
+        `\n${paced ? `paced: ${args.connections} clients × ${args.rate} req/s` : `back-to-back: ${args.connections} clients (saturation)`}\n`,
+      );
+      console.log(formatTable(results));
+      for (const r of [page, status])
+        console.log(
+          `${r.name}: p95 ${(r.p95 / health.p95).toFixed(2)}x GET /health p95; throughput ${(r.rps / health.rps).toFixed(2)}x`,
+        );
+      for (const r of results)
+        if (r.errors) console.log(`unexpected statuses for ${r.name}:`, JSON.stringify(r.statuses));
+      if (paced) pageP95 = page.p95;
+    }
+    console.log(
+      `\ntargets: >= 600 reports/min per worker: ${perMinute >= 600 ? 'MET' : 'NOT MET'} (${perMinute.toFixed(0)}); page p95 <= 20 ms (paced): ${pageP95 <= 20 ? 'MET' : 'NOT MET'} (${pageP95.toFixed(2)} ms)`,
+    );
+  } finally {
+    worker?.kill('SIGTERM');
+    await sql.end();
+    await stopChild(api);
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
