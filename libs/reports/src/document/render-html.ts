@@ -76,6 +76,7 @@ export function renderHtmlPage(title: string, bodyHtml: string, footer?: string)
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
