@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopChild } from './support/child.js';
+import { apiCall, benchEnv } from './support/api-client.js';
 import { benchDatabase } from './support/database.js';
 import { formatTable, parseArgs, runLoad, type LoadResult } from './support/load.js';
 
@@ -19,44 +20,20 @@ interface Session {
   token: string;
 }
 
-let client = 0;
-
-/** Each prepared session comes from its own client address (the api runs with TRUST_PROXY). */
-async function call(
-  base: string,
-  method: string,
-  url: string,
-  token: string | null,
-  body?: unknown,
-): Promise<unknown> {
-  const res = await fetch(base + url, {
-    method,
-    headers: {
-      'x-forwarded-for': `198.51.100.${client % 250}`,
-      ...(token ? { 'x-session-token': token } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 async function prepare(base: string, count: number): Promise<Session[]> {
   const sessions: Session[] = [];
   for (let i = 0; i < count; i++) {
-    client = i;
-    const s = (await call(base, 'POST', '/api/v1/calculator/sessions', null)) as {
+    const s = (await apiCall(base, i, 'POST', '/api/v1/calculator/sessions', null)) as {
       id: string;
       session_token: string;
     };
-    await call(base, 'POST', '/api/v1/calculator/step/1', s.session_token, {
+    await apiCall(base, i, 'POST', '/api/v1/calculator/step/1', s.session_token, {
       sex: i % 2 ? 'male' : 'female',
       age: 20 + (i % 50),
       height_cm: 160 + (i % 30),
       weight_kg: 60 + (i % 40),
     });
-    await call(base, 'POST', '/api/v1/calculator/step/2', s.session_token, {
+    await apiCall(base, i, 'POST', '/api/v1/calculator/step/2', s.session_token, {
       lifestyle_activity: 'moderate',
       exercise_frequency: '3_4_per_week',
       goal: 'lose',
@@ -70,16 +47,7 @@ async function prepare(base: string, count: number): Promise<Session[]> {
 
 async function main(): Promise<void> {
   const db = await benchDatabase();
-  const env = {
-    ...process.env,
-    DATABASE_URL: db.url,
-    NODE_ENV: 'production',
-    JWT_SECRET: 'b'.repeat(40),
-    VAULT_MASTER_KEY: 'ab'.repeat(32),
-    ADMIN_API_KEY: 'k'.repeat(32),
-    PAYMENTS_ENABLED: 'false',
-    TRUST_PROXY: 'true',
-  };
+  const env = benchEnv(db.url, { TRUST_PROXY: 'true' });
   const { port, child } = await startChild(path.join(here, 'support/http-servers.js'), ['api'], env);
   try {
     const base = `http://127.0.0.1:${port}`;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopChild } from './support/child.js';
+import { benchEnv } from './support/api-client.js';
 import { benchDatabase } from './support/database.js';
 import { formatTable, parseArgs, runLoad, type LoadResult, type LoadScenario } from './support/load.js';
 
@@ -62,15 +63,7 @@ async function measure(
 async function main(): Promise<void> {
   const db = await benchDatabase();
   try {
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      NODE_ENV: 'production',
-      JWT_SECRET: 'b'.repeat(40),
-      VAULT_MASTER_KEY: 'ab'.repeat(32),
-      ADMIN_API_KEY: 'k'.repeat(32),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    };
+    const env = benchEnv(db.url, { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' });
     let judged: number | null = null;
     for (const connections of levels) {
       const bare = await measure('bare', env, connections);

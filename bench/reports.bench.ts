@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startChild, stopChild } from './support/child.js';
+import { apiCall, benchEnv } from './support/api-client.js';
 import { benchDatabase } from './support/database.js';
 import { formatTable, parseArgs, runLoad, type LoadResult, type LoadScenario } from './support/load.js';
 
@@ -17,46 +18,24 @@ import { formatTable, parseArgs, runLoad, type LoadResult, type LoadScenario } f
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = parseArgs({ reports: 300, connections: 50, rate: 10, duration: 15, warmup: 3 });
 
-let client = 0;
-async function call(
-  base: string,
-  method: string,
-  url: string,
-  token: string | null,
-  body?: unknown,
-): Promise<Record<string, string>> {
-  const res = await fetch(base + url, {
-    method,
-    headers: {
-      'x-forwarded-for': `198.51.${Math.floor(client / 250) % 250}.${client % 250}`,
-      ...(token ? { 'x-session-token': token } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, string>;
-}
-
 async function payForReport(base: string, i: number): Promise<string> {
-  client = i;
-  const s = await call(base, 'POST', '/api/v1/calculator/sessions', null);
+  const s = await apiCall(base, i, 'POST', '/api/v1/calculator/sessions', null);
   const t = s.session_token!;
-  await call(base, 'POST', '/api/v1/calculator/step/1', t, {
+  await apiCall(base, i, 'POST', '/api/v1/calculator/step/1', t, {
     sex: i % 2 ? 'male' : 'female',
     age: 25 + (i % 40),
     height_cm: 160 + (i % 30),
     weight_kg: 60 + (i % 50),
   });
-  await call(base, 'POST', '/api/v1/calculator/step/2', t, {
+  await apiCall(base, i, 'POST', '/api/v1/calculator/step/2', t, {
     lifestyle_activity: 'moderate',
     exercise_frequency: '3_4_per_week',
     goal: 'lose',
     deficit_percentage: 20,
     diet_type: ['carnivore', 'keto', 'paleo'][i % 3],
   });
-  await call(base, 'POST', '/api/v1/calculator/step/3', t, {});
-  await call(base, 'POST', '/api/v1/calculator/step/4', t, {
+  await apiCall(base, i, 'POST', '/api/v1/calculator/step/3', t, {});
+  await apiCall(base, i, 'POST', '/api/v1/calculator/step/4', t, {
     email: `person${i}@example.com`,
     first_name: `Person${i}`,
     last_name: 'Bench',
@@ -68,9 +47,9 @@ async function payForReport(base: string, i: number): Promise<string> {
     ],
   });
   const tier = ['bundle', 'shopping', 'meal_plan', 'doctor'][i % 4]!;
-  const checkout = await call(base, 'POST', '/api/v1/payments/checkout', t, { session_id: s.id, tier });
-  await call(base, 'POST', `/api/v1/payments/sandbox/${checkout.checkout_session_id}/complete`, null);
-  const verified = await call(base, 'POST', '/api/v1/calculator/payment/verify', t, {
+  const checkout = await apiCall(base, i, 'POST', '/api/v1/payments/checkout', t, { session_id: s.id, tier });
+  await apiCall(base, i, 'POST', `/api/v1/payments/sandbox/${checkout.checkout_session_id}/complete`, null);
+  const verified = await apiCall(base, i, 'POST', '/api/v1/calculator/payment/verify', t, {
     session_id: s.id,
     checkout_session_id: checkout.checkout_session_id,
   });
@@ -79,19 +58,8 @@ async function payForReport(base: string, i: number): Promise<string> {
 
 async function main(): Promise<void> {
   const db = await benchDatabase();
-  const env = {
-    ...process.env,
-    DATABASE_URL: db.url,
-    NODE_ENV: 'production',
-    JWT_SECRET: 'b'.repeat(40),
-    VAULT_MASTER_KEY: 'ab'.repeat(32),
-    ADMIN_API_KEY: 'k'.repeat(32),
-    PAYMENTS_ENABLED: 'true',
-    STRIPE_SECRET_KEY: '',
-    TRUST_PROXY: 'true',
-  };
-  // The sandbox is refused in production; the bench runs the api as development with production-like logging.
-  const apiEnv = { ...env, NODE_ENV: 'development' };
+  // Sandbox payments are refused in production, so the api and worker run as development.
+  const apiEnv = benchEnv(db.url, { NODE_ENV: 'development', PAYMENTS_ENABLED: 'true', TRUST_PROXY: 'true' });
   const { port, child: api } = await startChild(path.join(here, 'support/http-servers.js'), ['api'], apiEnv);
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();

@@ -1,6 +1,7 @@
+import { MICHAEL_PROFILE } from '../../libs/reports/src/composer/fixtures.js';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-/** Seed 001's example person, as the four steps submit them. */
+/** Seed 001's example person (the composer fixtures' profile), as the four steps submit them. */
 export const MICHAEL = {
   step1: { sex: 'male', age: 35, height_ft: 5, height_in: 10, weight_lbs: 185 },
   step2: {
@@ -12,21 +13,21 @@ export const MICHAEL = {
   },
   step3: {},
   step4: {
-    email: 'michael@example.com',
-    first_name: 'Michael',
-    last_name: 'Brown',
-    medications: 'Metformin 500mg 2x/day, Lisinopril 10mg daily',
-    conditions: ['diabetes', 'hypertension'],
-    symptoms: ['brain_fog', 'joint_pain'],
-    allergies: ['shellfish'],
-    previous_diets: ['keto'],
-    what_worked: 'Keto for 14 months',
-    biggest_challenge: 'I fell off keto after 14 months',
-    goals: ['weight_loss', 'energy', 'mental_clarity'],
-    budget: 'moderate',
-    family_situation: 'solo',
-    work_travel: 'occasional',
-    dairy_tolerance: 'butter_only',
+    email: MICHAEL_PROFILE.email,
+    first_name: MICHAEL_PROFILE.first_name,
+    last_name: MICHAEL_PROFILE.last_name,
+    medications: MICHAEL_PROFILE.medications!,
+    conditions: MICHAEL_PROFILE.conditions!,
+    symptoms: MICHAEL_PROFILE.symptoms!,
+    allergies: MICHAEL_PROFILE.allergies!,
+    previous_diets: MICHAEL_PROFILE.previous_diets!,
+    what_worked: MICHAEL_PROFILE.what_worked!,
+    biggest_challenge: MICHAEL_PROFILE.biggest_challenge!,
+    goals: MICHAEL_PROFILE.goals!,
+    budget: MICHAEL_PROFILE.budget!,
+    family_situation: MICHAEL_PROFILE.family_situation!,
+    work_travel: MICHAEL_PROFILE.work_travel!,
+    dairy_tolerance: MICHAEL_PROFILE.dairy_tolerance!,
   },
 };
 
