@@ -2,8 +2,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '#libs/config';
-import { createDataSource, ensureDatabase, migrateUp, startEmbeddedPostgres } from '#libs/db';
-import { installQueueSchema } from '#libs/queue';
+import { ensureDatabase, startEmbeddedPostgres } from '#libs/db';
+import { migrateAll } from '../../scripts/database.js';
 
 export interface BenchDatabase {
   url: string;
@@ -40,14 +40,6 @@ export async function benchDatabase(name = `bench_${Date.now()}`): Promise<Bench
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const config = loadConfig({ ...process.env, DATABASE_URL: url });
-  const ds = await createDataSource(config, {
-    applicationName: 'bench',
-    statementTimeoutMs: 0,
-    poolMax: 2,
-  }).initialize();
-  await migrateUp(ds);
-  await ds.destroy();
-  await installQueueSchema(url, config.queue.schema);
+  await migrateAll(loadConfig({ ...process.env, DATABASE_URL: url }));
   return { url, close: cleanup };
 }

@@ -4,16 +4,7 @@ import { DataSource } from 'typeorm';
 import { QueueService } from '#libs/queue';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { waitFor } from '../support/wait.js';
 
 describe('worker', () => {
   let db: TestDatabase;
