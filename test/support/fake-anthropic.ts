@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback-server.js';
 
 export interface FakeCall {
   headers: http.IncomingHttpHeaders;
@@ -22,36 +22,14 @@ export type Behaviour =
  * A local Messages API: answers POST /v1/messages as JSON or, for `stream: true`, as SSE with the
  * real event sequence (message_start … message_stop). Behaviours are queued per call.
  */
-export class FakeAnthropic {
+export class FakeAnthropic extends LoopbackServer {
   readonly calls: FakeCall[] = [];
   readonly queue: Behaviour[] = [];
   fallback: Behaviour = {
     kind: 'text',
     write: (key) => `Model text for ${key}. ${'Steady, specific advice. '.repeat(4)}`,
   };
-  private server!: http.Server;
-  port = 0;
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c) => (raw += c));
-      req.on('end', () => this.answer(req, raw, res));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private answer(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, raw: string, res: http.ServerResponse): void {
     const auth = req.headers['x-api-key'] ?? req.headers.authorization;
     if (req.method !== 'POST' || req.url !== '/v1/messages' || !auth) {
       res.writeHead(req.url === '/v1/messages' ? 401 : 404, { 'content-type': 'application/json' });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LoopbackServer } from './loopback-server.js';
 
 /**
  * A local stand-in for the Stripe API (stripe-mock is not on npm): just the Checkout Session
@@ -42,31 +42,9 @@ export function parseStripeForm(body: string): Record<string, unknown> {
   return root;
 }
 
-export class FakeStripe {
+export class FakeStripe extends LoopbackServer {
   readonly sessions = new Map<string, FakeCheckoutSession>();
   readonly requests: { method: string; path: string; auth: string | undefined }[] = [];
-  private server!: http.Server;
-  port = 0;
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => this.route(req, body, res));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
   markPaid(id: string, patch: Partial<FakeCheckoutSession> = {}): FakeCheckoutSession {
     const s = this.sessions.get(id);
     if (!s) throw new Error(`no fake checkout ${id}`);
@@ -78,7 +56,7 @@ export class FakeStripe {
     return s;
   }
 
-  private route(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', this.baseUrl);
     this.requests.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
     const send = (status: number, payload: unknown) => {
