@@ -2,6 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { QueueService } from '#libs/queue';
+import type { AddressInfo } from 'node:net';
+import { startHealthServer } from '../../apps/worker/src/health-server.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { waitFor } from '../support/wait.js';
@@ -30,6 +32,19 @@ describe('worker', () => {
         return rows[0]?.state === 'completed' ? true : undefined;
       });
       expect(await ds.query(`SELECT * FROM rate_limit_counters WHERE bucket = 'old'`)).toHaveLength(0);
+
+      // The worker's own health port reports liveness and its job outcome counters.
+      let healthy = true;
+      const server = startHealthServer(0, () => healthy);
+      await new Promise((r) => server.once('listening', r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+        /worker_jobs_total\{queue="rate-limit.purge",outcome="completed"\} [1-9]/,
+      );
+      healthy = false;
+      expect((await fetch(`${base}/health`)).status).toBe(503);
+      server.close();
     } finally {
       await app.close();
     }
