@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { startChild, stopChild } from './support/child.js';
 import { apiCall, benchEnv } from './support/api-client.js';
 import { benchDatabase } from './support/database.js';
-import { formatTable, parseArgs, runLoad, type LoadResult } from './support/load.js';
+import { parseArgs, printPhase, runPacedAndSaturated, type LoadResult } from './support/load.js';
 
 /**
  * npm run bench:calculator -- [--connections 50] [--rate 10] [--duration 15] [--warmup 3] [--sessions 500]
@@ -79,34 +79,17 @@ async function main(): Promise<void> {
         }),
       },
     ];
-    let judged = 0;
-    for (const paced of [true, false]) {
-      const opts = {
-        connections: args.connections!,
-        durationMs: args.duration! * 1000,
-        warmupMs: args.warmup! * 1000,
-        ...(paced ? { ratePerConnection: args.rate! } : {}),
-      };
-      const results = [];
-      for (const scenario of scenarios) results.push(await runLoad(base, scenario, opts));
-      const [health, patch, step3] = results as [LoadResult, LoadResult, LoadResult];
-      const mode = paced
-        ? `paced: ${args.connections} clients × ${args.rate} req/s = ${args.connections! * args.rate!} req/s offered`
-        : `back-to-back: ${args.connections} clients, no pause (saturation)`;
-      console.log(
-        `\nbench:calculator — ${mode}, ${args.duration} s per scenario, ${sessions.length} sessions\n`,
-      );
-      console.log(formatTable(results));
-      console.log('');
-      for (const r of [patch, step3]) {
-        console.log(
-          `${r.name}: p95 ${r.p95.toFixed(2)} ms = ${(r.p95 / health.p95).toFixed(2)}x GET /health p95 (${health.p95.toFixed(2)} ms); throughput ${(r.rps / health.rps).toFixed(2)}x`,
-        );
-      }
-      for (const r of results)
-        if (r.errors) console.log(`unexpected statuses for ${r.name}:`, JSON.stringify(r.statuses));
-      if (paced) judged = Math.max(patch.p95, step3.p95);
+    const phases = await runPacedAndSaturated(base, scenarios, {
+      connections: args.connections!,
+      rate: args.rate!,
+      duration: args.duration!,
+      warmup: args.warmup!,
+    });
+    for (const phase of phases) {
+      printPhase(`bench:calculator — ${args.duration} s per scenario, ${sessions.length} sessions`, phase);
     }
+    const [, patch, step3] = phases.find((p) => p.paced)!.results as [LoadResult, LoadResult, LoadResult];
+    const judged = Math.max(patch.p95, step3.p95);
     console.log(
       `\ntarget: p95 <= 15 ms for both at the paced load: ${judged <= 15 ? 'MET' : 'NOT MET'} (worst ${judged.toFixed(2)} ms)`,
     );

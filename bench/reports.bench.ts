@@ -5,7 +5,7 @@ import pg from 'pg';
 import { startChild, stopChild } from './support/child.js';
 import { apiCall, benchEnv } from './support/api-client.js';
 import { benchDatabase } from './support/database.js';
-import { formatTable, parseArgs, runLoad, type LoadResult, type LoadScenario } from './support/load.js';
+import { parseArgs, printPhase, runPacedAndSaturated, type LoadScenario } from './support/load.js';
 
 /**
  * npm run bench:reports -- [--reports 300] [--connections 50] [--rate 10] [--duration 15]
@@ -120,33 +120,15 @@ async function main(): Promise<void> {
     console.log(
       `per report (started → completed): p50 ${lat[0].p50.toFixed(0)} ms, p95 ${lat[0].p95.toFixed(0)} ms`,
     );
-    let pageP95 = 0;
-    for (const paced of [true, false]) {
-      const opts = {
-        connections: args.connections!,
-        durationMs: args.duration! * 1000,
-        warmupMs: args.warmup! * 1000,
-        ...(paced ? { ratePerConnection: args.rate! } : {}),
-      };
-      const results: LoadResult[] = [];
-      for (const s of scenarios) {
-        // 100 views per hour per token is a product rule; the bench measures speed, not the limit.
-        await sql.query('TRUNCATE rate_limit_counters');
-        results.push(await runLoad(base, s, opts));
-      }
-      const [health, page, status] = results as [LoadResult, LoadResult, LoadResult];
-      console.log(
-        `\n${paced ? `paced: ${args.connections} clients × ${args.rate} req/s` : `back-to-back: ${args.connections} clients (saturation)`}\n`,
-      );
-      console.log(formatTable(results));
-      for (const r of [page, status])
-        console.log(
-          `${r.name}: p95 ${(r.p95 / health.p95).toFixed(2)}x GET /health p95; throughput ${(r.rps / health.rps).toFixed(2)}x`,
-        );
-      for (const r of results)
-        if (r.errors) console.log(`unexpected statuses for ${r.name}:`, JSON.stringify(r.statuses));
-      if (paced) pageP95 = page.p95;
-    }
+    // 100 views per hour per token is a product rule; the bench measures speed, not the limit.
+    const phases = await runPacedAndSaturated(
+      base,
+      scenarios,
+      { connections: args.connections!, rate: args.rate!, duration: args.duration!, warmup: args.warmup! },
+      async () => void (await sql.query('TRUNCATE rate_limit_counters')),
+    );
+    for (const phase of phases) printPhase('bench:reports', phase);
+    const pageP95 = phases.find((p) => p.paced)!.results[1]!.p95;
     console.log(
       `\ntargets: >= 600 reports/min per worker: ${perMinute >= 600 ? 'MET' : 'NOT MET'} (${perMinute.toFixed(0)}); page p95 <= 20 ms (paced): ${pageP95 <= 20 ? 'MET' : 'NOT MET'} (${pageP95.toFixed(2)} ms)`,
     );

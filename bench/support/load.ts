@@ -153,3 +153,58 @@ export function parseArgs(defaults: Record<string, number>): Record<string, numb
   }
   return out;
 }
+
+export interface Phase {
+  paced: boolean;
+  /** Printable description of the load shape. */
+  label: string;
+  results: LoadResult[];
+}
+
+/**
+ * Runs every scenario twice: paced (each client `rate` req/s — latency at a realistic offered
+ * load) and back-to-back (saturation). `beforeEach` runs before each scenario (e.g. resetting
+ * counters so a product limit does not turn the load into 429s).
+ */
+export async function runPacedAndSaturated(
+  base: string,
+  scenarios: LoadScenario[],
+  a: { connections: number; rate: number; duration: number; warmup: number },
+  beforeEach?: () => Promise<void>,
+): Promise<Phase[]> {
+  const phases: Phase[] = [];
+  for (const paced of [true, false]) {
+    const opts = {
+      connections: a.connections,
+      durationMs: a.duration * 1000,
+      warmupMs: a.warmup * 1000,
+      ...(paced ? { ratePerConnection: a.rate } : {}),
+    };
+    const results: LoadResult[] = [];
+    for (const scenario of scenarios) {
+      await beforeEach?.();
+      results.push(await runLoad(base, scenario, opts));
+    }
+    const label = paced
+      ? `paced: ${a.connections} clients × ${a.rate} req/s = ${a.connections * a.rate} req/s offered`
+      : `back-to-back: ${a.connections} clients, no pause (saturation)`;
+    phases.push({ paced, label, results });
+  }
+  return phases;
+}
+
+/** Prints a phase: the table, each scenario's p95 and throughput against the first (the baseline). */
+export function printPhase(title: string, phase: Phase): void {
+  const [baseline, ...rest] = phase.results as [LoadResult, ...LoadResult[]];
+  console.log(`\n${title} — ${phase.label}\n`);
+  console.log(formatTable(phase.results));
+  console.log('');
+  for (const r of rest) {
+    console.log(
+      `${r.name}: p95 ${r.p95.toFixed(2)} ms = ${(r.p95 / baseline.p95).toFixed(2)}x ${baseline.name} p95 (${baseline.p95.toFixed(2)} ms); throughput ${(r.rps / baseline.rps).toFixed(2)}x`,
+    );
+  }
+  for (const r of phase.results) {
+    if (r.errors) console.log(`unexpected statuses for ${r.name}:`, JSON.stringify(r.statuses));
+  }
+}

@@ -66,13 +66,4 @@ export class ReportsRepository {
       [tokenHash, reportId, purpose],
     );
   }
-
-  async findByToken(tokenHash: string): Promise<ReportRow | null> {
-    const rows: ReportRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM report_access_tokens t JOIN reports r ON r.id = t.report_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-      [tokenHash],
-    );
-    return rows[0] ?? null;
-  }
 }

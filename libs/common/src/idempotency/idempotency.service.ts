@@ -60,10 +60,6 @@ export class IdempotencyService {
     else await this.keys.complete(scope, key, status, body);
   }
 
-  async abandon(scope: string, key: string): Promise<void> {
-    await this.keys.release(scope, key);
-  }
-
   purgeExpired(): Promise<number> {
     return this.keys.purgeExpired();
   }
