@@ -1,6 +1,12 @@
 import { Foundation1795219200000 } from './1795219200000-foundation.js';
 import { CalculatorPayments1795219300000 } from './1795219300000-calculator-payments.js';
 import { Reports1795219400000 } from './1795219400000-reports.js';
+import { Vendors1795219500000 } from './1795219500000-vendors.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
-export const MIGRATIONS = [Foundation1795219200000, CalculatorPayments1795219300000, Reports1795219400000];
+export const MIGRATIONS = [
+  Foundation1795219200000,
+  CalculatorPayments1795219300000,
+  Reports1795219400000,
+  Vendors1795219500000,
+];

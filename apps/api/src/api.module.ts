@@ -1,6 +1,7 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CalculatorHttpModule } from '#libs/calculator';
+import { CatalogueHttpModule } from '#libs/catalogue';
 import {
   CommonModule,
   ErrorFilter,
@@ -12,6 +13,7 @@ import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { PaymentsHttpModule } from '#libs/payments';
 import { ReportsHttpModule } from '#libs/reports';
+import { VendorsHttpModule } from '#libs/vendors';
 import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
@@ -33,6 +35,8 @@ export class ApiModule {
         CalculatorHttpModule,
         PaymentsHttpModule,
         ReportsHttpModule,
+        VendorsHttpModule,
+        CatalogueHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

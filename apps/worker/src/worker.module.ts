@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule, loggerModule } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
+import { AuditModule } from '#libs/audit';
 import { MailModule } from '#libs/mail';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
@@ -21,6 +22,7 @@ export class WorkerModule {
         CommonModule,
         MailModule,
         ReportsModule,
+        AuditModule,
         ...extra,
       ],
     };

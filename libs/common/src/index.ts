@@ -17,3 +17,5 @@ export * from './validation/validation.pipe.js';
 export * from './http/raw-body.decorator.js';
 export * from './http/sse.js';
 export * from './http/admin.guard.js';
+export * from './http/cursor.js';
+export * from './http/etag.interceptor.js';

@@ -35,6 +35,8 @@ export class AppConfig {
   declare readonly secrets: {
     readonly jwtSecret: string;
     readonly vaultMasterKey: string | null;
+    /** Earlier master keys, still able to open secrets until `npm run vault:rotate` re-seals them. */
+    readonly vaultPreviousKeys: string[];
     readonly adminApiKey: string | null;
   };
   declare readonly mail: {
@@ -63,6 +65,12 @@ export class AppConfig {
     readonly model: string;
     readonly maxTokens: number;
     readonly timeoutMs: number;
+  };
+  declare readonly search: {
+    /** A replica further behind than this marks responses `freshness: "stale"`. */
+    readonly replicaStaleAfterMs: number;
+    /** Matches one search ranks at most (the best-first candidate window). */
+    readonly candidates: number;
   };
   declare readonly dataDir: string;
 }
@@ -179,6 +187,10 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   if (vaultMasterKey !== null && !isVaultKey(vaultMasterKey)) {
     r.problems.push('VAULT_MASTER_KEY must be 32 bytes, as 64 hex characters or base64');
   }
+  const vaultPreviousKeys = r.list('VAULT_PREVIOUS_KEYS');
+  if (vaultPreviousKeys.some((k) => !isVaultKey(k))) {
+    r.problems.push('VAULT_PREVIOUS_KEYS must be a comma-separated list of 32-byte keys (hex or base64)');
+  }
   const adminApiKey = r.optional('ADMIN_API_KEY');
   if (adminApiKey !== null && adminApiKey.length < 24) {
     r.problems.push('ADMIN_API_KEY must be at least 24 characters');
@@ -236,6 +248,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     secrets: {
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
       vaultMasterKey,
+      vaultPreviousKeys,
       adminApiKey,
     },
     mail: {
@@ -263,6 +276,10 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       maxTokens: r.int('ANTHROPIC_MAX_TOKENS', 4000, 256, 64000),
       timeoutMs: r.int('ANTHROPIC_TIMEOUT_MS', 120_000, 1000, 600_000),
     },
+    search: {
+      replicaStaleAfterMs: r.int('REPLICA_STALE_AFTER_MS', 5000, 0, 86_400_000),
+      candidates: r.int('SEARCH_CANDIDATES', 1000, 50, 100_000),
+    },
     dataDir: r.string('DATA_DIR', '.data'),
   };
   if (!/^[a-z_][a-z0-9_]*$/.test(config.queue.schema)) {
@@ -272,7 +289,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   return Object.freeze(Object.assign(new AppConfig(), config));
 }
 
-function isVaultKey(value: string): boolean {
+export function isVaultKey(value: string): boolean {
   if (/^[0-9a-fA-F]{64}$/.test(value)) return true;
   return Buffer.from(value, 'base64').length === 32;
 }

@@ -18,6 +18,8 @@ export interface JobPayloads {
   'idempotency.purge': Record<string, never>;
   /** Cron: delete rate-limit windows that have ended. */
   'rate-limit.purge': Record<string, never>;
+  /** Cron: create the audit log's monthly partitions ahead. */
+  'audit.maintain-partitions': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -78,6 +80,13 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   'idempotency.purge': {
     cron: '17 * * * *',
     retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
+  'audit.maintain-partitions': {
+    cron: '11 2 * * *',
+    retryLimit: 3,
     policy: 'singleton',
     deadLetter: false,
     concurrency: 1,

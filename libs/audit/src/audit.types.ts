@@ -1,0 +1,42 @@
+/** Who did something: a vendor API key, a JWT user, or the platform admin. */
+export interface Actor {
+  /** `key:<api key id>`, `user:<jwt sub>` or `platform-admin`. */
+  id: string;
+  role: string;
+  vendorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface AuditEntry {
+  /** What happened, dotted: `api_key.created`, `customer.health_profile.read`, … */
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditRecord {
+  id: string;
+  occurred_at: Date;
+  vendor_id: string | null;
+  actor_id: string;
+  actor_role: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditQuery {
+  entity?: string;
+  entityId?: string;
+  since?: Date;
+  limit: number;
+  /** Keyset cursor: the last id seen (ids grow with time). */
+  afterId?: string;
+}

@@ -1,0 +1,323 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { IsSafeText } from '#libs/common';
+
+const TAG = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const EXTERNAL_ID = /^[^\u0000-\u001F\u007F]{1,200}$/;
+const nutrient = (example: number, max: number) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example,
+      minimum: 0,
+      maximum: max,
+      nullable: true,
+      type: Number,
+      description: 'per serving',
+    }),
+    IsOptional(),
+    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 }),
+    Min(0),
+    Max(max),
+  );
+
+/** Every product field but the external id (PUT replaces them all; PATCH sends some). */
+export class ProductFieldsDto {
+  @ApiProperty({ example: 'Dark chocolate protein bar' }) @IsSafeText({ min: 1, max: 300 }) name!: string;
+  @ApiPropertyOptional({ example: 'Kalomi Foods', nullable: true })
+  @IsOptional()
+  @IsSafeText({ max: 200 })
+  brand?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) description?:
+    string | null;
+  @ApiPropertyOptional({ example: 'bars', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(TAG)
+  category?: string | null;
+  @ApiPropertyOptional({ example: 299, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  price_cents?: number | null;
+  @ApiPropertyOptional({ example: 'USD', default: 'USD' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Z]{3}$/)
+  currency?: string;
+  @nutrient(210, 10_000) calories?: number | null;
+  @nutrient(20, 1000) protein_g?: number | null;
+  @nutrient(8, 1000) fat_g?: number | null;
+  @nutrient(18, 1000) carbs_g?: number | null;
+  @nutrient(4, 1000) sugar_g?: number | null;
+  @nutrient(5, 1000) fiber_g?: number | null;
+  @nutrient(150, 100_000) sodium_mg?: number | null;
+  @nutrient(200, 100_000) potassium_mg?: number | null;
+  @nutrient(3, 1000) saturated_fat_g?: number | null;
+  @ApiPropertyOptional({ example: 50, nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(100_000)
+  serving_size_g?: number | null;
+  @ApiPropertyOptional({ example: ['vegetarian', 'high_protein'], type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(TAG, { each: true })
+  dietary_tags?: string[];
+  @ApiPropertyOptional({ example: ['milk', 'soy'], type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(TAG, { each: true })
+  allergens?: string[];
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) ingredients?:
+    string | null;
+  @ApiPropertyOptional({ example: '4006381333931', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9]{8,14}$/)
+  gtin?: string | null;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() in_stock?: boolean;
+}
+
+export class CreateProductDto extends ProductFieldsDto {
+  @ApiProperty({
+    example: 'SKU-00042',
+    description: "The vendor's own id; the product id is derived from it",
+  })
+  @IsString()
+  @Matches(EXTERNAL_ID, { message: 'external_id must be 1–200 characters without control characters' })
+  external_id!: string;
+}
+
+export class ReplaceProductDto extends ProductFieldsDto {
+  @ApiPropertyOptional({ description: 'When sent, must be the external id this product was created with' })
+  @IsOptional()
+  @IsString()
+  @Matches(EXTERNAL_ID)
+  external_id?: string;
+}
+
+export class PatchProductDto {
+  @ApiPropertyOptional() @IsOptional() @IsSafeText({ min: 1, max: 300 }) name?: string;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 200 }) brand?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) description?:
+    string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Matches(TAG) category?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(100_000_000) price_cents?:
+    number | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/) currency?: string;
+  @nutrient(210, 10_000) calories?: number | null;
+  @nutrient(20, 1000) protein_g?: number | null;
+  @nutrient(8, 1000) fat_g?: number | null;
+  @nutrient(18, 1000) carbs_g?: number | null;
+  @nutrient(4, 1000) sugar_g?: number | null;
+  @nutrient(5, 1000) fiber_g?: number | null;
+  @nutrient(150, 100_000) sodium_mg?: number | null;
+  @nutrient(200, 100_000) potassium_mg?: number | null;
+  @nutrient(3, 1000) saturated_fat_g?: number | null;
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(100_000)
+  serving_size_g?: number | null;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(TAG, { each: true })
+  dietary_tags?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(TAG, { each: true })
+  allergens?: string[];
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) ingredients?:
+    string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Matches(/^[0-9]{8,14}$/) gtin?:
+    string | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() in_stock?: boolean;
+}
+
+export class ProductIdParam {
+  @IsUUID() id!: string;
+}
+
+export class CompareDto {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 2, maxItems: 10 })
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  ids!: string[];
+}
+
+const csvList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+export class SearchQueryDto {
+  @ApiPropertyOptional({
+    example: 'dark choc',
+    description: 'Words; the last may be a prefix. Empty: browse by filters',
+  })
+  @IsOptional()
+  @IsSafeText({ max: 200 })
+  q?: string;
+
+  @ApiPropertyOptional({ example: 'bars' }) @IsOptional() @IsString() @Matches(TAG) category?: string;
+
+  @ApiPropertyOptional({
+    example: 'vegan,gluten_free',
+    description: 'Comma-separated; every tag must be present',
+  })
+  @IsOptional()
+  @Transform(csvList)
+  @IsArray()
+  @ArrayMaxSize(10)
+  @Matches(TAG, { each: true })
+  tags?: string[];
+
+  @ApiPropertyOptional({
+    example: 'peanuts,milk',
+    description: 'Comma-separated; products with any of them are left out',
+  })
+  @IsOptional()
+  @Transform(csvList)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(TAG, { each: true })
+  exclude_allergens?: string[];
+
+  @ApiPropertyOptional({ type: Boolean })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  in_stock?: boolean;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+// ---- views ----
+
+export class ProductView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) brand!: string | null;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ nullable: true, type: String }) category!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) price_cents!: number | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ nullable: true, type: Number }) calories!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) protein_g!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) fat_g!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) carbs_g!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) sugar_g!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) fiber_g!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) sodium_mg!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) potassium_mg!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) saturated_fat_g!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) serving_size_g!: number | null;
+  @ApiProperty({ type: [String] }) dietary_tags!: string[];
+  @ApiProperty({ type: [String] }) allergens!: string[];
+  @ApiProperty({ nullable: true, type: String }) ingredients!: string | null;
+  @ApiProperty({ nullable: true, type: String }) gtin!: string | null;
+  @ApiProperty() in_stock!: boolean;
+  @ApiProperty() created_at!: Date;
+  @ApiProperty() updated_at!: Date;
+}
+
+export class UpsertedProductView extends ProductView {
+  @ApiProperty({ description: 'false when the external id already existed and was updated in place' })
+  created!: boolean;
+}
+
+export class CompareView {
+  @ApiProperty({
+    type: [Object],
+    description: 'Per product: per_serving, per_100g, price_per_10g_protein_cents',
+  })
+  products!: unknown[];
+}
+
+export class SearchHitView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) brand!: string | null;
+  @ApiProperty({ nullable: true, type: String }) category!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) price_cents!: number | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: [String] }) dietary_tags!: string[];
+  @ApiProperty({ type: [String] }) allergens!: string[];
+  @ApiProperty() in_stock!: boolean;
+  @ApiProperty({ enum: ['title', 'text', 'filter'], description: 'Where the words matched' })
+  matched_in!: string;
+  @ApiProperty() rank!: number;
+  @ApiProperty({ type: Object, description: 'Per-serving nutrients' }) nutrients!: Record<
+    string,
+    number | null
+  >;
+}
+
+export class SearchView {
+  @ApiProperty({ type: [SearchHitView] }) data!: SearchHitView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+  @ApiProperty({
+    enum: ['all', 'any', 'none'],
+    description: 'all words matched, or any (fallback when all found nothing)',
+  })
+  match!: string;
+  @ApiProperty({ enum: ['fresh', 'stale'] }) freshness!: 'fresh' | 'stale';
+  @ApiProperty({ description: 'How far behind the replica that answered was (0 on the primary)' })
+  replica_lag_ms!: number;
+  @ApiProperty({ enum: ['primary', 'replica'] }) source!: string;
+}

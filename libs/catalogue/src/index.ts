@@ -1,0 +1,5 @@
+export * from './catalogue-http.module.js';
+export * from './catalogue.module.js';
+export * from './product.types.js';
+export * from './products.service.js';
+export * from './search.service.js';

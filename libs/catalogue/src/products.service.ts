@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, NotFound, Unprocessable } from '#libs/common';
+import { uuidV5 } from '#libs/vendors';
+import { compareProducts, type ComparedProduct } from './compare.js';
+import { ProductsRepository } from './products.repository.js';
+import type { ProductFields, ProductRow } from './product.types.js';
+
+type FieldsInput = Partial<ProductFields> & { name: string };
+
+/** Fills what a create or full replace leaves out with the column defaults. */
+function complete(input: FieldsInput): ProductFields {
+  return {
+    brand: null,
+    description: null,
+    category: null,
+    price_cents: null,
+    calories: null,
+    protein_g: null,
+    fat_g: null,
+    carbs_g: null,
+    sugar_g: null,
+    fiber_g: null,
+    sodium_mg: null,
+    potassium_mg: null,
+    saturated_fat_g: null,
+    serving_size_g: null,
+    ingredients: null,
+    gtin: null,
+    ...input,
+    currency: input.currency ?? 'USD',
+    dietary_tags: input.dietary_tags ?? [],
+    allergens: input.allergens ?? [],
+    in_stock: input.in_stock ?? true,
+  };
+}
+
+@Injectable()
+export class ProductsService {
+  constructor(private readonly products: ProductsRepository) {}
+
+  /** Create, or update in place when the external id exists (its id is the same either way). */
+  async upsert(vendorId: string, input: FieldsInput & { external_id: string }) {
+    const { external_id, ...fields } = input;
+    const { product, created } = await this.products.upsert(vendorId, external_id, complete(fields));
+    return { ...product, created };
+  }
+
+  async get(vendorId: string, id: string): Promise<ProductRow> {
+    const product = await this.products.findById(vendorId, id);
+    if (!product) throw new NotFound('Product', 'product_not_found');
+    return product;
+  }
+
+  /** PUT: every field replaced (omitted ones reset to their defaults). */
+  async replace(
+    vendorId: string,
+    id: string,
+    input: FieldsInput & { external_id?: string },
+  ): Promise<ProductRow> {
+    const { external_id, ...fields } = input;
+    if (external_id !== undefined && uuidV5(vendorId, external_id) !== id) {
+      throw new Unprocessable(
+        'external_id does not belong to this product (the id is derived from it and cannot change)',
+        'external_id_mismatch',
+      );
+    }
+    return this.found(await this.products.update(vendorId, id, complete(fields)));
+  }
+
+  /** PATCH: only the fields sent. */
+  async patch(vendorId: string, id: string, fields: Partial<ProductFields>): Promise<ProductRow> {
+    return this.found(await this.products.update(vendorId, id, fields));
+  }
+
+  async delete(vendorId: string, id: string): Promise<void> {
+    if (!(await this.products.delete(vendorId, id))) throw new NotFound('Product', 'product_not_found');
+  }
+
+  /** Side by side; any id not in this vendor's catalogue is a 404 naming the missing ids. */
+  async compare(vendorId: string, ids: string[]): Promise<{ products: ComparedProduct[] }> {
+    const rows = await this.products.findMany(vendorId, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length) {
+      throw new AppError(
+        404,
+        'product_not_found',
+        'Some products were not found',
+        missing.map((id) => ({ field: 'ids', message: 'not found', id })),
+      );
+    }
+    return { products: compareProducts(ids.map((id) => byId.get(id)!)) };
+  }
+
+  private found(product: ProductRow | null): ProductRow {
+    if (!product) throw new NotFound('Product', 'product_not_found');
+    return product;
+  }
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
+import { decodeCursor, encodeCursor } from '#libs/common';
+import { NUTRIENTS } from './product.types.js';
+import { toTsQuery, termCount } from './search-query.js';
+import {
+  SearchRepository,
+  type ReadSource,
+  type SearchFilters,
+  type SearchHit,
+} from './search.repository.js';
+import type { SearchHitView, SearchView } from './catalogue.dto.js';
+
+type Match = 'all' | 'any';
+type Cursor = { m: Match | 'none'; t: number; r: number; i: string };
+const isCursor = (v: unknown): v is Cursor => {
+  const c = v as Cursor;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    ['all', 'any', 'none'].includes(c.m) &&
+    Number.isInteger(c.t) &&
+    typeof c.r === 'number' &&
+    Number.isFinite(c.r) &&
+    typeof c.i === 'string' &&
+    /^[0-9a-f-]{36}$/.test(c.i)
+  );
+};
+
+export interface SearchInput {
+  q?: string;
+  category?: string;
+  tags?: string[];
+  exclude_allergens?: string[];
+  in_stock?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly search: SearchRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async find(vendorId: string, input: SearchInput): Promise<SearchView> {
+    const limit = input.limit ?? 20;
+    const cursor = decodeCursor(input.cursor, isCursor);
+    const filters: SearchFilters = {
+      category: input.category,
+      tags: input.tags,
+      excludeAllergens: input.exclude_allergens,
+      inStock: input.in_stock,
+    };
+    const words = input.q ?? '';
+    if (toTsQuery(words, 'all') === null) {
+      const r = await this.search.browse(vendorId, filters, { limit: limit + 1, afterId: cursor?.i });
+      return this.view(r.hits, r.source, limit, 'none');
+    }
+    const run = (match: Match) =>
+      this.search.ranked(vendorId, toTsQuery(words, match)!, filters, {
+        limit: limit + 1,
+        candidates: this.config.search.candidates,
+        after: cursor && { tier: cursor.t, rank: cursor.r, id: cursor.i },
+      });
+    let match: Match = cursor?.m === 'any' ? 'any' : 'all';
+    let result = await run(match);
+    // Nothing has every word: a shop search box then shows what has any of them.
+    if (result.hits.length === 0 && !cursor && match === 'all' && termCount(words) > 1) {
+      match = 'any';
+      result = await run(match);
+    }
+    return this.view(result.hits, result.source, limit, match);
+  }
+
+  private view(hits: SearchHit[], source: ReadSource, limit: number, match: Match | 'none'): SearchView {
+    const page = hits.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((h) => hitView(h, match)),
+      next_cursor:
+        hits.length > limit && last
+          ? encodeCursor({ m: match, t: last.tier, r: last.rank, i: last.id })
+          : null,
+      match,
+      freshness: source.replica && source.lagMs > this.config.search.replicaStaleAfterMs ? 'stale' : 'fresh',
+      replica_lag_ms: source.lagMs,
+      source: source.replica ? 'replica' : 'primary',
+    };
+  }
+}
+
+function hitView(h: SearchHit, match: Match | 'none'): SearchHitView {
+  return {
+    id: h.id,
+    external_id: h.external_id,
+    name: h.name,
+    brand: h.brand,
+    category: h.category,
+    price_cents: h.price_cents,
+    currency: h.currency,
+    dietary_tags: h.dietary_tags,
+    allergens: h.allergens,
+    in_stock: h.in_stock,
+    matched_in: match === 'none' ? 'filter' : h.tier === 0 ? 'title' : 'text',
+    rank: h.rank,
+    nutrients: Object.fromEntries(NUTRIENTS.map((n) => [n, (h[n] as number | null) ?? null])),
+  };
+}

@@ -1,0 +1,23 @@
+import { ValidationFailed } from '../errors/app-error.js';
+
+/** Opaque keyset cursors: base64url JSON of the last row's sort key. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** Decodes a cursor and checks its shape; a forged or stale-format cursor is a 400. */
+export function decodeCursor<T>(cursor: string | undefined, isValid: (v: unknown) => v is T): T | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (!isValid(value)) {
+    throw new ValidationFailed('The request is not valid', [
+      { field: 'cursor', message: 'is not a cursor this endpoint issued' },
+    ]);
+  }
+  return value;
+}

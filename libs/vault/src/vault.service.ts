@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { open, seal } from './cipher.js';
+import { KeyRing } from './key-ring.js';
+import { VaultRepository } from './vault.repository.js';
+
+export class VaultKeyMissing extends Error {
+  constructor(keyId: string) {
+    super(
+      `The vault secret was sealed with key ${keyId}, which is neither VAULT_MASTER_KEY nor in VAULT_PREVIOUS_KEYS`,
+    );
+  }
+}
+
+/**
+ * Secrets at rest (webhook signing secrets, feed credentials): AES-256-GCM under the master key,
+ * stored in vault_secrets; everything else keeps only the reference (the secret's id).
+ */
+@Injectable()
+export class VaultService {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly secrets: VaultRepository,
+    private readonly db: DataSource,
+  ) {}
+
+  /** Seals and stores a secret; returns its reference. Pass the caller's transaction manager. */
+  async store(
+    s: { vendorId: string | null; name: string; plaintext: string },
+    manager?: EntityManager,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.secrets.insert(manager, {
+      id,
+      vendorId: s.vendorId,
+      name: s.name,
+      sealed: seal(this.keys.current, id, s.plaintext),
+    });
+    return id;
+  }
+
+  /** The plaintext, or null when the reference does not exist. */
+  async reveal(ref: string, manager?: EntityManager): Promise<string | null> {
+    const sealed = await this.secrets.find(ref, manager);
+    if (!sealed) return null;
+    const key = this.keys.find(sealed.keyId);
+    if (!key) throw new VaultKeyMissing(sealed.keyId);
+    return open(key, ref, sealed);
+  }
+
+  async replace(ref: string, plaintext: string, manager?: EntityManager): Promise<boolean> {
+    return this.secrets.update(ref, seal(this.keys.current, ref, plaintext), manager);
+  }
+
+  delete(ref: string, manager?: EntityManager): Promise<void> {
+    return this.secrets.delete(ref, manager);
+  }
+
+  /**
+   * Re-seals every secret not sealed by the current key, in batches (each its own transaction,
+   * so it can run beside live traffic and be interrupted and re-run).
+   */
+  async rotate(batchSize = 500): Promise<{ resealed: number; byKey: Record<string, number> }> {
+    let resealed = 0;
+    for (;;) {
+      const n = await this.db.transaction(async (m) => {
+        const batch = await this.secrets.lockBatchNotSealedBy(m, this.keys.current.id, batchSize);
+        for (const { id, sealed } of batch) {
+          const key = this.keys.find(sealed.keyId);
+          if (!key) throw new VaultKeyMissing(sealed.keyId);
+          await this.secrets.update(id, seal(this.keys.current, id, open(key, id, sealed)), m);
+        }
+        return batch.length;
+      });
+      resealed += n;
+      if (n < batchSize) break;
+    }
+    return { resealed, byKey: await this.secrets.countByKey() };
+  }
+
+  get currentKeyId(): string {
+    return this.keys.current.id;
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { VendorRole } from './auth/principal.js';
+
+export interface ApiKeyRow {
+  id: string;
+  vendor_id: string;
+  name: string;
+  role: VendorRole;
+  key_prefix: string;
+  created_by: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface KeyAuthRow {
+  id: string;
+  vendor_id: string;
+  role: VendorRole;
+  revoked_at: Date | null;
+  vendor_status: 'active' | 'suspended' | 'deleted';
+}
+
+const COLUMNS = `k.id, k.vendor_id, k.name, k.role, k.key_prefix, k.created_by, k.created_at, k.last_used_at, k.revoked_at`;
+
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(
+    manager: EntityManager,
+    vendorId: string,
+    k: { name: string; role: VendorRole; hash: string; prefix: string; createdBy: string },
+  ): Promise<ApiKeyRow> {
+    const rows: ApiKeyRow[] = await manager.query(
+      `INSERT INTO vendor_api_keys AS k (vendor_id, name, role, key_hash, key_prefix, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [vendorId, k.name, k.role, k.hash, k.prefix, k.createdBy],
+    );
+    return rows[0]!;
+  }
+
+  listForVendor(vendorId: string): Promise<ApiKeyRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 ORDER BY k.created_at, k.id`,
+      [vendorId],
+    );
+  }
+
+  /** Locks the key for a change (revoke, role change) and returns its current state. */
+  async lockForVendor(manager: EntityManager, vendorId: string, id: string): Promise<ApiKeyRow | null> {
+    const rows: ApiKeyRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 AND k.id = $2 FOR UPDATE`,
+      [vendorId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async update(
+    manager: EntityManager,
+    vendorId: string,
+    id: string,
+    change: { name?: string; role?: VendorRole; revokedBy?: string },
+  ): Promise<ApiKeyRow> {
+    const rows: ApiKeyRow[] = await manager.query(
+      `WITH u AS (
+         UPDATE vendor_api_keys k
+            SET name = coalesce($3, k.name),
+                role = coalesce($4, k.role),
+                revoked_at = CASE WHEN $5::text IS NOT NULL THEN coalesce(k.revoked_at, now()) ELSE k.revoked_at END,
+                revoked_by = coalesce(k.revoked_by, $5)
+          WHERE k.vendor_id = $1 AND k.id = $2
+          RETURNING ${COLUMNS})
+       SELECT * FROM u`,
+      [vendorId, id, change.name ?? null, change.role ?? null, change.revokedBy ?? null],
+    );
+    return rows[0]!;
+  }
+
+  /** Revokes every key of a vendor (vendor deletion). */
+  async revokeAll(manager: EntityManager, vendorId: string, by: string): Promise<void> {
+    await manager.query(
+      `UPDATE vendor_api_keys SET revoked_at = now(), revoked_by = $2 WHERE vendor_id = $1 AND revoked_at IS NULL`,
+      [vendorId, by],
+    );
+  }
+
+  /**
+   * The key behind a presented secret's hash, with its vendor's status. Touches last_used_at at
+   * most once a minute in the same statement.
+   */
+  async findForAuthentication(hash: string): Promise<KeyAuthRow | null> {
+    const rows: KeyAuthRow[] = await this.db.query(
+      `WITH k AS (
+         SELECT k.id, k.vendor_id, k.role, k.revoked_at, v.status AS vendor_status
+           FROM vendor_api_keys k JOIN vendors v ON v.id = k.vendor_id
+          WHERE k.key_hash = $1),
+       touch AS (
+         UPDATE vendor_api_keys SET last_used_at = now()
+          WHERE id = (SELECT id FROM k) AND revoked_at IS NULL
+            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
+       SELECT * FROM k`,
+      [hash],
+    );
+    return rows[0] ?? null;
+  }
+}

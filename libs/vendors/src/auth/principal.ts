@@ -1,0 +1,24 @@
+import type { Actor } from '#libs/audit';
+
+export const VENDOR_ROLES = ['admin', 'editor', 'analyst', 'ingest'] as const;
+export type VendorRole = (typeof VENDOR_ROLES)[number];
+
+/**
+ * The authenticated vendor caller. The vendor id comes only from the credential (API key row or
+ * JWT claim), never from the URL or body. It is also the audit Actor.
+ */
+export interface VendorPrincipal extends Actor {
+  vendorId: string;
+  role: VendorRole;
+  via: 'api_key' | 'jwt';
+  /** The API key's id when via = api_key. */
+  keyId: string | null;
+}
+
+/** Role sets used by routes. */
+export const ROLES = {
+  read: ['admin', 'editor', 'analyst'],
+  write: ['admin', 'editor'],
+  admin: ['admin'],
+  ingest: ['admin', 'ingest'],
+} as const satisfies Record<string, readonly VendorRole[]>;

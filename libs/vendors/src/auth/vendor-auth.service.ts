@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { AppConfig } from '#libs/config';
+import { Forbidden, Unauthorized, sha256Hex } from '#libs/common';
+import { ApiKeysRepository } from '../api-keys.repository.js';
+import { VendorsRepository, type VendorStatus } from '../vendors.repository.js';
+import { API_KEY_PREFIX } from '../api-keys.service.js';
+import { VENDOR_ROLES, type VendorPrincipal, type VendorRole } from './principal.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Turns a bearer credential into a VendorPrincipal: a `vk_` API key (looked up by its SHA-256 on
+ * every request, so revocation is immediate) or an HS256 JWT signed with JWT_SECRET carrying
+ * `vendor_id` and `role` (top level, or in `app_metadata` as Supabase Auth puts custom claims).
+ */
+@Injectable()
+export class VendorAuthService {
+  private readonly jwtKey: Uint8Array;
+
+  constructor(
+    config: AppConfig,
+    private readonly keys: ApiKeysRepository,
+    private readonly vendors: VendorsRepository,
+  ) {
+    this.jwtKey = new TextEncoder().encode(config.secrets.jwtSecret);
+  }
+
+  async authenticate(bearer: string, ctx: RequestContext): Promise<VendorPrincipal> {
+    return bearer.startsWith(API_KEY_PREFIX) ? this.byApiKey(bearer, ctx) : this.byJwt(bearer, ctx);
+  }
+
+  private async byApiKey(secret: string, ctx: RequestContext): Promise<VendorPrincipal> {
+    if (secret.length > 100) throw new Unauthorized('Invalid API key', 'invalid_api_key');
+    const row = await this.keys.findForAuthentication(sha256Hex(secret));
+    if (!row) throw new Unauthorized('Invalid API key', 'invalid_api_key');
+    if (row.revoked_at) throw new Unauthorized('This API key has been revoked', 'api_key_revoked');
+    assertActive(row.vendor_status);
+    return {
+      id: `key:${row.id}`,
+      role: row.role,
+      vendorId: row.vendor_id,
+      via: 'api_key',
+      keyId: row.id,
+      ...ctx,
+    };
+  }
+
+  private async byJwt(token: string, ctx: RequestContext): Promise<VendorPrincipal> {
+    let claims: Record<string, unknown>;
+    try {
+      ({ payload: claims } = await jwtVerify(token, this.jwtKey, {
+        algorithms: ['HS256'],
+        requiredClaims: ['exp'],
+        clockTolerance: 5,
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired)
+        throw new Unauthorized('The token has expired', 'token_expired');
+      throw new Unauthorized('Invalid bearer token', 'invalid_token');
+    }
+    const meta = (typeof claims.app_metadata === 'object' && claims.app_metadata) || {};
+    const vendorId = claims.vendor_id ?? (meta as Record<string, unknown>).vendor_id;
+    const role = VENDOR_ROLES.includes(claims.role as VendorRole)
+      ? (claims.role as VendorRole)
+      : ((meta as Record<string, unknown>).role as VendorRole | undefined);
+    if (typeof vendorId !== 'string' || !UUID.test(vendorId))
+      throw new Unauthorized('The token carries no vendor_id claim', 'invalid_token');
+    if (!role || !VENDOR_ROLES.includes(role))
+      throw new Unauthorized(
+        `The token's role claim must be one of ${VENDOR_ROLES.join(', ')}`,
+        'invalid_token',
+      );
+    const status = await this.vendors.statusOf(vendorId);
+    if (!status) throw new Unauthorized('Unknown vendor', 'invalid_token');
+    assertActive(status);
+    const sub = typeof claims.sub === 'string' ? claims.sub.slice(0, 200) : 'unknown';
+    return { id: `user:${sub}`, role, vendorId, via: 'jwt', keyId: null, ...ctx };
+  }
+}
+
+function assertActive(status: VendorStatus): void {
+  if (status === 'suspended') throw new Forbidden('This vendor account is suspended', 'vendor_suspended');
+  if (status === 'deleted') throw new Unauthorized('This vendor account no longer exists', 'vendor_deleted');
+}

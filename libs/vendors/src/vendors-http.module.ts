@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AdminVendorsController } from './admin-vendors.controller.js';
+import { ApiKeysController } from './api-keys.controller.js';
+import { AuditLogController } from './audit-log.controller.js';
+import { DirectoryController } from './directory.controller.js';
+import { VendorsModule } from './vendors.module.js';
+
+@Module({
+  imports: [VendorsModule],
+  controllers: [AdminVendorsController, ApiKeysController, AuditLogController, DirectoryController],
+})
+export class VendorsHttpModule {}

@@ -1,0 +1,216 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { IsSafeText } from '#libs/common';
+import { VENDOR_ROLES, type VendorRole } from './auth/principal.js';
+
+const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export class CreateVendorDto {
+  @ApiProperty({ example: 'green-grocer', description: 'Lower-case letters, digits and dashes; unique' })
+  @IsString()
+  @Matches(SLUG, { message: 'slug must be lower-case letters, digits and inner dashes (1–63)' })
+  slug!: string;
+
+  @ApiProperty({ example: 'Green Grocer' })
+  @IsSafeText({ min: 1, max: 200 })
+  name!: string;
+
+  @ApiProperty({ example: 'grocery' })
+  @IsString()
+  @Matches(CATEGORY, { message: 'category must be lower-case letters, digits, - or _' })
+  category!: string;
+
+  @ApiPropertyOptional({ example: 'organic' })
+  @IsOptional()
+  @IsSafeText({ max: 100 })
+  subcategory?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsSafeText({ max: 2000 })
+  description?: string;
+
+  @ApiPropertyOptional({ example: 'https://green-grocer.example' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(500)
+  website?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
+  @MaxLength(500)
+  logo_url?: string;
+}
+
+export class UpdateVendorDto {
+  @ApiPropertyOptional() @IsOptional() @IsSafeText({ min: 1, max: 200 }) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(CATEGORY) category?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSafeText({ max: 100 }) subcategory?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSafeText({ max: 2000 }) description?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(500)
+  website?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
+  @MaxLength(500)
+  logo_url?: string;
+}
+
+export class VendorIdParam {
+  @IsUUID() id!: string;
+}
+
+export class SlugParam {
+  @IsString() @Matches(SLUG) slug!: string;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'catalogue sync' })
+  @IsSafeText({ min: 1, max: 100 })
+  name!: string;
+
+  @ApiProperty({ enum: VENDOR_ROLES })
+  @IsIn(VENDOR_ROLES)
+  role!: VendorRole;
+}
+
+export class UpdateApiKeyDto {
+  @ApiPropertyOptional() @IsOptional() @IsSafeText({ min: 1, max: 100 }) name?: string;
+  @ApiPropertyOptional({ enum: VENDOR_ROLES }) @IsOptional() @IsIn(VENDOR_ROLES) role?: VendorRole;
+}
+
+export class DirectoryQueryDto {
+  @ApiPropertyOptional({ example: 'grocery' })
+  @IsOptional()
+  @IsString()
+  @Matches(CATEGORY)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Part of the name or slug' })
+  @IsOptional()
+  @IsSafeText({ min: 1, max: 100 })
+  q?: string;
+
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ example: 'api_key' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z_.]{1,60}$/)
+  entity?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) entity_id?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  since?: Date;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
+}
+
+// ---- views ----
+
+export class PublicVendorView {
+  @ApiProperty() slug!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() category!: string;
+  @ApiProperty({ nullable: true, type: String }) subcategory!: string | null;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ nullable: true, type: String }) website!: string | null;
+  @ApiProperty({ nullable: true, type: String }) logo_url!: string | null;
+}
+
+export class VendorPageView {
+  @ApiProperty({ type: [PublicVendorView] }) data!: PublicVendorView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class CategoryView {
+  @ApiProperty() category!: string;
+  @ApiProperty() vendor_count!: number;
+}
+
+export class VendorView extends PublicVendorView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['active', 'suspended', 'deleted'] }) status!: string;
+  @ApiProperty() created_at!: Date;
+  @ApiProperty() updated_at!: Date;
+}
+
+export class ApiKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: VENDOR_ROLES }) role!: string;
+  @ApiProperty({ example: 'vk_AbC1234', description: 'The first characters, to recognise the key' })
+  key_prefix!: string;
+  @ApiProperty() created_by!: string;
+  @ApiProperty() created_at!: Date;
+  @ApiProperty({ nullable: true, type: Date }) last_used_at!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) revoked_at!: Date | null;
+}
+
+export class IssuedApiKeyView extends ApiKeyView {
+  @ApiProperty({ description: 'The secret key, shown only in this response', example: 'vk_…' }) key!: string;
+}
+
+export class CreatedVendorView {
+  @ApiProperty({ type: VendorView }) vendor!: VendorView;
+  @ApiProperty({ type: IssuedApiKeyView }) api_key!: IssuedApiKeyView;
+}
+
+export class AuditEntryView {
+  @ApiProperty() id!: string;
+  @ApiProperty() occurred_at!: Date;
+  @ApiProperty() actor_id!: string;
+  @ApiProperty() actor_role!: string;
+  @ApiProperty() action!: string;
+  @ApiProperty() entity!: string;
+  @ApiProperty({ nullable: true, type: String }) entity_id!: string | null;
+  @ApiProperty({ nullable: true, type: Object }) before!: unknown;
+  @ApiProperty({ nullable: true, type: Object }) after!: unknown;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ nullable: true, type: String }) user_agent!: string | null;
+}
+
+export class AuditPageView {
+  @ApiProperty({ type: [AuditEntryView] }) data!: AuditEntryView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}

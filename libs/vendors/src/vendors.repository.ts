@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export type VendorStatus = 'active' | 'suspended' | 'deleted';
+
+export interface VendorRow {
+  id: string;
+  slug: string;
+  name: string;
+  category: string;
+  subcategory: string | null;
+  description: string | null;
+  website: string | null;
+  logo_url: string | null;
+  status: VendorStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface VendorProfile {
+  slug: string;
+  name: string;
+  category: string;
+  subcategory?: string | null;
+  description?: string | null;
+  website?: string | null;
+  logo_url?: string | null;
+}
+
+export interface DirectoryQuery {
+  category?: string;
+  q?: string;
+  limit: number;
+  /** Keyset: the last (name, id) seen. */
+  after?: { name: string; id: string };
+}
+
+const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url, v.status, v.created_at, v.updated_at`;
+
+@Injectable()
+export class VendorsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Inserts the vendor and creates its product and customer partitions (same transaction). */
+  async insertWithPartitions(manager: EntityManager, p: VendorProfile): Promise<VendorRow | null> {
+    const rows: VendorRow[] = await manager.query(
+      `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (slug) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        p.slug,
+        p.name,
+        p.category,
+        p.subcategory ?? null,
+        p.description ?? null,
+        p.website ?? null,
+        p.logo_url ?? null,
+      ],
+    );
+    const vendor = rows[0];
+    if (!vendor) return null;
+    await manager.query(`SELECT create_vendor_partitions($1)`, [vendor.id]);
+    return vendor;
+  }
+
+  async findById(id: string, manager?: EntityManager): Promise<VendorRow | null> {
+    const rows: VendorRow[] = await (manager ?? this.db.manager).query(
+      `SELECT ${COLUMNS} FROM vendors v WHERE v.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async lock(manager: EntityManager, id: string): Promise<VendorRow | null> {
+    const rows: VendorRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM vendors v WHERE v.id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findBySlug(slug: string): Promise<VendorRow | null> {
+    const rows: VendorRow[] = await this.db.query(`SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1`, [
+      slug,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  async statusOf(id: string): Promise<VendorStatus | null> {
+    const rows: { status: VendorStatus }[] = await this.db.query(`SELECT status FROM vendors WHERE id = $1`, [
+      id,
+    ]);
+    return rows[0]?.status ?? null;
+  }
+
+  async update(
+    manager: EntityManager,
+    id: string,
+    change: Partial<Omit<VendorProfile, 'slug'>> & { status?: VendorStatus },
+  ): Promise<VendorRow> {
+    const rows: VendorRow[] = await manager.query(
+      `WITH u AS (
+         UPDATE vendors v SET
+           name = coalesce($2, v.name),
+           category = coalesce($3, v.category),
+           subcategory = CASE WHEN $9 THEN $4 ELSE v.subcategory END,
+           description = CASE WHEN $10 THEN $5 ELSE v.description END,
+           website = CASE WHEN $11 THEN $6 ELSE v.website END,
+           logo_url = CASE WHEN $12 THEN $7 ELSE v.logo_url END,
+           status = coalesce($8, v.status),
+           suspended_at = CASE WHEN $8 = 'suspended' THEN now() WHEN $8 = 'active' THEN NULL ELSE v.suspended_at END,
+           deleted_at = CASE WHEN $8 = 'deleted' THEN now() ELSE v.deleted_at END,
+           updated_at = now()
+         WHERE v.id = $1
+         RETURNING ${COLUMNS})
+       SELECT * FROM u`,
+      [
+        id,
+        change.name ?? null,
+        change.category ?? null,
+        change.subcategory ?? null,
+        change.description ?? null,
+        change.website ?? null,
+        change.logo_url ?? null,
+        change.status ?? null,
+        'subcategory' in change,
+        'description' in change,
+        'website' in change,
+        'logo_url' in change,
+      ],
+    );
+    return rows[0]!;
+  }
+
+  async dropPartitions(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`SELECT drop_vendor_partitions($1)`, [id]);
+  }
+
+  /** Leaf partitions of a vendor's table, for checks and ANALYZE. */
+  async leafPartitions(table: 'products' | 'customers', vendorId: string): Promise<string[]> {
+    const rows: { relname: string }[] = await this.db.query(
+      `SELECT c.relname FROM pg_partition_tree(to_regclass($1)) t JOIN pg_class c ON c.oid = t.relid
+        WHERE t.isleaf ORDER BY c.relname`,
+      [`${table}_${vendorId.replace(/-/g, '')}`],
+    );
+    return rows.map((r) => r.relname);
+  }
+
+  // ---- public directory (active vendors only) ----
+
+  listDirectory(q: DirectoryQuery): Promise<VendorRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM vendors v
+        WHERE v.status = 'active'
+          AND ($1::text IS NULL OR v.category = $1)
+          AND ($2::text IS NULL OR v.name ILIKE '%' || $2 || '%' OR v.slug ILIKE '%' || $2 || '%')
+          AND ($3::text IS NULL OR (lower(v.name), v.id) > (lower($3), $4::uuid))
+        ORDER BY lower(v.name), v.id
+        LIMIT $5`,
+      [q.category ?? null, q.q ? escapeLike(q.q) : null, q.after?.name ?? null, q.after?.id ?? null, q.limit],
+    );
+  }
+
+  async findActiveBySlug(slug: string): Promise<VendorRow | null> {
+    const rows: VendorRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1 AND v.status = 'active'`,
+      [slug],
+    );
+    return rows[0] ?? null;
+  }
+
+  categories(): Promise<{ category: string; vendor_count: number }[]> {
+    return this.db.query(
+      `SELECT category, count(*)::int AS vendor_count FROM vendors WHERE status = 'active'
+        GROUP BY category ORDER BY category`,
+    );
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,56 @@
+import type { AuditRecord } from '#libs/audit';
+import type { ApiKeyRow } from './api-keys.repository.js';
+import type { IssuedKey } from './api-keys.service.js';
+import type { VendorRow } from './vendors.repository.js';
+import type {
+  ApiKeyView,
+  AuditEntryView,
+  IssuedApiKeyView,
+  PublicVendorView,
+  VendorView,
+} from './vendors.dto.js';
+
+export const publicVendorView = (v: VendorRow): PublicVendorView => ({
+  slug: v.slug,
+  name: v.name,
+  category: v.category,
+  subcategory: v.subcategory,
+  description: v.description,
+  website: v.website,
+  logo_url: v.logo_url,
+});
+
+export const vendorView = (v: VendorRow): VendorView => ({
+  id: v.id,
+  ...publicVendorView(v),
+  status: v.status,
+  created_at: v.created_at,
+  updated_at: v.updated_at,
+});
+
+export const apiKeyView = (k: ApiKeyRow): ApiKeyView => ({
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  key_prefix: k.key_prefix,
+  created_by: k.created_by,
+  created_at: k.created_at,
+  last_used_at: k.last_used_at,
+  revoked_at: k.revoked_at,
+});
+
+export const issuedKeyView = (i: IssuedKey): IssuedApiKeyView => ({ ...apiKeyView(i.key), key: i.secret });
+
+export const auditEntryView = (a: AuditRecord): AuditEntryView => ({
+  id: a.id,
+  occurred_at: a.occurred_at,
+  actor_id: a.actor_id,
+  actor_role: a.actor_role,
+  action: a.action,
+  entity: a.entity,
+  entity_id: a.entity_id,
+  before: a.before,
+  after: a.after,
+  ip: a.ip,
+  user_agent: a.user_agent,
+});
