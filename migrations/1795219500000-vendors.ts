@@ -144,6 +144,12 @@ export class Vendors1795219500000 implements MigrationInterface {
           FOR r IN 0 .. spec.n - 1 LOOP
             EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES WITH (MODULUS %s, REMAINDER %s)',
                            spec.tbl || '_' || suffix || '_p' || r, spec.tbl || '_' || suffix, spec.n, r);
+            -- Small tsvector statistics: the planner estimates each search clause on every leaf,
+            -- and 100 most-common lexemes (not 1000) halve search planning time at no plan cost.
+            IF spec.tbl = 'products' THEN
+              EXECUTE format('ALTER TABLE %I ALTER COLUMN search_tsv SET STATISTICS 10, ALTER COLUMN title_tsv SET STATISTICS 10',
+                             spec.tbl || '_' || suffix || '_p' || r);
+            END IF;
           END LOOP;
         END LOOP;
       END $$`);

@@ -5,6 +5,7 @@ import {
   createDataSource,
   migrateDown,
   migrateUp,
+  runningEmbeddedPostgres,
   startEmbeddedPostgres,
   type RunningPostgres,
 } from '#libs/db';
@@ -20,6 +21,11 @@ export async function resolveDatabase(log: (line: string) => void): Promise<Reso
   const base = loadConfig(process.env, { requireDatabase: false });
   if (process.env.DATABASE_URL) return { url: base.database.url, embedded: null };
   const dir = path.resolve(base.dataDir, 'postgres');
+  const running = runningEmbeddedPostgres(dir, 'nutrition');
+  if (running) {
+    log(`using the embedded PostgreSQL already running on 127.0.0.1:${running.port}`);
+    return { url: running.url, embedded: null };
+  }
   const embedded = await startEmbeddedPostgres({
     dir,
     database: 'nutrition',

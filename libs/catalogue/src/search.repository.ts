@@ -46,9 +46,14 @@ export interface ReadSource {
 const HIT_COLUMNS = `id, external_id, name, brand, category, price_cents, currency, ${NUTRIENTS.join(', ')},
   serving_size_g, dietary_tags, allergens, in_stock`;
 
-/** Filters as SQL over alias p, parameters $3..$6 (NULL switches a filter off at plan time). */
-const FILTERS = `($3::text IS NULL OR p.category = $3)
-  AND ($4::text[] IS NULL OR p.dietary_tags @> $4)
+/**
+ * Filters as SQL over alias p, parameters $3..$6 (NULL switches a filter off at plan time). With
+ * words, the tag test is kept away from the tags GIN index (`IS TRUE`): the planner would AND the
+ * bitmap of a common tag (a fifth of the catalogue) with a handful of word matches, costing more
+ * than checking the tag on those rows.
+ */
+const filterSql = (tagsIndexed: boolean) => `($3::text IS NULL OR p.category = $3)
+  AND ($4::text[] IS NULL OR ${tagsIndexed ? 'p.dietary_tags @> $4' : '(p.dietary_tags @> $4) IS TRUE'})
   AND ($5::text[] IS NULL OR NOT (p.allergens && $5))
   AND ($6::boolean IS NULL OR p.in_stock = $6)`;
 
@@ -56,13 +61,12 @@ const FILTERS = `($3::text IS NULL OR p.category = $3)
  * Catalogue search, read from a replica when DATABASE_REPLICA_URLS is set.
  *
  * Ranking every match of a common word (the naive `ORDER BY ts_rank LIMIT 20`) visits every
- * matching row — 200+ ms for a word in most of 500 000 products. Instead the matches are taken
- * best-first into a bounded candidate window: first the products whose name, brand or category
- * match (GIN on title_tsv), then those matching only in the description or ingredients, at most
- * `candidates` rows in all; the window is then ranked with ts_rank (tier first) and paged by
- * keyset. Rare and medium words (fewer matches than the window) are ranked exactly; for very
- * common words the window is the first `candidates` title matches, which a shopper cannot tell
- * from the exact order.
+ * matching row — 200+ ms for a word in most of 500 000 products. Instead results come in two
+ * tiers — products whose name, brand or category match (GIN on title_tsv), then those matching
+ * only in the description or ingredients — and each tier ranks a bounded window of at most
+ * `candidates` matches with ts_rank, paged by keyset. Words with fewer matches than the window
+ * (most queries) are ranked exactly; for very common words the window is the first `candidates`
+ * matches, which a shopper cannot tell from the exact order.
  */
 @Injectable()
 export class SearchRepository {
@@ -76,34 +80,27 @@ export class SearchRepository {
     filters: SearchFilters,
     page: { limit: number; after?: RankCursor; candidates: number },
   ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
-    return this.onReadReplica((run) =>
-      run.query(
-        `WITH c AS (
-           (SELECT 0 AS tier, ${prefixed('p')}, p.search_tsv FROM products p
-             WHERE p.vendor_id = $1 AND p.title_tsv @@ to_tsquery('english', $2) AND ${FILTERS})
-           UNION ALL
-           (SELECT 1 AS tier, ${prefixed('p')}, p.search_tsv FROM products p
-             WHERE p.vendor_id = $1 AND p.search_tsv @@ to_tsquery('english', $2)
-               AND NOT (p.title_tsv @@ to_tsquery('english', $2)) AND ${FILTERS})
-           LIMIT $7),
-         r AS (SELECT c.*, ts_rank(c.search_tsv, to_tsquery('english', $2)) AS rank FROM c)
-         SELECT tier, rank, ${HIT_COLUMNS} FROM r
-          WHERE $8::int IS NULL
-             OR tier > $8 OR (tier = $8 AND (rank < $9::real OR (rank = $9::real AND id > $10::uuid)))
-          ORDER BY tier, rank DESC, id
-          LIMIT $11`,
-        [
-          vendorId,
-          tsquery,
-          ...filterParams(filters),
-          page.candidates,
-          page.after?.tier ?? null,
-          page.after?.rank ?? null,
-          page.after?.id ?? null,
-          page.limit,
-        ],
-      ),
-    );
+    return this.onReadReplica(async (run) => {
+      const after = page.after;
+      let hits: SearchHit[] = [];
+      // Title matches rank above every text-only match, so the text tier is read only once the
+      // title tier cannot fill the page (most pages never touch it).
+      if (!after || after.tier === 0) {
+        hits = await run.query(
+          tierSql(0),
+          tierParams(vendorId, tsquery, filters, page.candidates, after, page.limit),
+        );
+      }
+      if (hits.length < page.limit) {
+        const textAfter = after?.tier === 1 ? after : undefined;
+        const more = await run.query(
+          tierSql(1),
+          tierParams(vendorId, tsquery, filters, page.candidates, textAfter, page.limit - hits.length),
+        );
+        hits = hits.concat(more);
+      }
+      return hits;
+    });
   }
 
   /** Without words: the filtered catalogue in id order. */
@@ -115,7 +112,7 @@ export class SearchRepository {
     return this.onReadReplica((run) =>
       run.query(
         `SELECT 0 AS tier, 0::real AS rank, ${prefixed('p')} FROM products p
-          WHERE p.vendor_id = $1 AND ($2::uuid IS NULL OR p.id > $2) AND ${FILTERS}
+          WHERE p.vendor_id = $1 AND ($2::uuid IS NULL OR p.id > $2) AND ${filterSql(true)}
           ORDER BY p.id LIMIT $7`,
         [vendorId, page.afterId ?? null, ...filterParams(filters), page.limit],
       ),
@@ -156,6 +153,46 @@ export class SearchRepository {
       await runner.release();
     }
   }
+}
+
+/**
+ * One tier's page: at most `candidates` matches (tier 0: name/brand/category via title_tsv's GIN
+ * index; tier 1: matches only in the description/ingredients), ranked with ts_rank, after the
+ * cursor. Parameters: $1 vendor, $2 tsquery, $3–$6 filters, $7 window, $8/$9 cursor, $10 limit.
+ */
+function tierSql(tier: 0 | 1): string {
+  const match =
+    tier === 0
+      ? `p.title_tsv @@ to_tsquery('english', $2)`
+      : `p.search_tsv @@ to_tsquery('english', $2) AND NOT (p.title_tsv @@ to_tsquery('english', $2))`;
+  return `WITH c AS (
+      SELECT ${prefixed('p')}, p.search_tsv FROM products p
+       WHERE p.vendor_id = $1 AND ${match} AND ${filterSql(false)}
+       LIMIT $7),
+    r AS (SELECT c.*, ts_rank(c.search_tsv, to_tsquery('english', $2)) AS rank FROM c)
+    SELECT ${tier} AS tier, rank, ${HIT_COLUMNS} FROM r
+     WHERE $8::real IS NULL OR rank < $8::real OR (rank = $8::real AND id > $9::uuid)
+     ORDER BY rank DESC, id
+     LIMIT $10`;
+}
+
+function tierParams(
+  vendorId: string,
+  tsquery: string,
+  filters: SearchFilters,
+  candidates: number,
+  after: RankCursor | undefined,
+  limit: number,
+): unknown[] {
+  return [
+    vendorId,
+    tsquery,
+    ...filterParams(filters),
+    candidates,
+    after?.rank ?? null,
+    after?.id ?? null,
+    limit,
+  ];
 }
 
 function prefixed(alias: string): string {

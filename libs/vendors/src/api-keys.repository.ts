@@ -87,22 +87,27 @@ export class ApiKeysRepository {
   }
 
   /**
-   * The key behind a presented secret's hash, with its vendor's status. Touches last_used_at at
-   * most once a minute in the same statement.
+   * The key behind a presented secret's hash, with its vendor's status (a plain read on every
+   * request); last_used_at is written at most once a minute per key.
    */
   async findForAuthentication(hash: string): Promise<KeyAuthRow | null> {
-    const rows: KeyAuthRow[] = await this.db.query(
-      `WITH k AS (
-         SELECT k.id, k.vendor_id, k.role, k.revoked_at, v.status AS vendor_status
-           FROM vendor_api_keys k JOIN vendors v ON v.id = k.vendor_id
-          WHERE k.key_hash = $1),
-       touch AS (
-         UPDATE vendor_api_keys SET last_used_at = now()
-          WHERE id = (SELECT id FROM k) AND revoked_at IS NULL
-            AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))
-       SELECT * FROM k`,
+    const rows: (KeyAuthRow & { stale_use: boolean })[] = await this.db.query(
+      `SELECT k.id, k.vendor_id, k.role, k.revoked_at, v.status AS vendor_status,
+              (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale_use
+         FROM vendor_api_keys k JOIN vendors v ON v.id = k.vendor_id
+        WHERE k.key_hash = $1`,
       [hash],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    if (row.stale_use && !row.revoked_at) {
+      await this.db.query(
+        `UPDATE vendor_api_keys SET last_used_at = now()
+          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [row.id],
+      );
+    }
+    const { stale_use: _, ...key } = row;
+    return key;
   }
 }

@@ -1,0 +1,294 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import pg from 'pg';
+import { CatalogueModule, SearchService } from '#libs/catalogue';
+import { ConfigModule, loadConfig, type AppConfig } from '#libs/config';
+import { DbModule } from '#libs/db';
+import { VendorsModule } from '#libs/vendors';
+import { toTsQuery } from '../libs/catalogue/src/search-query.js';
+import { ensureVendor } from '../scripts/seed/context.js';
+import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
+import { CATEGORIES } from '../scripts/seed/catalogue.js';
+import { benchEnv } from './support/api-client.js';
+import { startChild, stopChild } from './support/child.js';
+import { benchDatabase } from './support/database.js';
+import { parseArgs, percentile } from './support/load.js';
+
+/**
+ * bench:search — 500 000 products for one vendor (and a second vendor of the same size beside it),
+ * a fixed mix of ≥ 200 queries (common and rare words, prefixes, with and without filters), run
+ * by one client and by 16 concurrent clients, for:
+ *   naive   the textbook query (WHERE tsv @@ q ORDER BY ts_rank LIMIT 20), straight SQL: the baseline
+ *   search  our query through SearchService (in process, same pool size)
+ *   http    GET /api/v1/search on the real api process (auth, validation, JSON included)
+ * Usage: npm run bench:search -- [--products 500000] [--passes 2]
+ */
+const args = parseArgs({ products: 500_000, passes: 2, clients: 16 });
+
+interface Query {
+  q: string;
+  category?: string;
+  tags?: string[];
+  exclude_allergens?: string[];
+  in_stock?: boolean;
+}
+
+@Module({})
+class BenchModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: BenchModule,
+      imports: [ConfigModule.forRoot(config), DbModule.forRoot('bench'), VendorsModule, CatalogueModule],
+    };
+  }
+}
+
+/** The fixed mix: deterministic, 240 queries. */
+function queryMix(): Query[] {
+  const common = [
+    'natural',
+    'delicious',
+    'made',
+    'real',
+    'ingredients',
+    'organic',
+    'fresh',
+    'protein',
+    'chocolate',
+    'snack',
+  ];
+  const medium = [
+    'vanilla',
+    'cinnamon',
+    'crunchy',
+    'yogurt',
+    'granola',
+    'salmon',
+    'pretzels',
+    'kombucha',
+    'pistachio',
+    'teriyaki',
+    'sourdough',
+    'matcha',
+  ];
+  const rare = [
+    'kelolo',
+    'ravine',
+    'quxisu',
+    'zebawa',
+    'lomiar',
+    'bayoel',
+    'tokane',
+    'vizeon',
+    'harasu',
+    'jepoul',
+  ];
+  const prefixes = ['choc', 'straw', 'cinn', 'gran', 'yog', 'pist', 'organ', 'crun', 'kom', 'sal'];
+  const pairs = [
+    'dark chocolate',
+    'sea salt',
+    'protein bar',
+    'peanut butter',
+    'oat milk',
+    'greek yogurt',
+    'hot sauce',
+    'whole grain bread',
+    'almond butter',
+    'cold brew',
+  ];
+  const words = [...common, ...medium, ...rare, ...prefixes, ...pairs];
+  const tags = ['vegan', 'gluten_free', 'organic', 'keto', 'high_protein', 'low_sodium'];
+  const allergens = ['peanuts', 'milk', 'tree_nuts', 'wheat'];
+  const out: Query[] = [];
+  let i = 0;
+  for (let round = 0; round < 5; round++) {
+    for (const q of words) {
+      const k = i++;
+      const filtered: Query = { q };
+      if (round === 1) filtered.category = CATEGORIES[k % CATEGORIES.length]!.name;
+      if (round === 2) filtered.tags = [tags[k % tags.length]!];
+      if (round === 3) {
+        filtered.exclude_allergens = [
+          allergens[k % allergens.length]!,
+          allergens[(k + 1) % allergens.length]!,
+        ];
+        filtered.in_stock = true;
+      }
+      out.push(filtered);
+    }
+  }
+  return out;
+}
+
+function naiveSql(q: Query): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT p.id, p.name, ts_rank(p.search_tsv, query) AS rank
+            FROM products p, to_tsquery('english', $2) query
+           WHERE p.vendor_id = $1 AND p.search_tsv @@ query
+             AND ($3::text IS NULL OR p.category = $3) AND ($4::text[] IS NULL OR p.dietary_tags @> $4)
+             AND ($5::text[] IS NULL OR NOT (p.allergens && $5)) AND ($6::boolean IS NULL OR p.in_stock = $6)
+           ORDER BY rank DESC LIMIT 20`,
+    params: [
+      null,
+      toTsQuery(q.q, 'all'),
+      q.category ?? null,
+      q.tags ?? null,
+      q.exclude_allergens ?? null,
+      q.in_stock ?? null,
+    ],
+  };
+}
+
+function toPath(q: Query): string {
+  const p = new URLSearchParams({ q: q.q });
+  if (q.category) p.set('category', q.category);
+  if (q.tags) p.set('tags', q.tags.join(','));
+  if (q.exclude_allergens) p.set('exclude_allergens', q.exclude_allergens.join(','));
+  if (q.in_stock !== undefined) p.set('in_stock', String(q.in_stock));
+  return `/api/v1/search?${p.toString()}`;
+}
+
+interface Figures {
+  p50: number;
+  p95: number;
+  p99: number;
+  qps: number;
+}
+
+/** Runs the mix `passes` times from `clients` concurrent clients (a shared cursor); a warm-up pass first. */
+async function runMix(
+  queries: Query[],
+  clients: number,
+  exec: (q: Query) => Promise<void>,
+): Promise<{ all: Figures; byQuery: number[][] }> {
+  for (const q of queries) await exec(q);
+  const byQuery: number[][] = queries.map(() => []);
+  const total = queries.length * args.passes!;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < total; i = next++) {
+        const qi = i % queries.length;
+        const t = performance.now();
+        await exec(queries[qi]!);
+        byQuery[qi]!.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  return { all: figures(byQuery.flat(), (total / elapsed) * 1000), byQuery };
+}
+
+function figures(latencies: number[], qps = NaN): Figures {
+  const s = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), qps };
+}
+
+const fmt = (f: Figures) =>
+  `p50 ${f.p50.toFixed(1).padStart(6)} ms  p95 ${f.p95.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms${Number.isNaN(f.qps) ? '' : `  ${f.qps.toFixed(0).padStart(5)} q/s`}`;
+
+async function main(): Promise<void> {
+  const products = args.products!;
+  console.log(
+    `bench:search — ${products} products × 2 vendors, mix of ${queryMix().length} queries, ${args.passes} passes`,
+  );
+  const db = await benchDatabase();
+  const config = loadConfig(benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients) }));
+  const ctx = await NestFactory.createApplicationContext(BenchModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
+  let api: Awaited<ReturnType<typeof startChild>> | null = null;
+  const pool = new pg.Pool({
+    connectionString: db.url,
+    max: args.clients,
+    options: '-c plan_cache_mode=force_custom_plan',
+  });
+  try {
+    const a = await ensureVendor(ctx, { slug: 'bench-a', name: 'Bench A', category: 'grocery' });
+    const b = await ensureVendor(ctx, { slug: 'bench-b', name: 'Bench B', category: 'grocery' });
+    for (const [v, seed] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
+      const { ms } = await loadCatalogue(db.url, v.id, products, { seed });
+      console.log(
+        `seeded ${products} products in ${(ms / 1000).toFixed(1)} s (${Math.round((products / ms) * 1000)} rows/s, COPY)`,
+      );
+    }
+    await pool.query('VACUUM ANALYZE products');
+
+    const queries = queryMix();
+    // Classify by how many products each query matches (the naive query's cost driver).
+    const counts: number[] = [];
+    for (const q of queries) {
+      const { sql, params } = naiveSql(q);
+      const countSql = `SELECT count(*)::int AS n FROM (${sql.replace('ORDER BY rank DESC LIMIT 20', '')}) m`;
+      counts.push((await pool.query(countSql, [a.id, ...params.slice(1)])).rows[0].n);
+    }
+    const commonIdx = queries.map((_, i) => i).filter((i) => counts[i]! >= products * 0.02);
+    console.log(
+      `${commonIdx.length} queries are "common" (match ≥ 2% of the catalogue: ${Math.round(products * 0.02)}+ products); median matches per query ${[...counts].sort((x, y) => x - y)[counts.length >> 1]}`,
+    );
+
+    const search = ctx.get(SearchService);
+    const execs: Record<string, (q: Query) => Promise<void>> = {
+      naive: async (q) => {
+        const { sql, params } = naiveSql(q);
+        await pool.query(sql, [a.id, ...params.slice(1)]);
+      },
+      search: async (q) => {
+        await search.find(a.id, q);
+      },
+    };
+    api = await startChild(
+      new URL('./support/http-servers.js', import.meta.url).pathname,
+      ['api'],
+      benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients), LOG_LEVEL: 'warn' }),
+    );
+    const base = `http://127.0.0.1:${api.port}`;
+    execs.http = async (q) => {
+      const res = await fetch(base + toPath(q), { headers: { authorization: `Bearer ${a.apiKey}` } });
+      if (res.status !== 200) throw new Error(`search ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+
+    const results: Record<string, Record<number, { all: Figures; common: Figures }>> = {};
+    for (const clients of [1, args.clients!]) {
+      for (const [name, exec] of Object.entries(execs)) {
+        const r = await runMix(queries, clients, exec);
+        const common = figures(commonIdx.flatMap((i) => r.byQuery[i]!));
+        (results[name] ??= {})[clients] = { all: r.all, common };
+        console.log(
+          `${name.padEnd(6)} ${String(clients).padStart(2)} client(s)  all: ${fmt(r.all)}   common words: ${fmt(common)}`,
+        );
+      }
+    }
+
+    console.log('\nsummary');
+    for (const clients of [1, args.clients!]) {
+      const n = results.naive![clients]!;
+      const s = results.search![clients]!;
+      const h = results.http![clients]!;
+      console.log(
+        `${clients} client(s): search p95 ${s.all.p95.toFixed(1)} ms (http ${h.all.p95.toFixed(1)} ms) vs naive p95 ${n.all.p95.toFixed(1)} ms; ` +
+          `common words: naive/search p50 ${(n.common.p50 / s.common.p50).toFixed(1)}x, p95 ${(n.common.p95 / s.common.p95).toFixed(1)}x` +
+          ` (naive/http p95 ${(n.common.p95 / h.common.p95).toFixed(1)}x)`,
+      );
+    }
+    console.log(
+      `targets: one client p95 ≤ 20 ms, ${args.clients} clients p95 ≤ 150 ms, ≥ 5x the naive query on common words`,
+    );
+  } finally {
+    if (api) await stopChild(api.child);
+    await pool.end();
+    await ctx.close();
+    await db.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '#libs/config';
+import { DbModule } from '#libs/db';
+import { VendorsModule, VendorsRepository, VendorsService } from '#libs/vendors';
+import type { Actor } from '#libs/audit';
+
+@Module({})
+class SeedModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: SeedModule,
+      imports: [ConfigModule.forRoot(config), DbModule.forRoot('seed'), VendorsModule],
+    };
+  }
+}
+
+export const SEED_ACTOR: Actor = {
+  id: 'seed-script',
+  role: 'platform_admin',
+  vendorId: null,
+  ip: null,
+  userAgent: null,
+};
+
+/** A small Nest context with the vendor services, so seeding goes through the same code as the api. */
+export async function seedContext(config: AppConfig): Promise<INestApplicationContext> {
+  return NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger: ['error', 'warn'] });
+}
+
+/** The vendor with this slug, created (with partitions and a first key) when missing. */
+export async function ensureVendor(
+  ctx: INestApplicationContext,
+  profile: { slug: string; name: string; category: string; description?: string },
+): Promise<{ id: string; created: boolean; apiKey: string }> {
+  const existing = await ctx.get(VendorsRepository).findBySlug(profile.slug);
+  const service = ctx.get(VendorsService);
+  if (existing && existing.status !== 'deleted') {
+    const issued = await service.issueKey(SEED_ACTOR, existing.id, {
+      name: 'seed script key',
+      role: 'admin',
+    });
+    return { id: existing.id, created: false, apiKey: issued.secret };
+  }
+  const { vendor, apiKey } = await service.create(SEED_ACTOR, profile);
+  return { id: vendor.id, created: true, apiKey: apiKey.secret };
+}

@@ -1,0 +1,149 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
+
+interface Hit {
+  id: string;
+  name: string;
+  matched_in: string;
+  rank: number;
+  category: string;
+}
+
+describe('catalogue search (e2e)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let v: VendorClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createApiApp(testConfig(db.url, { ADMIN_API_KEY: ADMIN_KEY, SEARCH_CANDIDATES: '50' }));
+    v = (await createVendor(app, 'searcher')).client;
+    const items = [
+      product('T-1', {
+        name: 'Dark chocolate bar',
+        category: 'sweets',
+        dietary_tags: ['vegan'],
+        allergens: [],
+      }),
+      product('T-2', {
+        name: 'Milk chocolate bar',
+        category: 'sweets',
+        dietary_tags: [],
+        allergens: ['milk'],
+      }),
+      product('T-3', {
+        name: 'Chocolate chocolate chip cookies',
+        category: 'sweets',
+        allergens: ['wheat', 'milk'],
+        in_stock: false,
+      }),
+      product('T-4', {
+        name: 'Vanilla granola',
+        description: 'Crunchy oats with a hint of chocolate',
+        category: 'breakfast',
+        allergens: [],
+      }),
+      product('T-5', { name: 'Sea salt crackers', category: 'snacks', allergens: ['wheat'] }),
+      // 70 more title matches for "protein", to page through more than one window.
+      ...Array.from({ length: 70 }, (_, i) =>
+        product(`P-${i}`, {
+          name: `Protein shake ${i}`,
+          category: 'supplements',
+          description: i % 2 ? 'protein protein' : 'plain',
+        }),
+      ),
+      ...Array.from({ length: 12 }, (_, i) =>
+        product(`D-${i}`, { name: `Plain item ${i}`, description: 'with added protein', category: 'pantry' }),
+      ),
+    ];
+    for (const item of items) {
+      const res = await v.request('POST', '/products', item);
+      if (res.statusCode !== 201) throw new Error(res.body);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const search = async (query: string) => {
+    const res = await v.request('GET', `/search?${query}`);
+    expect(res.statusCode).toBe(200);
+    return res.json() as {
+      data: Hit[];
+      next_cursor: string | null;
+      match: string;
+      freshness: string;
+      source: string;
+    };
+  };
+
+  it('ranks name matches above description-only matches and finds words by prefix', async () => {
+    const r = await search('q=choc');
+    const names = r.data.map((h) => h.name);
+    // Two occurrences in the name rank first; equal ranks follow in id order; the description-only match last.
+    expect(names[0]).toBe('Chocolate chocolate chip cookies');
+    expect(names.slice(1, 3).sort()).toEqual(['Dark chocolate bar', 'Milk chocolate bar']);
+    expect(names[3]).toBe('Vanilla granola');
+    expect(r.data[1]!.rank).toBe(r.data[2]!.rank);
+    expect(r.data[1]!.id < r.data[2]!.id).toBe(true);
+    expect(r.data.map((h) => h.matched_in)).toEqual(['title', 'title', 'title', 'text']);
+    expect(r).toMatchObject({ match: 'all', freshness: 'fresh', source: 'primary', next_cursor: null });
+  });
+
+  it('applies category, tag, allergen and stock filters', async () => {
+    const names = async (q: string) => (await search(q)).data.map((h) => h.name);
+    expect(await names('q=chocolate&category=breakfast')).toEqual(['Vanilla granola']);
+    expect(await names('q=chocolate&tags=vegan')).toEqual(['Dark chocolate bar']);
+    expect(await names('q=chocolate&exclude_allergens=milk,wheat')).toEqual([
+      'Dark chocolate bar',
+      'Vanilla granola',
+    ]);
+    expect(await names('q=chocolate&in_stock=false')).toEqual(['Chocolate chocolate chip cookies']);
+    expect(await names('category=snacks')).toEqual(['Sea salt crackers']);
+  });
+
+  it('falls back to any word when all of them find nothing', async () => {
+    const r = await search('q=chocolate%20crackers');
+    expect(r.match).toBe('any');
+    expect(r.data.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['Sea salt crackers', 'Dark chocolate bar']),
+    );
+  });
+
+  it('pages with a keyset cursor through both tiers without repeats or gaps', async () => {
+    const seen: Hit[] = [];
+    let cursor: string | null = null;
+    do {
+      const r = await search(`q=protein&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...r.data);
+      cursor = r.next_cursor;
+    } while (cursor);
+    // The title window holds 50 of the 70 "Protein shake" products; then the 12 text-only ones.
+    const title = seen.filter((h) => h.matched_in === 'title');
+    const text = seen.filter((h) => h.matched_in === 'text');
+    expect(title).toHaveLength(50);
+    expect(text).toHaveLength(12);
+    expect(new Set(seen.map((h) => h.id)).size).toBe(seen.length);
+    expect(seen.indexOf(text[0]!)).toBe(50);
+    for (let i = 1; i < title.length; i++) expect(title[i - 1]!.rank).toBeGreaterThanOrEqual(title[i]!.rank);
+  });
+
+  it('refuses a forged cursor and bad filters with the error shape', async () => {
+    const bad = await v.request('GET', '/search?q=x&cursor=bm90LWEtY3Vyc29y');
+    expect([bad.statusCode, bad.json().error.details[0].field]).toEqual([400, 'cursor']);
+    const tags = await v.request('GET', '/search?q=x&tags=Not%20A%20Tag&limit=500');
+    expect(tags.statusCode).toBe(400);
+    expect(
+      tags
+        .json()
+        .error.details.map((d: { field: string }) => d.field)
+        .sort(),
+    ).toEqual(['limit', 'tags']);
+    // Operators and quotes are words to us, never tsquery syntax.
+    expect((await v.request('GET', `/search?q=${encodeURIComponent("choc' & !(|")}`)).statusCode).toBe(200);
+  });
+});

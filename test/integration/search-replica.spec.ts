@@ -1,0 +1,110 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { startEmbeddedPostgres, type RunningPostgres } from '#libs/db';
+import { migrateAll } from '../../scripts/database.js';
+import { testConfig } from '../support/database.js';
+import { startStreamingReplica } from '../support/streaming-replica.js';
+import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
+import { waitFor } from '../support/wait.js';
+
+/**
+ * Search reads from a real streaming replica (a second Postgres started from a base backup of the
+ * first): results come from the replica, its lag is reported, and a replica whose replay is paused
+ * while the primary moves on is flagged stale.
+ */
+describe('search on a streaming replica (integration)', () => {
+  let tmp: string;
+  let primary: RunningPostgres;
+  let replica: RunningPostgres;
+  let replicaAdmin: pg.Client;
+  let app: NestFastifyApplication;
+  let vendor: VendorClient;
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'nrp-replica-'));
+    await chmod(tmp, 0o755);
+    primary = await startEmbeddedPostgres({ dir: path.join(tmp, 'primary'), database: 'app' });
+    const config = testConfig(primary.url, {
+      ADMIN_API_KEY: ADMIN_KEY,
+      REPLICA_STALE_AFTER_MS: '300',
+    });
+    await migrateAll(config);
+    replica = await startStreamingReplica(
+      primary,
+      path.join(tmp, 'primary'),
+      path.join(tmp, 'replica'),
+      'app',
+    );
+    replicaAdmin = new pg.Client({ connectionString: replica.url });
+    await replicaAdmin.connect();
+    app = await createApiApp(
+      testConfig(primary.url, {
+        ADMIN_API_KEY: ADMIN_KEY,
+        REPLICA_STALE_AFTER_MS: '300',
+        DATABASE_REPLICA_URLS: replica.url,
+      }),
+    );
+    vendor = (await createVendor(app, 'replicated')).client;
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await replicaAdmin?.end();
+    await replica?.stop();
+    await primary?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  const search = async (q: string) => (await vendor.request('GET', `/search?q=${q}`)).json();
+
+  it('streams from the primary and answers search from the replica with its lag', async () => {
+    const state = await new pg.Client({ connectionString: primary.adminUrl });
+    await state.connect();
+    const rep = await state.query(
+      `SELECT state FROM pg_stat_replication WHERE application_name = 'test_replica'`,
+    );
+    await state.end();
+    expect(rep.rows).toEqual([{ state: 'streaming' }]);
+    expect((await replicaAdmin.query(`SELECT pg_is_in_recovery() AS r`)).rows[0].r).toBe(true);
+
+    await vendor.request('POST', '/products', product('R-1', { name: 'Replicated granola' }));
+    const found = await waitFor(async () => {
+      const r = await search('granola');
+      return r.data.length === 1 ? r : undefined;
+    });
+    expect(found).toMatchObject({ source: 'replica', freshness: 'fresh' });
+    expect(found.replica_lag_ms).toBeLessThan(300);
+  });
+
+  it('flags results stale while the replica has stopped replaying, and fresh again after', async () => {
+    await replicaAdmin.query(`SELECT pg_wal_replay_pause()`);
+    try {
+      await vendor.request('POST', '/products', product('R-2', { name: 'Paused granola' }));
+      // The replica keeps receiving WAL while replay is paused.
+      await waitFor(async () => {
+        const r = await replicaAdmin.query(
+          `SELECT pg_last_wal_receive_lsn() > pg_last_wal_replay_lsn() AS behind`,
+        );
+        return r.rows[0].behind === true || undefined;
+      });
+      const stale = await waitFor(async () => {
+        const r = await search('granola');
+        return r.freshness === 'stale' ? r : undefined;
+      });
+      expect(stale.source).toBe('replica');
+      expect(stale.replica_lag_ms).toBeGreaterThan(300);
+      expect(stale.data.map((h: { name: string }) => h.name)).toEqual(['Replicated granola']);
+    } finally {
+      await replicaAdmin.query(`SELECT pg_wal_replay_resume()`);
+    }
+    const fresh = await waitFor(async () => {
+      const r = await search('granola');
+      return r.freshness === 'fresh' && r.data.length === 2 ? r : undefined;
+    });
+    expect(fresh.replica_lag_ms).toBeLessThan(300);
+  });
+});
