@@ -58,6 +58,7 @@ export async function createApiApp(
     },
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
   await app.register(helmet, {
     contentSecurityPolicy: CSP,
     crossOriginEmbedderPolicy: false,

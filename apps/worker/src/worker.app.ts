@@ -13,6 +13,7 @@ export async function createWorkerApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
   await app.init();
   return app;
 }
