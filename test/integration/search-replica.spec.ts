@@ -12,6 +12,10 @@ import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/
 import { waitFor } from '../support/wait.js';
 
 /**
+ * The stale threshold is 2 s here, not 5: lag is measured on the replica as the time since its last
+ * replayed commit while WAL waits unreplayed — an upper bound (after an idle spell the first new
+ * commit looks late until it is replayed, a few ms), so a sub-second threshold would flicker.
+ *
  * Search reads from a real streaming replica (a second Postgres started from a base backup of the
  * first): results come from the replica, its lag is reported, and a replica whose replay is paused
  * while the primary moves on is flagged stale.
@@ -30,7 +34,7 @@ describe('search on a streaming replica (integration)', () => {
     primary = await startEmbeddedPostgres({ dir: path.join(tmp, 'primary'), database: 'app' });
     const config = testConfig(primary.url, {
       ADMIN_API_KEY: ADMIN_KEY,
-      REPLICA_STALE_AFTER_MS: '300',
+      REPLICA_STALE_AFTER_MS: '2000',
     });
     await migrateAll(config);
     replica = await startStreamingReplica(
@@ -44,7 +48,7 @@ describe('search on a streaming replica (integration)', () => {
     app = await createApiApp(
       testConfig(primary.url, {
         ADMIN_API_KEY: ADMIN_KEY,
-        REPLICA_STALE_AFTER_MS: '300',
+        REPLICA_STALE_AFTER_MS: '2000',
         DATABASE_REPLICA_URLS: replica.url,
       }),
     );
@@ -77,7 +81,7 @@ describe('search on a streaming replica (integration)', () => {
       return r.data.length === 1 ? r : undefined;
     });
     expect(found).toMatchObject({ source: 'replica', freshness: 'fresh' });
-    expect(found.replica_lag_ms).toBeLessThan(300);
+    expect(found.replica_lag_ms).toBeLessThan(2000);
   });
 
   it('flags results stale while the replica has stopped replaying, and fresh again after', async () => {
@@ -96,7 +100,7 @@ describe('search on a streaming replica (integration)', () => {
         return r.freshness === 'stale' ? r : undefined;
       });
       expect(stale.source).toBe('replica');
-      expect(stale.replica_lag_ms).toBeGreaterThan(300);
+      expect(stale.replica_lag_ms).toBeGreaterThan(2000);
       expect(stale.data.map((h: { name: string }) => h.name)).toEqual(['Replicated granola']);
     } finally {
       await replicaAdmin.query(`SELECT pg_wal_replay_resume()`);
@@ -105,6 +109,6 @@ describe('search on a streaming replica (integration)', () => {
       const r = await search('granola');
       return r.freshness === 'fresh' && r.data.length === 2 ? r : undefined;
     });
-    expect(fresh.replica_lag_ms).toBeLessThan(300);
+    expect(fresh.replica_lag_ms).toBeLessThan(2000);
   });
 });
