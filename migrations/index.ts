@@ -2,6 +2,7 @@ import { Foundation1795219200000 } from './1795219200000-foundation.js';
 import { CalculatorPayments1795219300000 } from './1795219300000-calculator-payments.js';
 import { Reports1795219400000 } from './1795219400000-reports.js';
 import { Vendors1795219500000 } from './1795219500000-vendors.js';
+import { Customers1795219600000 } from './1795219600000-customers.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CalculatorPayments1795219300000,
   Reports1795219400000,
   Vendors1795219500000,
+  Customers1795219600000,
 ];

@@ -2,6 +2,7 @@ import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { CalculatorHttpModule } from '#libs/calculator';
 import { CatalogueHttpModule } from '#libs/catalogue';
+import { CustomersHttpModule } from '#libs/customers';
 import {
   CommonModule,
   ErrorFilter,
@@ -37,6 +38,7 @@ export class ApiModule {
         ReportsHttpModule,
         VendorsHttpModule,
         CatalogueHttpModule,
+        CustomersHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

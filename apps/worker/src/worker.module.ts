@@ -3,6 +3,7 @@ import { CommonModule, loggerModule } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { AuditModule } from '#libs/audit';
+import { CustomersModule } from '#libs/customers';
 import { MailModule } from '#libs/mail';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
@@ -23,6 +24,7 @@ export class WorkerModule {
         MailModule,
         ReportsModule,
         AuditModule,
+        CustomersModule,
         ...extra,
       ],
     };

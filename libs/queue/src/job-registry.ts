@@ -18,6 +18,8 @@ export interface JobPayloads {
   'idempotency.purge': Record<string, never>;
   /** Cron: delete rate-limit windows that have ended. */
   'rate-limit.purge': Record<string, never>;
+  /** Recompute derived limits of a vendor's customers holding a condition whose rule changed. */
+  'customers.recompute-limits': { vendorId: string; conditionCode: string };
   /** Cron: create the audit log's monthly partitions ahead. */
   'audit.maintain-partitions': Record<string, never>;
 }
@@ -83,6 +85,12 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
     policy: 'singleton',
     deadLetter: false,
     concurrency: 1,
+  },
+  'customers.recompute-limits': {
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+    concurrency: 2,
+    expireInSeconds: 1800,
   },
   'audit.maintain-partitions': {
     cron: '11 2 * * *',

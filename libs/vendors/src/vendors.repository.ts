@@ -41,7 +41,7 @@ const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description,
 export class VendorsRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Inserts the vendor and creates its product and customer partitions (same transaction). */
+  /** Inserts the vendor, creates its partitions and seeds its default diet rules (same transaction). */
   async insertWithPartitions(manager: EntityManager, p: VendorProfile): Promise<VendorRow | null> {
     const rows: VendorRow[] = await manager.query(
       `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url)
@@ -61,6 +61,7 @@ export class VendorsRepository {
     const vendor = rows[0];
     if (!vendor) return null;
     await manager.query(`SELECT create_vendor_partitions($1)`, [vendor.id]);
+    await manager.query(`SELECT seed_default_diet_rules($1::uuid)`, [vendor.id]);
     return vendor;
   }
 

@@ -1,0 +1,208 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsDateString,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsSafeText } from '#libs/common';
+import { ACTIVITY_LEVELS, SEXES, type ActivityLevel, type Sex } from './customer.types.js';
+
+const CODE = /^[a-z0-9][a-z0-9_-]{0,59}$/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const EXTERNAL_ID = /^[^\u0000-\u001F\u007F]{1,200}$/;
+
+export class HealthProfileDto {
+  @ApiPropertyOptional({ enum: SEXES, nullable: true }) @IsOptional() @IsIn(SEXES) sex?: Sex | null;
+  @ApiPropertyOptional({ example: '1984-05-17', nullable: true })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  birth_date?: string | null;
+  @ApiPropertyOptional({ example: 41, nullable: true, description: 'When birth_date is unknown' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(130)
+  age?: number | null;
+  @ApiPropertyOptional({ example: 178, nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(40)
+  @Max(260)
+  height_cm?: number | null;
+  @ApiPropertyOptional({ example: 82.5, nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(2)
+  @Max(400)
+  weight_kg?: number | null;
+  @ApiPropertyOptional({ enum: ACTIVITY_LEVELS, nullable: true })
+  @IsOptional()
+  @IsIn(ACTIVITY_LEVELS)
+  activity_level?: ActivityLevel | null;
+  @ApiPropertyOptional({
+    example: ['hypertension'],
+    type: [String],
+    description: 'Condition codes (diet rules apply by code)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @Matches(CODE, { each: true })
+  conditions?: string[];
+  @ApiPropertyOptional({ example: ['peanuts'], type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @Matches(CODE, { each: true })
+  allergies?: string[];
+  @ApiPropertyOptional({
+    example: ['vegetarian'],
+    type: [String],
+    description: 'Dietary tags every match must carry',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(CODE, { each: true })
+  dietary_preferences?: string[];
+  @ApiPropertyOptional({ example: ['weight_loss'], type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(CODE, { each: true })
+  goals?: string[];
+  @ApiPropertyOptional({ nullable: true, description: 'Free text (e.g. medications); health data, audited' })
+  @IsOptional()
+  @IsSafeText({ max: 4000 })
+  notes?: string | null;
+}
+
+export class CustomerIdentityDto {
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail() @MaxLength(320) email?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 200 }) first_name?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 200 }) last_name?: string | null;
+}
+
+export class CreateCustomerDto extends CustomerIdentityDto {
+  @ApiProperty({ example: 'CUST-0001' }) @IsString() @Matches(EXTERNAL_ID) external_id!: string;
+  @ApiPropertyOptional({ type: HealthProfileDto, description: 'Written through the audited health path' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HealthProfileDto)
+  health_profile?: HealthProfileDto;
+}
+
+export class ReplaceCustomerDto extends CustomerIdentityDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(EXTERNAL_ID) external_id?: string;
+}
+
+export class CustomerIdParam {
+  @IsUUID() id!: string;
+}
+
+export class ConditionParam {
+  @IsString() @Matches(/^[a-z0-9_]{1,60}$/) condition_code!: string;
+}
+
+export class DietRulePolicyDto {
+  @ApiProperty({ example: { sodium_mg: 1500 }, description: 'Daily limits by nutrient field name' })
+  @IsObject()
+  daily_limits!: Record<string, number>;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @Matches(CODE, { each: true })
+  exclude_tags?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @Matches(CODE, { each: true })
+  require_tags?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @Matches(CODE, { each: true })
+  exclude_allergens?: string[];
+  @ApiPropertyOptional({
+    example: 0.3333,
+    description: 'Share of a daily limit one serving may use (default a third)',
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0.05)
+  @Max(1)
+  per_meal_fraction?: number;
+}
+
+export class PutDietRuleDto {
+  @ApiProperty({ type: DietRulePolicyDto })
+  @ValidateNested()
+  @Type(() => DietRulePolicyDto)
+  policy!: DietRulePolicyDto;
+  @ApiPropertyOptional({ description: 'Where the numbers come from' })
+  @IsOptional()
+  @IsSafeText({ max: 1000 })
+  source?: string;
+}
+
+// ---- views ----
+
+export class CustomerView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+  @ApiProperty({ nullable: true, type: String }) first_name!: string | null;
+  @ApiProperty({ nullable: true, type: String }) last_name!: string | null;
+  @ApiProperty() created_at!: Date;
+  @ApiProperty() updated_at!: Date;
+}
+
+export class UpsertedCustomerView extends CustomerView {
+  @ApiProperty() created!: boolean;
+}
+
+export class HealthProfileView extends HealthProfileDto {
+  @ApiProperty({ format: 'uuid' }) customer_id!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Mifflin-St Jeor, kcal/day' }) bmr!:
+    number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'BMR × activity factor, kcal/day' })
+  tdee_cached!: number | null;
+  @ApiProperty({
+    type: Object,
+    description:
+      'daily_limits (most restrictive per nutrient), exclude/require tags, exclude_allergens, per_meal_fraction',
+  })
+  derived_limits!: unknown;
+  @ApiProperty({ nullable: true, type: Date }) derived_at!: Date | null;
+  @ApiProperty() updated_at!: Date;
+}
+
+export class DietRuleView {
+  @ApiProperty() condition_code!: string;
+  @ApiProperty({ type: DietRulePolicyDto }) policy!: unknown;
+  @ApiProperty({ nullable: true, type: String }) source!: string | null;
+  @ApiProperty({ description: 'Still the seeded default' }) is_default!: boolean;
+  @ApiProperty() updated_at!: Date;
+}

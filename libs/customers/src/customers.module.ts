@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '#libs/audit';
+import { VendorsModule } from '#libs/vendors';
+import { CustomersRepository } from './customers.repository.js';
+import { CustomersService } from './customers.service.js';
+import { DietRulesRepository } from './diet-rules.repository.js';
+import { DietRulesService } from './diet-rules.service.js';
+import { HealthProfileService } from './health-profile.service.js';
+import { HealthRepository } from './health.repository.js';
+import { RecomputeLimitsJob } from './recompute-limits.job.js';
+
+/** Customers, their audited health profiles, diet rules and derivations. HealthRepository stays private. */
+@Module({
+  imports: [AuditModule, VendorsModule],
+  providers: [
+    CustomersRepository,
+    HealthRepository,
+    HealthProfileService,
+    CustomersService,
+    DietRulesRepository,
+    DietRulesService,
+    RecomputeLimitsJob,
+  ],
+  exports: [CustomersService, HealthProfileService, DietRulesService],
+})
+export class CustomersModule {}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CustomerRow } from './customer.types.js';
+
+const COLUMNS = `c.id, c.external_id, c.email, c.first_name, c.last_name, c.created_at, c.updated_at`;
+
+export interface CustomerIdentity {
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+}
+
+/** A vendor's customers (identity only; health data lives behind HealthProfileService). */
+@Injectable()
+export class CustomersRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Insert or update by external id (id = uuid_v5(vendor, external_id)). */
+  async upsert(
+    manager: EntityManager,
+    vendorId: string,
+    externalId: string,
+    identity: CustomerIdentity,
+  ): Promise<CustomerRow & { created: boolean }> {
+    const rows: (CustomerRow & { created: boolean })[] = await manager.query(
+      `INSERT INTO customers AS c (vendor_id, id, external_id, email, first_name, last_name)
+       VALUES ($1, uuid_generate_v5($1::uuid, $2), $2, $3, $4, $5)
+       ON CONFLICT (vendor_id, id) DO UPDATE
+          SET email = EXCLUDED.email, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+              updated_at = now()
+       RETURNING ${COLUMNS}, (c.created_at = now()) AS created`,
+      [vendorId, externalId, identity.email, identity.first_name, identity.last_name],
+    );
+    return rows[0]!;
+  }
+
+  async update(
+    manager: EntityManager,
+    vendorId: string,
+    id: string,
+    identity: Partial<CustomerIdentity>,
+  ): Promise<CustomerRow | null> {
+    const rows: CustomerRow[] = await manager.query(
+      `WITH u AS (
+         UPDATE customers c
+            SET email = CASE WHEN $3 THEN $4 ELSE c.email END,
+                first_name = CASE WHEN $5 THEN $6 ELSE c.first_name END,
+                last_name = CASE WHEN $7 THEN $8 ELSE c.last_name END,
+                updated_at = now()
+          WHERE c.vendor_id = $1 AND c.id = $2
+          RETURNING ${COLUMNS})
+       SELECT * FROM u`,
+      [
+        vendorId,
+        id,
+        'email' in identity,
+        identity.email ?? null,
+        'first_name' in identity,
+        identity.first_name ?? null,
+        'last_name' in identity,
+        identity.last_name ?? null,
+      ],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findById(vendorId: string, id: string, manager?: EntityManager): Promise<CustomerRow | null> {
+    const rows: CustomerRow[] = await (manager ?? this.db.manager).query(
+      `SELECT ${COLUMNS} FROM customers c WHERE c.vendor_id = $1 AND c.id = $2`,
+      [vendorId, id],
+    );
+    return rows[0] ?? null;
+  }
+}

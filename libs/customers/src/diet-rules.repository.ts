@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface DietRulePolicy {
+  daily_limits: Record<string, number>;
+  exclude_tags: string[];
+  require_tags: string[];
+  exclude_allergens?: string[];
+  per_meal_fraction?: number;
+}
+
+export interface DietRuleRow {
+  condition_code: string;
+  policy: DietRulePolicy;
+  source: string | null;
+  is_default: boolean;
+  updated_at: Date;
+}
+
+const COLUMNS = `r.condition_code, r.policy, r.source, r.is_default, r.updated_at`;
+
+@Injectable()
+export class DietRulesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  list(vendorId: string): Promise<DietRuleRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 ORDER BY r.condition_code`,
+      [vendorId],
+    );
+  }
+
+  async lock(manager: EntityManager, vendorId: string, code: string): Promise<DietRuleRow | null> {
+    const rows: DietRuleRow[] = await manager.query(
+      `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 AND r.condition_code = $2 FOR UPDATE`,
+      [vendorId, code],
+    );
+    return rows[0] ?? null;
+  }
+
+  async upsert(
+    manager: EntityManager,
+    vendorId: string,
+    code: string,
+    policy: DietRulePolicy,
+    source: string | null,
+  ): Promise<DietRuleRow> {
+    const rows: DietRuleRow[] = await manager.query(
+      `INSERT INTO diet_rules AS r (vendor_id, condition_code, policy, source, is_default)
+       VALUES ($1, $2, $3::jsonb, $4, false)
+       ON CONFLICT (vendor_id, condition_code) DO UPDATE
+          SET policy = EXCLUDED.policy, source = coalesce(EXCLUDED.source, r.source), is_default = false,
+              updated_at = now()
+       RETURNING ${COLUMNS}`,
+      [vendorId, code, JSON.stringify(policy), source],
+    );
+    return rows[0]!;
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService, type Actor } from '#libs/audit';
+import { NotFound } from '#libs/common';
+import type { HealthProfile, HealthProfileInput } from './customer.types.js';
+import { HealthRepository } from './health.repository.js';
+
+export type HealthReadPurpose = 'read' | 'matches';
+
+const EMPTY: Required<HealthProfileInput> = {
+  sex: null,
+  birth_date: null,
+  age: null,
+  height_cm: null,
+  weight_kg: null,
+  activity_level: null,
+  conditions: [],
+  allergies: [],
+  dietary_preferences: [],
+  goals: [],
+  notes: null,
+};
+
+/**
+ * The one path to customer health data. Every read and every write appends to audit_log in the
+ * same transaction as the data access, so a profile cannot be read (or changed) without its audit
+ * row: if the audit insert fails, the read fails too.
+ */
+@Injectable()
+export class HealthProfileService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly health: HealthRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The profile (null when none was written yet); audited as `customer.health_profile.<purpose>`. */
+  read(
+    actor: Actor,
+    vendorId: string,
+    customerId: string,
+    purpose: HealthReadPurpose = 'read',
+  ): Promise<HealthProfile | null> {
+    return this.db.transaction(async (m) => {
+      const profile = await this.health.find(m, vendorId, customerId);
+      await this.audit.record(
+        actor,
+        { action: `customer.health_profile.${purpose}`, entity: 'customer', entityId: customerId },
+        m,
+      );
+      return profile;
+    });
+  }
+
+  /** Replaces the profile (fields left out are cleared) and re-derives; audited with before/after. */
+  async replace(
+    actor: Actor,
+    vendorId: string,
+    customerId: string,
+    input: HealthProfileInput,
+    manager?: EntityManager,
+  ): Promise<HealthProfile> {
+    const run = async (m: EntityManager) => {
+      const before = await this.health.find(m, vendorId, customerId, true);
+      const after = await this.health.replace(m, vendorId, customerId, { ...EMPTY, ...input });
+      await this.audit.record(
+        actor,
+        {
+          action: before ? 'customer.health_profile.updated' : 'customer.health_profile.created',
+          entity: 'customer',
+          entityId: customerId,
+          before,
+          after,
+        },
+        m,
+      );
+      return after;
+    };
+    return manager ? run(manager) : this.db.transaction(run);
+  }
+
+  /**
+   * After a diet rule changed: re-derive every affected customer's limits in one set-based
+   * statement (idempotent), audited as one entry naming the rule and the count.
+   */
+  recomputeForCondition(actor: Actor, vendorId: string, conditionCode: string): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const n = await this.health.recomputeLimitsForCondition(m, vendorId, conditionCode);
+      await this.audit.record(
+        actor,
+        {
+          action: 'customer.health_profile.limits_recomputed',
+          entity: 'diet_rule',
+          entityId: conditionCode,
+          after: { customers: n },
+        },
+        m,
+      );
+      return n;
+    });
+  }
+
+  static notFound(): NotFound {
+    return new NotFound('Customer', 'customer_not_found');
+  }
+}

@@ -1,0 +1,6 @@
+export * from './customer.types.js';
+export * from './customers-http.module.js';
+export * from './customers.module.js';
+export * from './customers.service.js';
+export * from './diet-rules.service.js';
+export * from './health-profile.service.js';

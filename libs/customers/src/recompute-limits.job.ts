@@ -1,0 +1,20 @@
+import { Logger } from '@nestjs/common';
+import { Job, type JobContext, type JobHandler } from '#libs/queue';
+import { HealthProfileService } from './health-profile.service.js';
+
+/** Re-derives the limits of every customer holding a condition whose rule changed (set-based). */
+@Job('customers.recompute-limits')
+export class RecomputeLimitsJob implements JobHandler<'customers.recompute-limits'> {
+  private readonly logger = new Logger(RecomputeLimitsJob.name);
+  constructor(private readonly health: HealthProfileService) {}
+
+  async handle(data: { vendorId: string; conditionCode: string }, ctx: JobContext): Promise<void> {
+    const started = Date.now();
+    const n = await this.health.recomputeForCondition(
+      { id: `job:${ctx.id}`, role: 'system', vendorId: data.vendorId, ip: null, userAgent: null },
+      data.vendorId,
+      data.conditionCode,
+    );
+    this.logger.log({ msg: 'derived limits recomputed', ...data, customers: n, ms: Date.now() - started });
+  }
+}
