@@ -3,6 +3,7 @@ import { CalculatorPayments1795219300000 } from './1795219300000-calculator-paym
 import { Reports1795219400000 } from './1795219400000-reports.js';
 import { Vendors1795219500000 } from './1795219500000-vendors.js';
 import { Customers1795219600000 } from './1795219600000-customers.js';
+import { Matches1795219700000 } from './1795219700000-matches.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Reports1795219400000,
   Vendors1795219500000,
   Customers1795219600000,
+  Matches1795219700000,
 ];

@@ -71,6 +71,8 @@ export class AppConfig {
     readonly replicaStaleAfterMs: number;
     /** Matches one search ranks at most (the best-first candidate window). */
     readonly candidates: number;
+    /** Safe products one /matches call ranks at most (walked best-first for the customer's goal). */
+    readonly matchCandidates: number;
   };
   declare readonly dataDir: string;
 }
@@ -279,6 +281,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     search: {
       replicaStaleAfterMs: r.int('REPLICA_STALE_AFTER_MS', 5000, 0, 86_400_000),
       candidates: r.int('SEARCH_CANDIDATES', 500, 50, 100_000),
+      matchCandidates: r.int('MATCH_CANDIDATES', 200, 20, 10_000),
     },
     dataDir: r.string('DATA_DIR', '.data'),
   };

@@ -206,3 +206,51 @@ export class DietRuleView {
   @ApiProperty({ description: 'Still the seeded default' }) is_default!: boolean;
   @ApiProperty() updated_at!: Date;
 }
+
+export class MatchesQueryDto {
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 'snacks' }) @IsOptional() @IsString() @Matches(CODE) category?: string;
+
+  @ApiPropertyOptional({ description: 'next_cursor from the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export class MatchItemView {
+  @ApiProperty({
+    type: Object,
+    description:
+      'The product: id, external_id, name, brand, category, price, tags, allergens, per-serving nutrients',
+  })
+  product!: unknown;
+  @ApiProperty({
+    description:
+      'Fit 0–100: goal 50 %, headroom under the tightest per-meal limit 30 %, protein density 20 %',
+  })
+  score!: number;
+  @ApiProperty({
+    type: [String],
+    example: ['contains none of: peanuts', 'sodium 120 mg within the 500 mg per-meal limit'],
+  })
+  reasons!: string[];
+}
+
+export class MatchesView {
+  @ApiProperty({ type: [MatchItemView] }) data!: MatchItemView[];
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+  @ApiProperty({
+    enum: ['protein_density', 'satiety', 'low_sugar', 'heart'],
+    description: "The walk order chosen from the customer's goals and conditions",
+  })
+  ordering!: string;
+  @ApiProperty({ description: 'Safe products ranked (at most MATCH_CANDIDATES)' }) candidates!: number;
+}

@@ -7,6 +7,8 @@ import { DietRulesRepository } from './diet-rules.repository.js';
 import { DietRulesService } from './diet-rules.service.js';
 import { HealthProfileService } from './health-profile.service.js';
 import { HealthRepository } from './health.repository.js';
+import { MatchesRepository } from './matches.repository.js';
+import { MatchesService } from './matches.service.js';
 import { RecomputeLimitsJob } from './recompute-limits.job.js';
 
 /** Customers, their audited health profiles, diet rules and derivations. HealthRepository stays private. */
@@ -20,7 +22,9 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
     DietRulesRepository,
     DietRulesService,
     RecomputeLimitsJob,
+    MatchesRepository,
+    MatchesService,
   ],
-  exports: [CustomersService, HealthProfileService, DietRulesService],
+  exports: [CustomersService, HealthProfileService, DietRulesService, MatchesService],
 })
 export class CustomersModule {}

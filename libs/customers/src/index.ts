@@ -4,3 +4,5 @@ export * from './customers.module.js';
 export * from './customers.service.js';
 export * from './diet-rules.service.js';
 export * from './health-profile.service.js';
+export * from './matches.service.js';
+export * from './matching.js';

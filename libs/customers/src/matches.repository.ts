@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { NUTRIENTS } from '#libs/catalogue';
+import type { CandidateProduct, GoalOrdering, MatchCriteria } from './matching.js';
+
+/** Orderings, verbatim as indexed in migrations/1795219700000-matches.ts (id last, ascending). */
+export const ORDERINGS: Record<GoalOrdering, string> = {
+  protein_density: `(coalesce(p.protein_g, 0) * 100 / greatest(coalesce(p.calories, 0), 1)) DESC, p.id`,
+  satiety: `((coalesce(p.protein_g, 0) + coalesce(p.fiber_g, 0)) * 100 / greatest(coalesce(p.calories, 0), 1)) DESC, p.id`,
+  low_sugar: `(coalesce(p.sugar_g, 1000)), p.id`,
+  heart: `(coalesce(p.saturated_fat_g, 100) * 100 + coalesce(p.sodium_mg, 10000) / 10), p.id`,
+};
+
+const COLUMNS = `p.id, p.external_id, p.name, p.brand, p.category, p.price_cents, p.currency, p.dietary_tags,
+  p.allergens, ${NUTRIENTS.map((n) => `p.${n}`).join(', ')}, p.serving_size_g`;
+
+/** The hard constraints as SQL: $1 vendor, $2 category, $3 allergens, $4 required tags, $5 excluded tags, $6… limits. */
+export function safeProductsSql(c: MatchCriteria): { where: string; params: (limits: number) => unknown[] } {
+  const limited = Object.keys(c.perMealLimits).filter((n) => (NUTRIENTS as readonly string[]).includes(n));
+  const where = [
+    `p.vendor_id = $1`,
+    `($2::text IS NULL OR p.category = $2)`,
+    `NOT (p.allergens && $3::text[])`,
+    `p.dietary_tags @> $4::text[]`,
+    `NOT (p.dietary_tags && $5::text[])`,
+    ...limited.map((n, i) => `p.${n} <= $${6 + i}::real`),
+  ].join('\n   AND ');
+  return {
+    where,
+    params: () => limited.map((n) => c.perMealLimits[n as keyof typeof c.perMealLimits]),
+  };
+}
+
+@Injectable()
+export class MatchesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Safe products walked best-first along the customer's goal ordering, at most `window`: the
+   * index on (vendor_id, ordering, id) lets Postgres stop as soon as it has them.
+   */
+  candidates(
+    vendorId: string,
+    c: MatchCriteria,
+    category: string | null,
+    window: number,
+  ): Promise<CandidateProduct[]> {
+    const { where, params } = safeProductsSql(c);
+    const limits = params(0);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM products p
+        WHERE ${where}
+        ORDER BY ${ORDERINGS[c.ordering]}
+        LIMIT $${6 + limits.length}`,
+      [vendorId, category, c.excludeAllergens, c.requireTags, c.excludeTags, ...limits, window],
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { isSafe, matchCriteria, type CandidateProduct } from '../../libs/customers/src/matching.js';
+import { prng } from '../../scripts/seed/catalogue.js';
+import { loadCatalogue } from '../../scripts/seed/load-catalogue.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
+
+const ALLERGENS = ['milk', 'eggs', 'fish', 'shellfish', 'tree_nuts', 'peanuts', 'wheat', 'soy', 'sesame'];
+const CONDITIONS = [
+  'hypertension',
+  'diabetes',
+  'ckd',
+  'celiac',
+  'lactose_intolerance',
+  'heart_disease',
+  'gout',
+];
+
+describe('product matches (e2e)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let ds: DataSource;
+  let a: VendorClient;
+  let b: VendorClient;
+  let catalogue: CandidateProduct[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createApiApp(testConfig(db.url, { ADMIN_API_KEY: ADMIN_KEY, MATCH_CANDIDATES: '5000' }));
+    ds = app.get(DataSource);
+    a = (await createVendor(app, 'match-a')).client;
+    b = (await createVendor(app, 'match-b')).client;
+    await loadCatalogue(db.url, a.vendorId, 1500, { seed: 11 });
+    catalogue = await ds.query(`SELECT * FROM products WHERE vendor_id = $1`, [a.vendorId]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const customer = async (externalId: string, health: object) => {
+    const res = await a.request('POST', '/customers', { external_id: externalId, health_profile: health });
+    expect(res.statusCode).toBe(201);
+    return res.json().id as string;
+  };
+  const allMatches = async (id: string, query = '') => {
+    const items: { product: CandidateProduct; score: number; reasons: string[] }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await a.request(
+        'GET',
+        `/customers/${id}/matches?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(res.statusCode).toBe(200);
+      items.push(...res.json().data);
+      cursor = res.json().next_cursor;
+    } while (cursor);
+    return items;
+  };
+
+  it('returns only safe products, ranked by fit, with reasons, and audits the profile read', async () => {
+    const id = await customer('M-1', {
+      sex: 'female',
+      age: 52,
+      height_cm: 165,
+      weight_kg: 70,
+      activity_level: 'light',
+      conditions: ['hypertension'],
+      allergies: ['peanuts'],
+      goals: ['heart_health'],
+    });
+    const res = await a.request('GET', `/customers/${id}/matches?limit=5`);
+    const body = res.json();
+    expect(body).toMatchObject({ ordering: 'heart' });
+    expect(body.data).toHaveLength(5);
+    for (const m of body.data) {
+      expect(m.product.allergens).not.toContain('peanuts');
+      expect(m.product.sodium_mg).toBeLessThanOrEqual(500);
+      expect(m.reasons).toEqual(
+        expect.arrayContaining([
+          'contains none of: peanuts',
+          expect.stringMatching(/^sodium \d+(\.\d+)? mg within the 500 mg per-meal limit$/),
+        ]),
+      );
+    }
+    const scores = body.data.map((m: { score: number }) => m.score);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+    const [audit] = await ds.query(
+      `SELECT action FROM audit_log WHERE entity = 'customer' AND entity_id = $1 ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
+    expect(audit.action).toBe('customer.health_profile.matches');
+  });
+
+  it('agrees with the reference filter for 150 random customers (the database never returns an unsafe product)', async () => {
+    const rand = prng(7);
+    const pick = <T>(xs: T[], p: number) => xs.filter(() => rand() < p);
+    for (let i = 0; i < 150; i++) {
+      const health = {
+        sex: rand() < 0.5 ? 'male' : 'female',
+        age: 20 + Math.floor(rand() * 60),
+        height_cm: 150 + Math.floor(rand() * 45),
+        weight_kg: 50 + Math.floor(rand() * 60),
+        activity_level: 'moderate',
+        conditions: pick(CONDITIONS, 0.2),
+        allergies: pick(ALLERGENS, 0.25),
+        dietary_preferences: pick(['vegan', 'vegetarian', 'gluten_free'], 0.1),
+        goals: pick(['weight_loss', 'muscle_gain', 'heart_health', 'blood_sugar_control'], 0.3),
+      };
+      const id = await customer(`R-${i}`, health);
+      const category = rand() < 0.2 ? 'snacks' : null;
+      const got = await allMatches(id, category ? `&category=${category}` : '');
+      const [profile] = await ds.query(`SELECT * FROM customer_health WHERE customer_id = $1`, [id]);
+      const criteria = matchCriteria(profile);
+      for (const m of got) {
+        expect(isSafe(m.product, criteria)).toBe(true);
+        for (const allergen of health.allergies) expect(m.product.allergens).not.toContain(allergen);
+      }
+      // The window (5 000) holds the whole safe set: the database returns exactly the reference's.
+      const expected = catalogue.filter((p) => isSafe(p, criteria) && (!category || p.category === category));
+      expect(got.map((m) => m.product.id).sort()).toEqual(expected.map((p) => p.id).sort());
+    }
+  }, 120_000);
+
+  it('isolates tenants and needs a profile', async () => {
+    const id = await customer('M-ISO', { allergies: ['milk'] });
+    expect((await b.request('GET', `/customers/${id}/matches`)).statusCode).toBe(404);
+    const bare = (await a.request('POST', '/customers', { external_id: 'M-BARE' })).json().id;
+    const none = await a.request('GET', `/customers/${bare}/matches`);
+    expect([none.statusCode, none.json().error.code]).toEqual([404, 'health_profile_not_found']);
+    expect((await a.request('GET', `/customers/${id}/matches?limit=0`)).statusCode).toBe(400);
+  });
+});
