@@ -5,7 +5,10 @@ import { fitScore, isSafe, matchCriteria, matchReasons, type CandidateProduct } 
 const ALLERGENS = ['milk', 'eggs', 'fish', 'peanuts', 'tree_nuts', 'wheat', 'soy', 'sesame'];
 const TAGS = ['vegan', 'vegetarian', 'gluten_free', 'keto', 'low_sodium', 'high_purine', 'organic'];
 
-const profile = (p: Partial<HealthProfile>, limits: Partial<HealthProfile['derived_limits']> = {}): HealthProfile => ({
+const profile = (
+  p: Partial<HealthProfile>,
+  limits: Partial<HealthProfile['derived_limits']> = {},
+): HealthProfile => ({
   customer_id: 'c',
   sex: 'male',
   birth_date: null,
@@ -62,7 +65,11 @@ describe('matchCriteria', () => {
     const c = matchCriteria(
       profile(
         { allergies: ['peanuts'], dietary_preferences: ['vegetarian'] },
-        { daily_limits: { sodium_mg: 1500, sugar_g: 25, unknown_thing: 3 }, exclude_allergens: ['wheat'], require_tags: ['gluten_free'] },
+        {
+          daily_limits: { sodium_mg: 1500, sugar_g: 25, unknown_thing: 3 },
+          exclude_allergens: ['wheat'],
+          require_tags: ['gluten_free'],
+        },
       ),
     );
     expect(c.perMealLimits).toEqual({ sodium_mg: 500, sugar_g: 8.333 });
@@ -71,7 +78,9 @@ describe('matchCriteria', () => {
   });
 
   it('walks the catalogue in the order that serves the first recognised goal, else by condition', () => {
-    expect(matchCriteria(profile({ goals: ['weight_loss', 'muscle_gain'] })).ordering).toBe('protein_density');
+    expect(matchCriteria(profile({ goals: ['weight_loss', 'muscle_gain'] })).ordering).toBe(
+      'protein_density',
+    );
     expect(matchCriteria(profile({ goals: ['weight_loss'] })).ordering).toBe('satiety');
     expect(matchCriteria(profile({}, { conditions: ['diabetes'] })).ordering).toBe('low_sugar');
     expect(matchCriteria(profile({}, { conditions: ['heart_disease'] })).ordering).toBe('heart');
@@ -79,7 +88,10 @@ describe('matchCriteria', () => {
   });
 
   it('honours a rule’s own per-meal fraction', () => {
-    expect(matchCriteria(profile({}, { daily_limits: { sodium_mg: 2000 }, per_meal_fraction: 0.25 })).perMealLimits).toEqual({
+    expect(
+      matchCriteria(profile({}, { daily_limits: { sodium_mg: 2000 }, per_meal_fraction: 0.25 }))
+        .perMealLimits,
+    ).toEqual({
       sodium_mg: 500,
     });
   });
@@ -93,7 +105,9 @@ describe('isSafe, fitScore, matchReasons', () => {
     expect(isSafe(product({ allergens: ['peanuts'] }), c)).toBe(false);
     expect(isSafe(product({ sodium_mg: 501 }), c)).toBe(false);
     expect(isSafe(product({ sodium_mg: null }), c)).toBe(false);
-    const tagged = matchCriteria(profile({ dietary_preferences: ['vegan'] }, { exclude_tags: ['high_purine'] }));
+    const tagged = matchCriteria(
+      profile({ dietary_preferences: ['vegan'] }, { exclude_tags: ['high_purine'] }),
+    );
     expect(isSafe(product({ dietary_tags: ['organic'] }), tagged)).toBe(false);
     expect(isSafe(product({ dietary_tags: ['vegan', 'high_purine'] }), tagged)).toBe(false);
     expect(isSafe(product({ dietary_tags: ['vegan'] }), tagged)).toBe(true);
@@ -138,10 +152,15 @@ describe('property: a customer never receives a product with one of their allerg
         const criteria = matchCriteria(
           profile(
             { allergies: cust.allergies, dietary_preferences: cust.prefs },
-            { daily_limits: cust.sodium ? { sodium_mg: cust.sodium } : {}, exclude_allergens: cust.ruleAllergens },
+            {
+              daily_limits: cust.sodium ? { sodium_mg: cust.sodium } : {},
+              exclude_allergens: cust.ruleAllergens,
+            },
           ),
         );
-        const matched = catalogue.map((p, i) => product({ ...p, id: `id-${i}` })).filter((p) => isSafe(p, criteria));
+        const matched = catalogue
+          .map((p, i) => product({ ...p, id: `id-${i}` }))
+          .filter((p) => isSafe(p, criteria));
         for (const p of matched) {
           for (const a of [...cust.allergies, ...cust.ruleAllergens]) expect(p.allergens).not.toContain(a);
           for (const t of cust.prefs) expect(p.dietary_tags).toContain(t);
