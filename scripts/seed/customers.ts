@@ -169,8 +169,8 @@ export async function loadCustomers(
     await client.query(`SET synchronous_commit = off`);
     const gen = new CustomerGenerator(opts.seed ?? 3);
     const prefix = opts.prefix ?? 'CUST';
-    const customers: string[] = [];
-    const health: string[] = [];
+    // The customer pass keeps each generated customer for the health pass, which frees it.
+    const cache: (GeneratedCustomer | undefined)[] = new Array(count);
     await client.query('BEGIN');
     await client.query(`CREATE TEMP TABLE seed_customers (LIKE customers INCLUDING DEFAULTS) ON COMMIT DROP`);
     await client.query(
@@ -195,7 +195,6 @@ export async function loadCustomers(
       }
       if (batch) yield batch;
     }
-    const cache: (GeneratedCustomer | undefined)[] = new Array(count);
     await pipeline(
       Readable.from(rows('c')),
       client.query(
