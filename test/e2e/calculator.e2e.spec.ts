@@ -6,6 +6,7 @@ import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { CalculatorClient, MICHAEL } from '../support/calculator-client.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
+import { waitFor } from '../support/wait.js';
 
 describe('calculator and sandbox payments (e2e)', () => {
   let db: TestDatabase;
@@ -323,9 +324,13 @@ describe('calculator and sandbox payments (e2e)', () => {
       });
       expect(opened.statusCode).toBe(200);
       expect(opened.json().answers.age).toBe(41);
-      const [outbox] = await ds.query(
-        `SELECT status, text_body FROM mail_outbox WHERE to_address = 'resume.me@example.com'`,
-      );
+      // The worker marks the row sent (and drops the body) just after the SMTP server accepts it.
+      const outbox = await waitFor(async () => {
+        const [row] = await ds.query(
+          `SELECT status, text_body FROM mail_outbox WHERE to_address = 'resume.me@example.com'`,
+        );
+        return row.status === 'sent' ? row : undefined;
+      });
       expect(outbox).toEqual({ status: 'sent', text_body: null }); // the link is not kept after sending
     });
 
