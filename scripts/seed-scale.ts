@@ -6,14 +6,15 @@ import { loadCustomers } from './seed/customers.js';
 import { loadCatalogue } from './seed/load-catalogue.js';
 
 /**
- * `npm run seed:scale -- --vendor big-shop [--products 500000] [--customers 1000000] [--seed 7]`: a
- * realistic catalogue and customer base of any size for one vendor (created when missing), streamed
- * in with COPY (customers' BMR, TDEE and derived limits by the api's own SQL functions).
+ * `npm run seed:scale -- [--vendor big-shop] [--products 500000] [--customers 1000000] [--seed 7]`: a
+ * realistic catalogue and customer base of any size for one vendor (default `scale-vendor`, created
+ * when missing), streamed in with COPY (customers' BMR, TDEE and derived limits by the api's own
+ * SQL functions).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      vendor: { type: 'string' },
+      vendor: { type: 'string', default: 'scale-vendor' },
       products: { type: 'string', default: '0' },
       customers: { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
