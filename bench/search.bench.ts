@@ -5,6 +5,7 @@ import pg from 'pg';
 import { CatalogueModule, SearchService } from '#libs/catalogue';
 import { ConfigModule, loadConfig, type AppConfig } from '#libs/config';
 import { DbModule } from '#libs/db';
+import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
 import { toTsQuery } from '../libs/catalogue/src/search-query.js';
 import { ensureVendor } from '../scripts/seed/context.js';
@@ -39,7 +40,13 @@ class BenchModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: BenchModule,
-      imports: [ConfigModule.forRoot(config), DbModule.forRoot('bench'), VendorsModule, CatalogueModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot('bench'),
+        QueueModule.forRoot('producer'),
+        VendorsModule,
+        CatalogueModule,
+      ],
     };
   }
 }

@@ -4,6 +4,7 @@ import { Reports1795219400000 } from './1795219400000-reports.js';
 import { Vendors1795219500000 } from './1795219500000-vendors.js';
 import { Customers1795219600000 } from './1795219600000-customers.js';
 import { Matches1795219700000 } from './1795219700000-matches.js';
+import { Webhooks1795219800000 } from './1795219800000-webhooks.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Vendors1795219500000,
   Customers1795219600000,
   Matches1795219700000,
+  Webhooks1795219800000,
 ];

@@ -102,9 +102,13 @@ describe('reports (e2e)', () => {
     expect(text.total).toBeGreaterThan(1);
     expect(text.text).toContain('Michael');
 
-    const [mail] = await ds.query(
-      `SELECT template, to_address, status FROM mail_outbox WHERE template = 'report.ready'`,
-    );
+    // The worker's mail.send job settles the outbox row (no SMTP here: `stored`) soon after.
+    const mail = await waitFor(async () => {
+      const [row] = await ds.query(
+        `SELECT template, to_address, status FROM mail_outbox WHERE template = 'report.ready'`,
+      );
+      return row?.status === 'stored' ? row : undefined;
+    });
     expect(mail).toEqual({ template: 'report.ready', to_address: 'michael@example.com', status: 'stored' });
 
     const [{ access_count }] = await ds.query(

@@ -15,6 +15,7 @@ import { DbModule } from '#libs/db';
 import { PaymentsHttpModule } from '#libs/payments';
 import { ReportsHttpModule } from '#libs/reports';
 import { VendorsHttpModule } from '#libs/vendors';
+import { WebhooksHttpModule } from '#libs/webhooks';
 import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
@@ -39,6 +40,7 @@ export class ApiModule {
         VendorsHttpModule,
         CatalogueHttpModule,
         CustomersHttpModule,
+        WebhooksHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

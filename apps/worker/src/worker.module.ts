@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { AuditModule } from '#libs/audit';
 import { CustomersModule } from '#libs/customers';
+import { WebhooksModule } from '#libs/webhooks';
 import { MailModule } from '#libs/mail';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
@@ -25,6 +26,7 @@ export class WorkerModule {
         ReportsModule,
         AuditModule,
         CustomersModule,
+        WebhooksModule,
         ...extra,
       ],
     };

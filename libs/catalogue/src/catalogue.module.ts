@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { VendorsModule } from '#libs/vendors';
+import { WebhooksModule } from '#libs/webhooks';
 import { ProductsRepository } from './products.repository.js';
 import { ProductsService } from './products.service.js';
 import { SearchRepository } from './search.repository.js';
 import { SearchService } from './search.service.js';
 
 @Module({
-  imports: [VendorsModule],
+  imports: [VendorsModule, WebhooksModule],
   providers: [ProductsRepository, ProductsService, SearchRepository, SearchService],
   exports: [ProductsService, SearchService, ProductsRepository],
 })

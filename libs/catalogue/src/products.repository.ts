@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { PRODUCT_FIELDS, type ProductField, type ProductFields, type ProductRow } from './product.types.js';
 
 const COLUMNS = `p.id, p.external_id, ${PRODUCT_FIELDS.map((f) => `p.${f}`).join(', ')}, p.created_at, p.updated_at`;
@@ -59,12 +59,13 @@ export class ProductsRepository {
     return rows[0] ?? null;
   }
 
-  async delete(vendorId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH d AS (DELETE FROM products WHERE vendor_id = $1 AND id = $2 RETURNING id) SELECT id FROM d`,
+  /** Deletes a product; returns its external id, or null when it did not exist. */
+  async delete(manager: EntityManager, vendorId: string, id: string): Promise<string | null> {
+    const rows: { external_id: string }[] = await manager.query(
+      `WITH d AS (DELETE FROM products WHERE vendor_id = $1 AND id = $2 RETURNING external_id) SELECT * FROM d`,
       [vendorId, id],
     );
-    return rows.length > 0;
+    return rows[0]?.external_id ?? null;
   }
 
   async findById(vendorId: string, id: string): Promise<ProductRow | null> {

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { WebhookEventsService } from '#libs/webhooks';
 import { AppError, NotFound, Unprocessable } from '#libs/common';
 import { uuidV5 } from '#libs/vendors';
 import { compareProducts, type ComparedProduct } from './compare.js';
@@ -36,7 +38,11 @@ function complete(input: FieldsInput): ProductFields {
 
 @Injectable()
 export class ProductsService {
-  constructor(private readonly products: ProductsRepository) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly products: ProductsRepository,
+    private readonly webhooks: WebhookEventsService,
+  ) {}
 
   /** Create, or update in place when the external id exists (its id is the same either way). */
   async upsert(vendorId: string, input: FieldsInput & { external_id: string }) {
@@ -72,8 +78,13 @@ export class ProductsService {
     return this.found(await this.products.update(vendorId, id, fields));
   }
 
-  async delete(vendorId: string, id: string): Promise<void> {
-    if (!(await this.products.delete(vendorId, id))) throw new NotFound('Product', 'product_not_found');
+  /** Deletes a product and emits `product.deleted` to subscribed webhooks in the same transaction. */
+  delete(vendorId: string, id: string): Promise<void> {
+    return this.db.transaction(async (m) => {
+      const externalId = await this.products.delete(m, vendorId, id);
+      if (externalId === null) throw new NotFound('Product', 'product_not_found');
+      await this.webhooks.emit(m, vendorId, 'product.deleted', { product_id: id, external_id: externalId });
+    });
   }
 
   /** Side by side; any id not in this vendor's catalogue is a 404 naming the missing ids. */

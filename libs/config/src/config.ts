@@ -74,6 +74,16 @@ export class AppConfig {
     /** Safe products one /matches call ranks at most (walked best-first for the customer's goal). */
     readonly matchCandidates: number;
   };
+  declare readonly webhooks: {
+    readonly allowHttp: boolean;
+    /** Tests and local development only: deliver to loopback/private addresses. */
+    readonly allowPrivateTargets: boolean;
+    readonly timeoutMs: number;
+    /** Seconds to wait before each retry (Standard Webhooks schedule by default). */
+    readonly retryScheduleSeconds: number[];
+    /** An endpoint failing this long is disabled. */
+    readonly disableAfterFailingMs: number;
+  };
   declare readonly dataDir: string;
 }
 
@@ -193,6 +203,15 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   if (vaultPreviousKeys.some((k) => !isVaultKey(k))) {
     r.problems.push('VAULT_PREVIOUS_KEYS must be a comma-separated list of 32-byte keys (hex or base64)');
   }
+  const webhooksAllowPrivate = r.bool('WEBHOOKS_ALLOW_PRIVATE_TARGETS', false);
+  if (production && webhooksAllowPrivate) {
+    r.problems.push('WEBHOOKS_ALLOW_PRIVATE_TARGETS must not be true when NODE_ENV=production');
+  }
+  const retrySchedule = r
+    .list('WEBHOOKS_RETRY_SCHEDULE_SECONDS')
+    .map(Number)
+    .filter((n) => Number.isFinite(n) && n >= 0);
+  if (retrySchedule.length === 0) retrySchedule.push(5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400);
   const adminApiKey = r.optional('ADMIN_API_KEY');
   if (adminApiKey !== null && adminApiKey.length < 24) {
     r.problems.push('ADMIN_API_KEY must be at least 24 characters');
@@ -282,6 +301,13 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       replicaStaleAfterMs: r.int('REPLICA_STALE_AFTER_MS', 5000, 0, 86_400_000),
       candidates: r.int('SEARCH_CANDIDATES', 500, 50, 100_000),
       matchCandidates: r.int('MATCH_CANDIDATES', 200, 20, 10_000),
+    },
+    webhooks: {
+      allowHttp: r.bool('WEBHOOKS_ALLOW_HTTP', false),
+      allowPrivateTargets: webhooksAllowPrivate,
+      timeoutMs: r.int('WEBHOOKS_TIMEOUT_MS', 15_000, 100, 120_000),
+      retryScheduleSeconds: retrySchedule,
+      disableAfterFailingMs: r.int('WEBHOOKS_DISABLE_AFTER_HOURS', 120, 1, 24 * 365) * 3_600_000,
     },
     dataDir: r.string('DATA_DIR', '.data'),
   };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '#libs/audit';
 import { VendorsModule } from '#libs/vendors';
+import { WebhooksModule } from '#libs/webhooks';
 import { CustomersRepository } from './customers.repository.js';
 import { CustomersService } from './customers.service.js';
 import { DietRulesRepository } from './diet-rules.repository.js';
@@ -13,7 +14,7 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
 
 /** Customers, their audited health profiles, diet rules and derivations. HealthRepository stays private. */
 @Module({
-  imports: [AuditModule, VendorsModule],
+  imports: [AuditModule, VendorsModule, WebhooksModule],
   providers: [
     CustomersRepository,
     HealthRepository,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
 import { NotFound } from '#libs/common';
+import { WebhookEventsService } from '#libs/webhooks';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 import { HealthRepository } from './health.repository.js';
 
@@ -32,6 +33,7 @@ export class HealthProfileService {
     private readonly db: DataSource,
     private readonly health: HealthRepository,
     private readonly audit: AuditService,
+    private readonly webhooks: WebhookEventsService,
   ) {}
 
   /** The profile (null when none was written yet); audited as `customer.health_profile.<purpose>`. */
@@ -74,6 +76,8 @@ export class HealthProfileService {
         },
         m,
       );
+      // Webhook receivers learn that it changed, never what it says.
+      await this.webhooks.emit(m, vendorId, 'customer.health_profile.updated', { customer_id: customerId });
       return after;
     };
     return manager ? run(manager) : this.db.transaction(run);

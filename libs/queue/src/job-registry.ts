@@ -20,6 +20,8 @@ export interface JobPayloads {
   'rate-limit.purge': Record<string, never>;
   /** Recompute derived limits of a vendor's customers holding a condition whose rule changed. */
   'customers.recompute-limits': { vendorId: string; conditionCode: string };
+  /** One attempt of one webhook delivery (the next attempt is a new job, scheduled by the handler). */
+  'webhook.deliver': { deliveryId: string };
   /** Cron: create the audit log's monthly partitions ahead. */
   'audit.maintain-partitions': Record<string, never>;
 }
@@ -92,6 +94,7 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
     concurrency: 2,
     expireInSeconds: 1800,
   },
+  'webhook.deliver': { retryLimit: 3, retryDelaySeconds: 5, concurrency: 32, expireInSeconds: 120 },
   'audit.maintain-partitions': {
     cron: '11 2 * * *',
     retryLimit: 3,

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+export interface EndpointRow {
+  id: string;
+  vendor_id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  enabled: boolean;
+  disabled_reason: string | null;
+  secret_ref: string;
+  previous_secret_ref: string | null;
+  previous_secret_until: Date | null;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `e.id, e.vendor_id, e.url, e.events, e.description, e.enabled, e.disabled_reason, e.secret_ref,
+  e.previous_secret_ref, e.previous_secret_until, e.failing_since, e.created_at, e.updated_at`;
+
+@Injectable()
+export class EndpointsRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insert(
+    m: EntityManager,
+    vendorId: string,
+    e: { id: string; url: string; events: string[]; description: string | null; secretRef: string },
+  ): Promise<EndpointRow> {
+    const rows: EndpointRow[] = await m.query(
+      `INSERT INTO webhook_endpoints AS e (id, vendor_id, url, events, description, secret_ref)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [e.id, vendorId, e.url, e.events, e.description, e.secretRef],
+    );
+    return rows[0]!;
+  }
+
+  list(vendorId: string): Promise<EndpointRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 ORDER BY e.created_at, e.id`,
+      [vendorId],
+    );
+  }
+
+  async find(vendorId: string, id: string, m?: EntityManager, lock = false): Promise<EndpointRow | null> {
+    const rows: EndpointRow[] = await (m ?? this.db.manager).query(
+      `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 AND e.id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [vendorId, id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async update(
+    m: EntityManager,
+    vendorId: string,
+    id: string,
+    c: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
+  ): Promise<EndpointRow> {
+    const rows: EndpointRow[] = await m.query(
+      `WITH u AS (
+         UPDATE webhook_endpoints e SET
+           url = coalesce($3, e.url), events = coalesce($4, e.events),
+           description = CASE WHEN $5 THEN $6 ELSE e.description END,
+           enabled = coalesce($7, e.enabled),
+           disabled_reason = CASE WHEN $7 IS TRUE THEN NULL ELSE e.disabled_reason END,
+           failing_since = CASE WHEN $7 IS TRUE THEN NULL ELSE e.failing_since END,
+           updated_at = now()
+         WHERE e.vendor_id = $1 AND e.id = $2 RETURNING ${COLUMNS})
+       SELECT * FROM u`,
+      [
+        vendorId,
+        id,
+        c.url ?? null,
+        c.events ?? null,
+        'description' in c,
+        c.description ?? null,
+        c.enabled ?? null,
+      ],
+    );
+    return rows[0]!;
+  }
+
+  async rotate(
+    m: EntityManager,
+    vendorId: string,
+    id: string,
+    newRef: string,
+    overlapSeconds: number,
+  ): Promise<EndpointRow> {
+    const rows: EndpointRow[] = await m.query(
+      `WITH u AS (
+         UPDATE webhook_endpoints e SET previous_secret_ref = e.secret_ref,
+                previous_secret_until = now() + make_interval(secs => $4), secret_ref = $3, updated_at = now()
+          WHERE e.vendor_id = $1 AND e.id = $2 RETURNING ${COLUMNS})
+       SELECT * FROM u`,
+      [vendorId, id, newRef, overlapSeconds],
+    );
+    return rows[0]!;
+  }
+
+  async delete(m: EntityManager, vendorId: string, id: string): Promise<void> {
+    await m.query(`DELETE FROM webhook_endpoints WHERE vendor_id = $1 AND id = $2`, [vendorId, id]);
+  }
+
+  /** Enabled endpoints of the vendor subscribed to this event type (or to `*`). */
+  subscribed(m: EntityManager, vendorId: string, type: string): Promise<{ id: string }[]> {
+    return m.query(
+      `SELECT id FROM webhook_endpoints WHERE vendor_id = $1 AND enabled AND ($2 = ANY(events) OR '*' = ANY(events))`,
+      [vendorId, type],
+    );
+  }
+
+  async setHealth(m: EntityManager, id: string, ok: boolean): Promise<Date | null> {
+    const rows: { failing_since: Date | null }[] = await m.query(
+      `WITH u AS (
+         UPDATE webhook_endpoints SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, now()) END
+          WHERE id = $1 RETURNING failing_since)
+       SELECT * FROM u`,
+      [id, ok],
+    );
+    return rows[0]?.failing_since ?? null;
+  }
+
+  async disable(m: EntityManager, id: string, reason: string): Promise<void> {
+    await m.query(
+      `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
+      [id, reason],
+    );
+  }
+}

@@ -1,0 +1,158 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { forbiddenAddressReason } from './address-policy.js';
+
+export interface DeliveryPolicy {
+  allowHttp: boolean;
+  allowPrivateTargets: boolean;
+  timeoutMs: number;
+}
+
+export interface DeliveryResult {
+  /** HTTP status, or null when no response came (refused, timeout, network error). */
+  status: number | null;
+  latencyMs: number;
+  error: string | null;
+  /** Seconds from a Retry-After header (429/503), when given. */
+  retryAfterSeconds: number | null;
+}
+
+const MAX_BODY_BYTES = 4096;
+
+/** Checks the URL itself: scheme and, for an IP literal host, the address. */
+export function urlProblem(
+  raw: string,
+  policy: Pick<DeliveryPolicy, 'allowHttp' | 'allowPrivateTargets'>,
+): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'https:' && !(policy.allowHttp && url.protocol === 'http:')) {
+    return policy.allowHttp ? 'the URL must be http or https' : 'the URL must be https';
+  }
+  if (url.username || url.password) return 'credentials in the URL are not allowed';
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!policy.allowPrivateTargets && /^[\d.]+$|:/.test(host)) return forbiddenAddressReason(host);
+  if (!policy.allowPrivateTargets && /^localhost$|\.localhost$/i.test(host))
+    return 'localhost is not allowed';
+  return null;
+}
+
+/** DNS lookup that refuses a name resolving to a forbidden address. */
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as dns.LookupAddress[];
+      const bad = allowPrivate
+        ? null
+        : list.map((a) => forbiddenAddressReason(a.address)).find((r) => r !== null);
+      if (bad)
+        return callback(Object.assign(new Error(`refused target: ${bad}`), { code: 'EFORBIDDEN' }), '', 0);
+      const first = list[0]!;
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/**
+ * POSTs one webhook: no redirects followed (3xx is a failure), a timeout over the whole exchange,
+ * the response body read up to 4 KiB, and — unless private targets are allowed — the address the
+ * socket actually connected to checked again (DNS rebinding between lookup and connect).
+ */
+export function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  policy: DeliveryPolicy,
+): Promise<DeliveryResult> {
+  const started = performance.now();
+  const done = (r: Omit<DeliveryResult, 'latencyMs'>): DeliveryResult => ({
+    ...r,
+    latencyMs: Math.round(performance.now() - started),
+  });
+  const problem = urlProblem(url, policy);
+  if (problem)
+    return Promise.resolve(
+      done({ status: null, error: `refused target: ${problem}`, retryAfterSeconds: null }),
+    );
+  const target = new URL(url);
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (r: Omit<DeliveryResult, 'latencyMs'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(done(r));
+    };
+    const req = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'nutrition-reports-webhooks/1',
+        },
+        lookup: guardedLookup(policy.allowPrivateTargets),
+        agent: false,
+      },
+      (res) => {
+        let read = 0;
+        res.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_BODY_BYTES) res.destroy();
+        });
+        const status = res.statusCode ?? 0;
+        const retryAfter = parseRetryAfter(res.headers['retry-after']);
+        const end = () =>
+          finish({
+            status,
+            error: status >= 200 && status < 300 ? null : `HTTP ${status}`,
+            retryAfterSeconds: status === 429 || status === 503 ? retryAfter : null,
+          });
+        res.on('end', end);
+        res.on('close', end);
+      },
+    );
+    req.on('socket', (socket) => {
+      socket.on('connect', () => {
+        const reason = policy.allowPrivateTargets ? null : forbiddenAddressReason(socket.remoteAddress ?? '');
+        if (reason) {
+          req.destroy();
+          finish({ status: null, error: `refused target: ${reason}`, retryAfterSeconds: null });
+        }
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      finish({
+        status: null,
+        error: err.message.startsWith('refused target')
+          ? err.message
+          : `${err.code ?? 'error'}: ${err.message}`,
+        retryAfterSeconds: null,
+      }),
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish({ status: null, error: `timeout after ${policy.timeoutMs} ms`, retryAfterSeconds: null });
+    }, policy.timeoutMs);
+    req.end(body);
+  });
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim());
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}

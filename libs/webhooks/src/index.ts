@@ -1,0 +1,6 @@
+export * from './address-policy.js';
+export * from './events.service.js';
+export * from './signing.js';
+export * from './webhooks-http.module.js';
+export * from './webhooks.module.js';
+export * from './webhooks.service.js';
