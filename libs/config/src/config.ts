@@ -31,6 +31,8 @@ export class AppConfig {
     readonly workerQueues: string[];
     readonly workerHealthPort: number | null;
     readonly shutdownTimeoutMs: number;
+    /** How often a worker looks for jobs whose worker died (expired) and retries them. */
+    readonly superviseIntervalSeconds: number;
   };
   declare readonly secrets: {
     readonly jwtSecret: string;
@@ -265,6 +267,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       workerQueues: r.list('WORKER_QUEUES'),
       workerHealthPort: r.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
       shutdownTimeoutMs: r.int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
+      superviseIntervalSeconds: r.int('QUEUE_SUPERVISE_INTERVAL_SECONDS', 60, 1, 3600),
     },
     secrets: {
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,

@@ -19,6 +19,8 @@ export interface EnqueueOptions {
   /** Join the caller's transaction: the job exists if and only if the transaction commits. */
   manager?: EntityManager;
   startAfter?: Date | number;
+  /** Overrides the queue's expiry: a job running longer is presumed dead and retried. */
+  expireInSeconds?: number;
   singletonKey?: string;
   /** A deterministic job id makes a repeated enqueue of the same work a no-op. */
   id?: string;
@@ -64,6 +66,9 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
       migrate: false,
       createSchema: false,
       supervise: worker,
+      superviseIntervalSeconds: this.config.queue.superviseIntervalSeconds,
+      // Job expiry runs in the monitor pass: on the same clock, so a dead worker's job is retried promptly.
+      monitorIntervalSeconds: this.config.queue.superviseIntervalSeconds,
       schedule: worker,
       useListenNotify: worker,
     });
@@ -113,6 +118,7 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
     if (options.singletonKey) sendOptions.singletonKey = options.singletonKey;
     if (options.id) sendOptions.id = options.id;
     if (options.priority !== undefined) sendOptions.priority = options.priority;
+    if (options.expireInSeconds !== undefined) sendOptions.expireInSeconds = options.expireInSeconds;
     return this.boss.send(name, data as object, sendOptions);
   }
 

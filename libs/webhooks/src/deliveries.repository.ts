@@ -113,6 +113,28 @@ export class DeliveriesRepository {
     return rows[0]!.attempts;
   }
 
+  /**
+   * The success path in one statement: the attempt recorded, the delivery settled and the
+   * endpoint marked healthy (a single statement is atomic without a transaction block).
+   */
+  async recordSuccess(
+    id: string,
+    endpointId: string,
+    a: { status: number; latencyMs: number },
+  ): Promise<void> {
+    await this.db.query(
+      `WITH d AS (
+         UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = NULL,
+                last_latency_ms = $4, status = 'succeeded', next_attempt_at = NULL, delivered_at = now(),
+                updated_at = now()
+          WHERE id = $1 RETURNING attempts),
+       a AS (INSERT INTO webhook_attempts (delivery_id, attempt, status, latency_ms) SELECT $1, attempts, $3, $4 FROM d),
+       e AS (UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $2 AND failing_since IS NOT NULL)
+       SELECT 1`,
+      [id, endpointId, a.status, a.latencyMs],
+    );
+  }
+
   async settle(
     m: EntityManager,
     id: string,

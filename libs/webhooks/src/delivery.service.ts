@@ -6,7 +6,7 @@ import { QueueService } from '#libs/queue';
 import { VaultService } from '#libs/vault';
 import { DeliveriesRepository, type DeliveryWork } from './deliveries.repository.js';
 import { EndpointsRepository } from './endpoints.repository.js';
-import { postWebhook, type DeliveryResult } from './http-delivery.js';
+import { deliveryJobExpiry, postWebhook, type DeliveryResult } from './http-delivery.js';
 import { signDelivery } from './signing.js';
 
 /** Delay before retry `n` (1-based): the configured schedule with ±10 % jitter, or Retry-After. */
@@ -64,12 +64,28 @@ export class DeliveryService {
     await this.settle(work, result);
   }
 
-  private settle(work: DeliveryWork, r: DeliveryResult): Promise<void> {
+  /** Secrets by vault reference, kept briefly: a reference's secret never changes (rotation makes a new one). */
+  private readonly secretCache = new Map<string, { secret: string | null; until: number }>();
+
+  private async secret(ref: string): Promise<string | null> {
+    const hit = this.secretCache.get(ref);
+    if (hit && hit.until > Date.now()) return hit.secret;
+    const secret = await this.vault.reveal(ref);
+    if (this.secretCache.size > 10_000) this.secretCache.clear();
+    this.secretCache.set(ref, { secret, until: Date.now() + 60_000 });
+    return secret;
+  }
+
+  private async settle(work: DeliveryWork, r: DeliveryResult): Promise<void> {
+    if (r.status !== null && r.status >= 200 && r.status < 300) {
+      return this.deliveries.recordSuccess(work.id, work.endpoint_id, {
+        status: r.status,
+        latencyMs: r.latencyMs,
+      });
+    }
     return this.db.transaction(async (m) => {
       const attempts = await this.deliveries.recordAttempt(m, work.id, r);
-      const ok = r.status !== null && r.status >= 200 && r.status < 300;
-      const failingSince = await this.endpoints.setHealth(m, work.endpoint_id, ok);
-      if (ok) return this.deliveries.settle(m, work.id, 'succeeded', null);
+      const failingSince = await this.endpoints.setHealth(m, work.endpoint_id, false);
       const gone = r.status === 410;
       const tooLong =
         failingSince !== null &&
@@ -92,7 +108,11 @@ export class DeliveryService {
       if (delay === null) return this.deliveries.settle(m, work.id, 'dead', null);
       const next = new Date(Date.now() + delay * 1000);
       await this.deliveries.settle(m, work.id, 'failed', next);
-      await this.queue.send('webhook.deliver', { deliveryId: work.id }, { manager: m, startAfter: next });
+      await this.queue.send(
+        'webhook.deliver',
+        { deliveryId: work.id },
+        { manager: m, startAfter: next, expireInSeconds: deliveryJobExpiry(this.config) },
+      );
     });
   }
 }

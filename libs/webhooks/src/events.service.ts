@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
+import { deliveryJobExpiry } from './http-delivery.js';
 import { DeliveriesRepository } from './deliveries.repository.js';
 import { EndpointsRepository } from './endpoints.repository.js';
 
@@ -25,6 +27,7 @@ export class WebhookEventsService {
     private readonly endpoints: EndpointsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly queue: QueueService,
+    private readonly config: AppConfig,
   ) {}
 
   async emit(
@@ -54,7 +57,11 @@ export class WebhookEventsService {
       targets.map((t) => t.id),
     );
     for (const deliveryId of deliveryIds)
-      await this.queue.send('webhook.deliver', { deliveryId }, { manager: m });
+      await this.queue.send(
+        'webhook.deliver',
+        { deliveryId },
+        { manager: m, expireInSeconds: deliveryJobExpiry(this.config) },
+      );
     return { eventId, deliveryIds };
   }
 }

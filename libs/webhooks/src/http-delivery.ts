@@ -21,6 +21,22 @@ export interface DeliveryResult {
 
 const MAX_BODY_BYTES = 4096;
 
+/**
+ * Keep-alive agents (one per scheme and private-target policy): a socket is checked when it
+ * connects (lookup + connected address) and then reused for the same origin.
+ */
+const agents = new Map<string, http.Agent>();
+function agentFor(protocol: string, allowPrivate: boolean): http.Agent {
+  const key = `${protocol}${allowPrivate}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    const options = { keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 };
+    agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 /** Checks the URL itself: scheme and, for an IP literal host, the address. */
 export function urlProblem(
   raw: string,
@@ -103,7 +119,7 @@ export function postWebhook(
           'user-agent': 'nutrition-reports-webhooks/1',
         },
         lookup: guardedLookup(policy.allowPrivateTargets),
-        agent: false,
+        agent: agentFor(target.protocol, policy.allowPrivateTargets),
       },
       (res) => {
         let read = 0;
@@ -124,7 +140,9 @@ export function postWebhook(
       },
     );
     req.on('socket', (socket) => {
-      socket.on('connect', () => {
+      // A reused keep-alive socket was checked when it connected.
+      if (!socket.connecting) return;
+      socket.once('connect', () => {
         const reason = policy.allowPrivateTargets ? null : forbiddenAddressReason(socket.remoteAddress ?? '');
         if (reason) {
           req.destroy();
@@ -155,4 +173,13 @@ function parseRetryAfter(value: string | string[] | undefined): number | null {
   if (/^\d+$/.test(v.trim())) return Number(v.trim());
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+/**
+ * Expiry of one `webhook.deliver` job: three times the HTTP timeout (at least 5 s). A job still
+ * running after that belongs to a worker that died; pg-boss hands it to another worker, which
+ * delivers again with the same webhook-id.
+ */
+export function deliveryJobExpiry(config: { webhooks: { timeoutMs: number } }): number {
+  return Math.max(5, Math.ceil((config.webhooks.timeoutMs * 3) / 1000));
 }

@@ -9,7 +9,7 @@ import { VaultService } from '#libs/vault';
 import { DeliveriesRepository, type DeliveryRow, type DeliveryStatus } from './deliveries.repository.js';
 import { EndpointsRepository, type EndpointRow } from './endpoints.repository.js';
 import { WebhookEventsService } from './events.service.js';
-import { urlProblem } from './http-delivery.js';
+import { deliveryJobExpiry, urlProblem } from './http-delivery.js';
 import { SECRET_PREFIX } from './signing.js';
 
 /** How long a rotated-out secret keeps signing beside the new one. */
@@ -186,7 +186,11 @@ export class WebhooksService {
     return this.db.transaction(async (m) => {
       if (!(await this.deliveries.reopen(m, vendorId, id)))
         throw new NotFound('Delivery', 'delivery_not_found');
-      await this.queue.send('webhook.deliver', { deliveryId: id }, { manager: m });
+      await this.queue.send(
+        'webhook.deliver',
+        { deliveryId: id },
+        { manager: m, expireInSeconds: deliveryJobExpiry(this.config) },
+      );
       await this.audit.record(
         actor,
         { action: 'webhook_delivery.replayed', entity: 'webhook_delivery', entityId: id },
