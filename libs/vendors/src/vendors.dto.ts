@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDate,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -55,6 +56,14 @@ export class CreateVendorDto {
   @IsUrl({ protocols: ['https'], require_protocol: true })
   @MaxLength(500)
   logo_url?: string;
+
+  @ApiPropertyOptional({
+    description: 'Operational contact (e.g. told when a webhook endpoint is disabled); not public',
+  })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  contact_email?: string;
 }
 
 export class UpdateVendorDto {
@@ -72,6 +81,7 @@ export class UpdateVendorDto {
   @IsUrl({ protocols: ['https'], require_protocol: true })
   @MaxLength(500)
   logo_url?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) contact_email?: string;
 }
 
 export class VendorIdParam {
@@ -170,6 +180,7 @@ export class CategoryView {
 
 export class VendorView extends PublicVendorView {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ nullable: true, type: String }) contact_email!: string | null;
   @ApiProperty({ enum: ['active', 'suspended', 'deleted'] }) status!: string;
   @ApiProperty() created_at!: Date;
   @ApiProperty() updated_at!: Date;

@@ -12,6 +12,7 @@ export interface VendorRow {
   description: string | null;
   website: string | null;
   logo_url: string | null;
+  contact_email: string | null;
   status: VendorStatus;
   created_at: Date;
   updated_at: Date;
@@ -25,6 +26,7 @@ export interface VendorProfile {
   description?: string | null;
   website?: string | null;
   logo_url?: string | null;
+  contact_email?: string | null;
 }
 
 export interface DirectoryQuery {
@@ -35,7 +37,7 @@ export interface DirectoryQuery {
   after?: { name: string; id: string };
 }
 
-const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url, v.status, v.created_at, v.updated_at`;
+const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url, v.contact_email, v.status, v.created_at, v.updated_at`;
 
 @Injectable()
 export class VendorsRepository {
@@ -44,8 +46,8 @@ export class VendorsRepository {
   /** Inserts the vendor, creates its partitions and seeds its default diet rules (same transaction). */
   async insertWithPartitions(manager: EntityManager, p: VendorProfile): Promise<VendorRow | null> {
     const rows: VendorRow[] = await manager.query(
-      `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url, contact_email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (slug) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -56,6 +58,7 @@ export class VendorsRepository {
         p.description ?? null,
         p.website ?? null,
         p.logo_url ?? null,
+        p.contact_email ?? null,
       ],
     );
     const vendor = rows[0];
@@ -109,6 +112,7 @@ export class VendorsRepository {
            description = CASE WHEN $10 THEN $5 ELSE v.description END,
            website = CASE WHEN $11 THEN $6 ELSE v.website END,
            logo_url = CASE WHEN $12 THEN $7 ELSE v.logo_url END,
+           contact_email = CASE WHEN $13 THEN $14 ELSE v.contact_email END,
            status = coalesce($8, v.status),
            suspended_at = CASE WHEN $8 = 'suspended' THEN now() WHEN $8 = 'active' THEN NULL ELSE v.suspended_at END,
            deleted_at = CASE WHEN $8 = 'deleted' THEN now() ELSE v.deleted_at END,
@@ -129,6 +133,8 @@ export class VendorsRepository {
         'description' in change,
         'website' in change,
         'logo_url' in change,
+        'contact_email' in change,
+        change.contact_email ?? null,
       ],
     );
     return rows[0]!;

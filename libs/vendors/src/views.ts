@@ -23,6 +23,7 @@ export const publicVendorView = (v: VendorRow): PublicVendorView => ({
 export const vendorView = (v: VendorRow): VendorView => ({
   id: v.id,
   ...publicVendorView(v),
+  contact_email: v.contact_email,
   status: v.status,
   created_at: v.created_at,
   updated_at: v.updated_at,
