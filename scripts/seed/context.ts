@@ -5,6 +5,7 @@ import { ConfigModule, type AppConfig } from '#libs/config';
 import { DbModule } from '#libs/db';
 import { VendorsModule, VendorsRepository, VendorsService } from '#libs/vendors';
 import type { Actor } from '#libs/audit';
+import { asVendorId, type VendorId } from '#libs/common';
 
 @Module({})
 class SeedModule {
@@ -33,7 +34,7 @@ export async function seedContext(config: AppConfig): Promise<INestApplicationCo
 export async function ensureVendor(
   ctx: INestApplicationContext,
   profile: { slug: string; name: string; category: string; description?: string },
-): Promise<{ id: string; created: boolean; apiKey: string }> {
+): Promise<{ id: VendorId; created: boolean; apiKey: string }> {
   const existing = await ctx.get(VendorsRepository).findBySlug(profile.slug);
   const service = ctx.get(VendorsService);
   if (existing && existing.status !== 'deleted') {
@@ -41,8 +42,8 @@ export async function ensureVendor(
       name: 'seed script key',
       role: 'admin',
     });
-    return { id: existing.id, created: false, apiKey: issued.secret };
+    return { id: asVendorId(existing.id), created: false, apiKey: issued.secret };
   }
   const { vendor, apiKey } = await service.create(SEED_ACTOR, profile);
-  return { id: vendor.id, created: true, apiKey: apiKey.secret };
+  return { id: asVendorId(vendor.id), created: true, apiKey: apiKey.secret };
 }

@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PRODUCT_FIELDS, type ProductField, type ProductFields, type ProductRow } from './product.types.js';
@@ -20,7 +21,7 @@ export class ProductsRepository {
    * partitioned table's RETURNING).
    */
   async upsert(
-    vendorId: string,
+    vendorId: VendorId,
     externalId: string,
     fields: ProductFields,
   ): Promise<{ product: ProductRow; created: boolean; changed: boolean }> {
@@ -43,7 +44,7 @@ export class ProductsRepository {
   }
 
   /** Sets the given fields of an existing product; null when it does not exist. */
-  async update(vendorId: string, id: string, fields: Partial<ProductFields>): Promise<ProductRow | null> {
+  async update(vendorId: VendorId, id: string, fields: Partial<ProductFields>): Promise<ProductRow | null> {
     const set = (Object.keys(fields) as ProductField[]).filter((f) => PRODUCT_FIELDS.includes(f));
     if (set.length === 0) return this.findById(vendorId, id);
     const rows: ProductRow[] = await this.db.query(
@@ -60,7 +61,7 @@ export class ProductsRepository {
   }
 
   /** Deletes a product; returns its external id, or null when it did not exist. */
-  async delete(manager: EntityManager, vendorId: string, id: string): Promise<string | null> {
+  async delete(manager: EntityManager, vendorId: VendorId, id: string): Promise<string | null> {
     const rows: { external_id: string }[] = await manager.query(
       `WITH d AS (DELETE FROM products WHERE vendor_id = $1 AND id = $2 RETURNING external_id) SELECT * FROM d`,
       [vendorId, id],
@@ -68,7 +69,7 @@ export class ProductsRepository {
     return rows[0]?.external_id ?? null;
   }
 
-  async findById(vendorId: string, id: string): Promise<ProductRow | null> {
+  async findById(vendorId: VendorId, id: string): Promise<ProductRow | null> {
     const rows: ProductRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = $2`,
       [vendorId, id],
@@ -76,7 +77,7 @@ export class ProductsRepository {
     return rows[0] ?? null;
   }
 
-  async findByExternalId(vendorId: string, externalId: string): Promise<ProductRow | null> {
+  async findByExternalId(vendorId: VendorId, externalId: string): Promise<ProductRow | null> {
     const rows: ProductRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = uuid_generate_v5($1::uuid, $2)`,
       [vendorId, externalId],
@@ -84,7 +85,7 @@ export class ProductsRepository {
     return rows[0] ?? null;
   }
 
-  findMany(vendorId: string, ids: string[]): Promise<ProductRow[]> {
+  findMany(vendorId: VendorId, ids: string[]): Promise<ProductRow[]> {
     return this.db.query(
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = ANY($2::uuid[])`,
       [vendorId, ids],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { WebhookEventsService } from '#libs/webhooks';
-import { AppError, NotFound, Unprocessable } from '#libs/common';
+import { AppError, NotFound, Unprocessable, type VendorId } from '#libs/common';
 import { uuidV5 } from '#libs/vendors';
 import { compareProducts, type ComparedProduct } from './compare.js';
 import { ProductsRepository } from './products.repository.js';
@@ -45,13 +45,13 @@ export class ProductsService {
   ) {}
 
   /** Create, or update in place when the external id exists (its id is the same either way). */
-  async upsert(vendorId: string, input: FieldsInput & { external_id: string }) {
+  async upsert(vendorId: VendorId, input: FieldsInput & { external_id: string }) {
     const { external_id, ...fields } = input;
     const { product, created } = await this.products.upsert(vendorId, external_id, complete(fields));
     return { ...product, created };
   }
 
-  async get(vendorId: string, id: string): Promise<ProductRow> {
+  async get(vendorId: VendorId, id: string): Promise<ProductRow> {
     const product = await this.products.findById(vendorId, id);
     if (!product) throw new NotFound('Product', 'product_not_found');
     return product;
@@ -59,7 +59,7 @@ export class ProductsService {
 
   /** PUT: every field replaced (omitted ones reset to their defaults). */
   async replace(
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     input: FieldsInput & { external_id?: string },
   ): Promise<ProductRow> {
@@ -74,12 +74,12 @@ export class ProductsService {
   }
 
   /** PATCH: only the fields sent. */
-  async patch(vendorId: string, id: string, fields: Partial<ProductFields>): Promise<ProductRow> {
+  async patch(vendorId: VendorId, id: string, fields: Partial<ProductFields>): Promise<ProductRow> {
     return this.found(await this.products.update(vendorId, id, fields));
   }
 
   /** Deletes a product and emits `product.deleted` to subscribed webhooks in the same transaction. */
-  delete(vendorId: string, id: string): Promise<void> {
+  delete(vendorId: VendorId, id: string): Promise<void> {
     return this.db.transaction(async (m) => {
       const externalId = await this.products.delete(m, vendorId, id);
       if (externalId === null) throw new NotFound('Product', 'product_not_found');
@@ -88,7 +88,7 @@ export class ProductsService {
   }
 
   /** Side by side; any id not in this vendor's catalogue is a 404 naming the missing ids. */
-  async compare(vendorId: string, ids: string[]): Promise<{ products: ComparedProduct[] }> {
+  async compare(vendorId: VendorId, ids: string[]): Promise<{ products: ComparedProduct[] }> {
     const rows = await this.products.findMany(vendorId, ids);
     const byId = new Map(rows.map((r) => [r.id, r]));
     const missing = ids.filter((id) => !byId.has(id));

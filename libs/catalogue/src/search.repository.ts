@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -75,7 +76,7 @@ export class SearchRepository {
   constructor(private readonly db: DataSource) {}
 
   async ranked(
-    vendorId: string,
+    vendorId: VendorId,
     tsquery: string,
     filters: SearchFilters,
     page: { limit: number; after?: RankCursor; candidates: number },
@@ -105,7 +106,7 @@ export class SearchRepository {
 
   /** Without words: the filtered catalogue in id order. */
   async browse(
-    vendorId: string,
+    vendorId: VendorId,
     filters: SearchFilters,
     page: { limit: number; afterId?: string },
   ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
@@ -177,7 +178,7 @@ function tierSql(tier: 0 | 1): string {
 }
 
 function tierParams(
-  vendorId: string,
+  vendorId: VendorId,
   tsquery: string,
   filters: SearchFilters,
   candidates: number,

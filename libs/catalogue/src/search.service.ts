@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
-import { decodeCursor, encodeCursor } from '#libs/common';
+import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { NUTRIENTS } from './product.types.js';
 import { toTsQuery, termCount } from './search-query.js';
 import {
@@ -44,7 +44,7 @@ export class SearchService {
     private readonly config: AppConfig,
   ) {}
 
-  async find(vendorId: string, input: SearchInput): Promise<SearchView> {
+  async find(vendorId: VendorId, input: SearchInput): Promise<SearchView> {
     const limit = input.limit ?? 20;
     const cursor = decodeCursor(input.cursor, isCursor);
     const filters: SearchFilters = {

@@ -19,3 +19,4 @@ export * from './http/sse.js';
 export * from './http/admin.guard.js';
 export * from './http/cursor.js';
 export * from './http/etag.interceptor.js';
+export * from './tenancy/vendor-id.js';

@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CustomerRow } from './customer.types.js';
@@ -18,7 +19,7 @@ export class CustomersRepository {
   /** Insert or update by external id (id = uuid_v5(vendor, external_id)). */
   async upsert(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     externalId: string,
     identity: CustomerIdentity,
   ): Promise<CustomerRow & { created: boolean }> {
@@ -36,7 +37,7 @@ export class CustomersRepository {
 
   async update(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     identity: Partial<CustomerIdentity>,
   ): Promise<CustomerRow | null> {
@@ -64,7 +65,7 @@ export class CustomersRepository {
     return rows[0] ?? null;
   }
 
-  async findById(vendorId: string, id: string, manager?: EntityManager): Promise<CustomerRow | null> {
+  async findById(vendorId: VendorId, id: string, manager?: EntityManager): Promise<CustomerRow | null> {
     const rows: CustomerRow[] = await (manager ?? this.db.manager).query(
       `SELECT ${COLUMNS} FROM customers c WHERE c.vendor_id = $1 AND c.id = $2`,
       [vendorId, id],

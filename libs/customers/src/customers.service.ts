@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor } from '#libs/audit';
-import { NotFound, Unprocessable } from '#libs/common';
+import { NotFound, Unprocessable, type VendorId } from '#libs/common';
 import { uuidV5 } from '#libs/vendors';
 import type { CustomerRow, HealthProfile, HealthProfileInput } from './customer.types.js';
 import { CustomersRepository, type CustomerIdentity } from './customers.repository.js';
@@ -27,7 +27,11 @@ export class CustomersService {
   ) {}
 
   /** Create or update by external id; a health profile sent along is written (audited) in the same transaction. */
-  upsert(actor: Actor, vendorId: string, input: CustomerInput): Promise<CustomerRow & { created: boolean }> {
+  upsert(
+    actor: Actor,
+    vendorId: VendorId,
+    input: CustomerInput,
+  ): Promise<CustomerRow & { created: boolean }> {
     return this.db.transaction(async (m) => {
       const customer = await this.customers.upsert(m, vendorId, input.external_id, identity(input));
       if (input.health_profile)
@@ -36,7 +40,7 @@ export class CustomersService {
     });
   }
 
-  async get(vendorId: string, id: string): Promise<CustomerRow> {
+  async get(vendorId: VendorId, id: string): Promise<CustomerRow> {
     const customer = await this.customers.findById(vendorId, id);
     if (!customer) throw new NotFound('Customer', 'customer_not_found');
     return customer;
@@ -44,7 +48,7 @@ export class CustomersService {
 
   /** PUT: the identity fields replaced (an external_id, when sent, must be this customer's). */
   replace(
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     input: Partial<CustomerIdentity> & { external_id?: string },
   ): Promise<CustomerRow> {
@@ -55,7 +59,7 @@ export class CustomersService {
   }
 
   /** PATCH: only the identity fields sent. */
-  update(vendorId: string, id: string, fields: Partial<CustomerIdentity>): Promise<CustomerRow> {
+  update(vendorId: VendorId, id: string, fields: Partial<CustomerIdentity>): Promise<CustomerRow> {
     return this.db.transaction(async (m) => {
       const customer = await this.customers.update(m, vendorId, id, fields);
       if (!customer) throw new NotFound('Customer', 'customer_not_found');
@@ -64,7 +68,7 @@ export class CustomersService {
   }
 
   /** The audited read; 404 when the customer or its profile does not exist (the attempt is still audited). */
-  async readHealthOrFail(actor: Actor, vendorId: string, id: string): Promise<HealthProfile> {
+  async readHealthOrFail(actor: Actor, vendorId: VendorId, id: string): Promise<HealthProfile> {
     await this.get(vendorId, id);
     const profile = await this.health.read(actor, vendorId, id, 'read');
     if (!profile) throw new NotFound('Health profile', 'health_profile_not_found');
@@ -73,7 +77,7 @@ export class CustomersService {
 
   async replaceHealth(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     input: HealthProfileInput,
   ): Promise<HealthProfile> {

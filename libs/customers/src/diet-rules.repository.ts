@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -23,14 +24,14 @@ const COLUMNS = `r.condition_code, r.policy, r.source, r.is_default, r.updated_a
 export class DietRulesRepository {
   constructor(private readonly db: DataSource) {}
 
-  list(vendorId: string): Promise<DietRuleRow[]> {
+  list(vendorId: VendorId): Promise<DietRuleRow[]> {
     return this.db.query(
       `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 ORDER BY r.condition_code`,
       [vendorId],
     );
   }
 
-  async lock(manager: EntityManager, vendorId: string, code: string): Promise<DietRuleRow | null> {
+  async lock(manager: EntityManager, vendorId: VendorId, code: string): Promise<DietRuleRow | null> {
     const rows: DietRuleRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 AND r.condition_code = $2 FOR UPDATE`,
       [vendorId, code],
@@ -40,7 +41,7 @@ export class DietRulesRepository {
 
   async upsert(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     code: string,
     policy: DietRulePolicy,
     source: string | null,

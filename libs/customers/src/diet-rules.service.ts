@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
 import { NUTRIENTS } from '#libs/catalogue';
-import { ValidationFailed } from '#libs/common';
+import { ValidationFailed, type VendorId } from '#libs/common';
 import { QueueService } from '#libs/queue';
 import { DietRulesRepository, type DietRulePolicy, type DietRuleRow } from './diet-rules.repository.js';
 
@@ -15,7 +15,7 @@ export class DietRulesService {
     private readonly queue: QueueService,
   ) {}
 
-  list(vendorId: string): Promise<DietRuleRow[]> {
+  list(vendorId: VendorId): Promise<DietRuleRow[]> {
     return this.rules.list(vendorId);
   }
 
@@ -25,7 +25,7 @@ export class DietRulesService {
    */
   put(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     code: string,
     policy: Partial<DietRulePolicy> & Pick<DietRulePolicy, 'daily_limits'>,
     source: string | null,

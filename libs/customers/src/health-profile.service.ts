@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { NotFound } from '#libs/common';
+import { NotFound, type VendorId } from '#libs/common';
 import { WebhookEventsService } from '#libs/webhooks';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 import { HealthRepository } from './health.repository.js';
@@ -39,7 +39,7 @@ export class HealthProfileService {
   /** The profile (null when none was written yet); audited as `customer.health_profile.<purpose>`. */
   read(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     customerId: string,
     purpose: HealthReadPurpose = 'read',
   ): Promise<HealthProfile | null> {
@@ -57,7 +57,7 @@ export class HealthProfileService {
   /** Replaces the profile (fields left out are cleared) and re-derives; audited with before/after. */
   async replace(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     customerId: string,
     input: HealthProfileInput,
     manager?: EntityManager,
@@ -87,7 +87,7 @@ export class HealthProfileService {
    * After a diet rule changed: re-derive every affected customer's limits in one set-based
    * statement (idempotent), audited as one entry naming the rule and the count.
    */
-  recomputeForCondition(actor: Actor, vendorId: string, conditionCode: string): Promise<number> {
+  recomputeForCondition(actor: Actor, vendorId: VendorId, conditionCode: string): Promise<number> {
     return this.db.transaction(async (m) => {
       const n = await this.health.recomputeLimitsForCondition(m, vendorId, conditionCode);
       await this.audit.record(

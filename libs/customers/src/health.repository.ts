@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
@@ -15,7 +16,7 @@ const COLUMNS = `h.customer_id, h.sex, to_char(h.birth_date, 'YYYY-MM-DD') AS bi
 export class HealthRepository {
   async find(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     customerId: string,
     lock = false,
   ): Promise<HealthProfile | null> {
@@ -32,7 +33,7 @@ export class HealthRepository {
    */
   async replace(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     customerId: string,
     p: Required<HealthProfileInput>,
   ): Promise<HealthProfile> {
@@ -79,7 +80,7 @@ export class HealthRepository {
   /** Set-based: re-derive the limits of every customer of the vendor holding the condition. */
   async recomputeLimitsForCondition(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     conditionCode: string,
   ): Promise<number> {
     const rows: { n: number }[] = await manager.query(

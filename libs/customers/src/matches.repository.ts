@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NUTRIENTS } from '#libs/catalogue';
@@ -40,7 +41,7 @@ export class MatchesRepository {
    * index on (vendor_id, ordering, id) lets Postgres stop as soon as it has them.
    */
   candidates(
-    vendorId: string,
+    vendorId: VendorId,
     c: MatchCriteria,
     category: string | null,
     window: number,

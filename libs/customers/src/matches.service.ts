@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '#libs/audit';
 import { AppConfig } from '#libs/config';
-import { NotFound, decodeCursor, encodeCursor } from '#libs/common';
+import { NotFound, decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { CustomersService } from './customers.service.js';
 import { HealthProfileService } from './health-profile.service.js';
 import { MatchesRepository } from './matches.repository.js';
@@ -36,7 +36,7 @@ export class MatchesService {
    */
   async forCustomer(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     customerId: string,
     q: { limit?: number; category?: string; cursor?: string },
   ): Promise<{ data: MatchView[]; next_cursor: string | null; ordering: string; candidates: number }> {

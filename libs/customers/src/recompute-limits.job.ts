@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { asVendorId } from '#libs/common';
 import { Job, type JobContext, type JobHandler } from '#libs/queue';
 import { HealthProfileService } from './health-profile.service.js';
 
@@ -12,7 +13,7 @@ export class RecomputeLimitsJob implements JobHandler<'customers.recompute-limit
     const started = Date.now();
     const n = await this.health.recomputeForCondition(
       { id: `job:${ctx.id}`, role: 'system', vendorId: data.vendorId, ip: null, userAgent: null },
-      data.vendorId,
+      asVendorId(data.vendorId),
       data.conditionCode,
     );
     this.logger.log({ msg: 'derived limits recomputed', ...data, customers: n, ms: Date.now() - started });

@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { VendorRole } from './auth/principal.js';
@@ -30,7 +31,7 @@ export class ApiKeysRepository {
 
   async insert(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     k: { name: string; role: VendorRole; hash: string; prefix: string; createdBy: string },
   ): Promise<ApiKeyRow> {
     const rows: ApiKeyRow[] = await manager.query(
@@ -41,7 +42,7 @@ export class ApiKeysRepository {
     return rows[0]!;
   }
 
-  listForVendor(vendorId: string): Promise<ApiKeyRow[]> {
+  listForVendor(vendorId: VendorId): Promise<ApiKeyRow[]> {
     return this.db.query(
       `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 ORDER BY k.created_at, k.id`,
       [vendorId],
@@ -49,7 +50,7 @@ export class ApiKeysRepository {
   }
 
   /** Locks the key for a change (revoke, role change) and returns its current state. */
-  async lockForVendor(manager: EntityManager, vendorId: string, id: string): Promise<ApiKeyRow | null> {
+  async lockForVendor(manager: EntityManager, vendorId: VendorId, id: string): Promise<ApiKeyRow | null> {
     const rows: ApiKeyRow[] = await manager.query(
       `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 AND k.id = $2 FOR UPDATE`,
       [vendorId, id],
@@ -59,7 +60,7 @@ export class ApiKeysRepository {
 
   async update(
     manager: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     change: { name?: string; role?: VendorRole; revokedBy?: string },
   ): Promise<ApiKeyRow> {
@@ -79,7 +80,7 @@ export class ApiKeysRepository {
   }
 
   /** Revokes every key of a vendor (vendor deletion). */
-  async revokeAll(manager: EntityManager, vendorId: string, by: string): Promise<void> {
+  async revokeAll(manager: EntityManager, vendorId: VendorId, by: string): Promise<void> {
     await manager.query(
       `UPDATE vendor_api_keys SET revoked_at = now(), revoked_by = $2 WHERE vendor_id = $1 AND revoked_at IS NULL`,
       [vendorId, by],

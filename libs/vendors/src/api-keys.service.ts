@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { Conflict, NotFound, newToken, sha256Hex } from '#libs/common';
+import { Conflict, NotFound, newToken, sha256Hex, type VendorId } from '#libs/common';
 import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
 import type { VendorRole } from './auth/principal.js';
 
@@ -32,7 +32,7 @@ export class ApiKeysService {
   /** Issues a key for a vendor (inside the caller's transaction when given). Audited. */
   async issue(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     k: { name: string; role: VendorRole },
     manager?: EntityManager,
   ): Promise<IssuedKey> {
@@ -55,14 +55,14 @@ export class ApiKeysService {
     return manager ? run(manager) : this.db.transaction(run);
   }
 
-  list(vendorId: string): Promise<ApiKeyRow[]> {
+  list(vendorId: VendorId): Promise<ApiKeyRow[]> {
     return this.keys.listForVendor(vendorId);
   }
 
   /** Changes a key's name or role. A revoked key cannot change. Audited with before/after. */
   update(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     change: { name?: string; role?: VendorRole },
   ): Promise<ApiKeyRow> {
@@ -87,7 +87,7 @@ export class ApiKeysService {
   }
 
   /** Revokes a key: from the next request on it authenticates nothing. Idempotent. Audited once. */
-  revoke(actor: Actor, vendorId: string, id: string): Promise<ApiKeyRow> {
+  revoke(actor: Actor, vendorId: VendorId, id: string): Promise<ApiKeyRow> {
     return this.db.transaction(async (m) => {
       const before = await this.keys.lockForVendor(m, vendorId, id);
       if (!before) throw new NotFound('API key', 'api_key_not_found');

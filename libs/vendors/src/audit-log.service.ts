@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '#libs/audit';
-import { decodeCursor, encodeCursor } from '#libs/common';
+import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import type { AuditPageView } from './vendors.dto.js';
 import { auditEntryView } from './views.js';
 
@@ -14,7 +14,7 @@ export class AuditLogService {
   constructor(private readonly audit: AuditService) {}
 
   async page(
-    vendorId: string,
+    vendorId: VendorId,
     q: { entity?: string; entity_id?: string; since?: Date; limit?: number; cursor?: string },
   ): Promise<AuditPageView> {
     const limit = q.limit ?? 50;

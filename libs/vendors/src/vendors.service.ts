@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { Conflict, NotFound } from '#libs/common';
+import { Conflict, NotFound, asVendorId } from '#libs/common';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService, type IssuedKey } from './api-keys.service.js';
 import type { VendorRole } from './auth/principal.js';
@@ -44,7 +44,12 @@ export class VendorsService {
         { action: 'vendor.created', entity: 'vendor', entityId: vendor.id, after: vendorAudit(vendor) },
         m,
       );
-      const apiKey = await this.keys.issue(actor, vendor.id, { name: 'first admin key', role: 'admin' }, m);
+      const apiKey = await this.keys.issue(
+        actor,
+        asVendorId(vendor.id),
+        { name: 'first admin key', role: 'admin' },
+        m,
+      );
       return { vendor, apiKey };
     });
   }
@@ -71,7 +76,7 @@ export class VendorsService {
   delete(admin: Actor, id: string): Promise<VendorRow> {
     return this.transition(admin, id, 'vendor.deleted', async (m) => {
       await this.vendors.dropPartitions(m, id);
-      await this.keyRows.revokeAll(m, id, admin.id);
+      await this.keyRows.revokeAll(m, asVendorId(id), admin.id);
       return { status: 'deleted' as VendorStatus };
     });
   }
@@ -79,7 +84,7 @@ export class VendorsService {
   /** The platform admin issues a key (e.g. when a vendor has locked itself out). */
   async issueKey(admin: Actor, id: string, k: { name: string; role: VendorRole }): Promise<IssuedKey> {
     const vendor = await this.get(id);
-    return this.keys.issue({ ...admin, vendorId: vendor.id }, vendor.id, k);
+    return this.keys.issue({ ...admin, vendorId: vendor.id }, asVendorId(vendor.id), k);
   }
 
   private transition(

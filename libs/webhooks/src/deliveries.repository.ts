@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -53,7 +54,7 @@ export class DeliveriesRepository {
 
   async insertEvent(
     m: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     type: string,
     payload: unknown,
@@ -67,7 +68,7 @@ export class DeliveriesRepository {
 
   async insertDeliveries(
     m: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     eventId: string,
     endpointIds: string[],
   ): Promise<string[]> {
@@ -150,7 +151,7 @@ export class DeliveriesRepository {
   }
 
   /** A delivery of this vendor made pending again (replay), or null. */
-  async reopen(m: EntityManager, vendorId: string, id: string): Promise<boolean> {
+  async reopen(m: EntityManager, vendorId: VendorId, id: string): Promise<boolean> {
     const rows: unknown[] = await m.query(
       `WITH u AS (
          UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
@@ -162,7 +163,7 @@ export class DeliveriesRepository {
   }
 
   list(
-    vendorId: string,
+    vendorId: VendorId,
     q: { endpointId?: string; status?: DeliveryStatus; limit: number; before?: { at: string; id: string } },
   ): Promise<DeliveryRow[]> {
     return this.db.query(

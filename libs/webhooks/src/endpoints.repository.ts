@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -26,7 +27,7 @@ export class EndpointsRepository {
 
   async insert(
     m: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     e: { id: string; url: string; events: string[]; description: string | null; secretRef: string },
   ): Promise<EndpointRow> {
     const rows: EndpointRow[] = await m.query(
@@ -37,14 +38,14 @@ export class EndpointsRepository {
     return rows[0]!;
   }
 
-  list(vendorId: string): Promise<EndpointRow[]> {
+  list(vendorId: VendorId): Promise<EndpointRow[]> {
     return this.db.query(
       `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 ORDER BY e.created_at, e.id`,
       [vendorId],
     );
   }
 
-  async find(vendorId: string, id: string, m?: EntityManager, lock = false): Promise<EndpointRow | null> {
+  async find(vendorId: VendorId, id: string, m?: EntityManager, lock = false): Promise<EndpointRow | null> {
     const rows: EndpointRow[] = await (m ?? this.db.manager).query(
       `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 AND e.id = $2${lock ? ' FOR UPDATE' : ''}`,
       [vendorId, id],
@@ -54,7 +55,7 @@ export class EndpointsRepository {
 
   async update(
     m: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     c: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
   ): Promise<EndpointRow> {
@@ -84,7 +85,7 @@ export class EndpointsRepository {
 
   async rotate(
     m: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     newRef: string,
     overlapSeconds: number,
@@ -100,12 +101,12 @@ export class EndpointsRepository {
     return rows[0]!;
   }
 
-  async delete(m: EntityManager, vendorId: string, id: string): Promise<void> {
+  async delete(m: EntityManager, vendorId: VendorId, id: string): Promise<void> {
     await m.query(`DELETE FROM webhook_endpoints WHERE vendor_id = $1 AND id = $2`, [vendorId, id]);
   }
 
   /** Enabled endpoints of the vendor subscribed to this event type (or to `*`). */
-  subscribed(m: EntityManager, vendorId: string, type: string): Promise<{ id: string }[]> {
+  subscribed(m: EntityManager, vendorId: VendorId, type: string): Promise<{ id: string }[]> {
     return m.query(
       `SELECT id FROM webhook_endpoints WHERE vendor_id = $1 AND enabled AND ($2 = ANY(events) OR '*' = ANY(events))`,
       [vendorId, type],

@@ -1,3 +1,4 @@
+import type { VendorId } from '#libs/common';
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -32,7 +33,7 @@ export class WebhookEventsService {
 
   async emit(
     m: EntityManager,
-    vendorId: string,
+    vendorId: VendorId,
     type: EventType,
     data: Record<string, unknown>,
     onlyEndpointId?: string,

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { NotFound, Unprocessable, decodeCursor, encodeCursor } from '#libs/common';
+import { NotFound, Unprocessable, decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { VaultService } from '#libs/vault';
@@ -45,7 +45,7 @@ export class WebhooksService {
   }
 
   /** Creates an endpoint; its `whsec_` secret is sealed in the vault and returned only here. */
-  create(actor: Actor, vendorId: string, e: { url: string; events: string[]; description?: string }) {
+  create(actor: Actor, vendorId: VendorId, e: { url: string; events: string[]; description?: string }) {
     this.checkUrl(e.url);
     return this.db.transaction(async (m) => {
       const id = randomUUID();
@@ -72,11 +72,11 @@ export class WebhooksService {
     });
   }
 
-  list(vendorId: string): Promise<EndpointRow[]> {
+  list(vendorId: VendorId): Promise<EndpointRow[]> {
     return this.endpoints.list(vendorId);
   }
 
-  async get(vendorId: string, id: string): Promise<EndpointRow> {
+  async get(vendorId: VendorId, id: string): Promise<EndpointRow> {
     const row = await this.endpoints.find(vendorId, id);
     if (!row) throw new NotFound('Webhook endpoint', 'webhook_endpoint_not_found');
     return row;
@@ -84,7 +84,7 @@ export class WebhooksService {
 
   update(
     actor: Actor,
-    vendorId: string,
+    vendorId: VendorId,
     id: string,
     c: { url?: string; events?: string[]; description?: string; enabled?: boolean },
   ) {
@@ -108,7 +108,7 @@ export class WebhooksService {
     });
   }
 
-  remove(actor: Actor, vendorId: string, id: string): Promise<void> {
+  remove(actor: Actor, vendorId: VendorId, id: string): Promise<void> {
     return this.db.transaction(async (m) => {
       const before = await this.endpoints.find(vendorId, id, m, true);
       if (!before) throw new NotFound('Webhook endpoint', 'webhook_endpoint_not_found');
@@ -129,7 +129,7 @@ export class WebhooksService {
   }
 
   /** New secret (returned once); the old one keeps signing beside it for 24 h. */
-  rotateSecret(actor: Actor, vendorId: string, id: string) {
+  rotateSecret(actor: Actor, vendorId: VendorId, id: string) {
     return this.db.transaction(async (m) => {
       const before = await this.endpoints.find(vendorId, id, m, true);
       if (!before) throw new NotFound('Webhook endpoint', 'webhook_endpoint_not_found');
@@ -147,7 +147,7 @@ export class WebhooksService {
   }
 
   /** Sends a `webhook.test` event to this endpoint only. */
-  async sendTest(vendorId: string, id: string): Promise<{ event_id: string; delivery_id: string }> {
+  async sendTest(vendorId: VendorId, id: string): Promise<{ event_id: string; delivery_id: string }> {
     await this.get(vendorId, id);
     return this.db.transaction(async (m) => {
       const { eventId, deliveryIds } = await this.events.emit(
@@ -162,7 +162,7 @@ export class WebhooksService {
   }
 
   async listDeliveries(
-    vendorId: string,
+    vendorId: VendorId,
     q: { endpoint_id?: string; status?: DeliveryStatus; limit?: number; cursor?: string },
   ): Promise<{ data: DeliveryRow[]; next_cursor: string | null }> {
     const limit = q.limit ?? 50;
@@ -182,7 +182,7 @@ export class WebhooksService {
   }
 
   /** Delivers again (also a dead letter): pending, and a new job, in one transaction. */
-  replay(actor: Actor, vendorId: string, id: string): Promise<{ delivery_id: string; status: 'pending' }> {
+  replay(actor: Actor, vendorId: VendorId, id: string): Promise<{ delivery_id: string; status: 'pending' }> {
     return this.db.transaction(async (m) => {
       if (!(await this.deliveries.reopen(m, vendorId, id)))
         throw new NotFound('Delivery', 'delivery_not_found');

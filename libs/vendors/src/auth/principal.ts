@@ -1,4 +1,5 @@
 import type { Actor } from '#libs/audit';
+import type { VendorId } from '#libs/common';
 
 export const VENDOR_ROLES = ['admin', 'editor', 'analyst', 'ingest'] as const;
 export type VendorRole = (typeof VENDOR_ROLES)[number];
@@ -8,7 +9,7 @@ export type VendorRole = (typeof VENDOR_ROLES)[number];
  * JWT claim), never from the URL or body. It is also the audit Actor.
  */
 export interface VendorPrincipal extends Actor {
-  vendorId: string;
+  vendorId: VendorId;
   role: VendorRole;
   via: 'api_key' | 'jwt';
   /** The API key's id when via = api_key. */

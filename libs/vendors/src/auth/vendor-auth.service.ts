@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { AppConfig } from '#libs/config';
-import { Forbidden, Unauthorized, sha256Hex } from '#libs/common';
+import { Forbidden, Unauthorized, sha256Hex, asVendorId } from '#libs/common';
 import { ApiKeysRepository } from '../api-keys.repository.js';
 import { VendorsRepository, type VendorStatus } from '../vendors.repository.js';
 import { API_KEY_PREFIX } from '../api-keys.service.js';
@@ -44,7 +44,7 @@ export class VendorAuthService {
     return {
       id: `key:${row.id}`,
       role: row.role,
-      vendorId: row.vendor_id,
+      vendorId: asVendorId(row.vendor_id),
       via: 'api_key',
       keyId: row.id,
       ...ctx,
@@ -80,7 +80,7 @@ export class VendorAuthService {
     if (!status) throw new Unauthorized('Unknown vendor', 'invalid_token');
     assertActive(status);
     const sub = typeof claims.sub === 'string' ? claims.sub.slice(0, 200) : 'unknown';
-    return { id: `user:${sub}`, role, vendorId, via: 'jwt', keyId: null, ...ctx };
+    return { id: `user:${sub}`, role, vendorId: asVendorId(vendorId), via: 'jwt', keyId: null, ...ctx };
   }
 }
 
