@@ -1,12 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Unauthorized, ValidationFailed } from '#libs/common';
+import { Unauthorized, ValidationFailed, UUID_PATTERN } from '#libs/common';
 import type { SessionRow } from './calculator.repository.js';
 import { CalculatorService } from './calculator.service.js';
 
 type SessionRequest = FastifyRequest & { calculatorSession?: SessionRow };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * X-Session-Token opens one calculator session. The session is the one named in the path (`:id`)
@@ -30,7 +28,7 @@ export class SessionGuard implements CanActivate {
     const named =
       (req.params as Record<string, string> | undefined)?.id ??
       (req.body as Record<string, unknown> | undefined)?.session_id;
-    const id = typeof named === 'string' && UUID.test(named) ? named : undefined;
+    const id = typeof named === 'string' && UUID_PATTERN.test(named) ? named : undefined;
     if (named !== undefined && id === undefined) {
       throw new ValidationFailed('The request is not valid', [
         {

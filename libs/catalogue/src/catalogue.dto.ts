@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,11 +17,9 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsSafeText } from '#libs/common';
+import { IsSafeText, EXTERNAL_ID_PATTERN } from '#libs/common';
 
 const TAG = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const EXTERNAL_ID = /^[^\u0000-\u001F\u007F]{1,200}$/;
 const nutrient = (example: number, max: number) =>
   applyDecorators(
     ApiPropertyOptional({
@@ -110,7 +108,9 @@ export class CreateProductDto extends ProductFieldsDto {
     description: "The vendor's own id; the product id is derived from it",
   })
   @IsString()
-  @Matches(EXTERNAL_ID, { message: 'external_id must be 1–200 characters without control characters' })
+  @Matches(EXTERNAL_ID_PATTERN, {
+    message: 'external_id must be 1–200 characters without control characters',
+  })
   external_id!: string;
 }
 
@@ -118,56 +118,12 @@ export class ReplaceProductDto extends ProductFieldsDto {
   @ApiPropertyOptional({ description: 'When sent, must be the external id this product was created with' })
   @IsOptional()
   @IsString()
-  @Matches(EXTERNAL_ID)
+  @Matches(EXTERNAL_ID_PATTERN)
   external_id?: string;
 }
 
-export class PatchProductDto {
-  @ApiPropertyOptional() @IsOptional() @IsSafeText({ min: 1, max: 300 }) name?: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 200 }) brand?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) description?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Matches(TAG) category?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(100_000_000) price_cents?:
-    number | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/) currency?: string;
-  @nutrient(210, 10_000) calories?: number | null;
-  @nutrient(20, 1000) protein_g?: number | null;
-  @nutrient(8, 1000) fat_g?: number | null;
-  @nutrient(18, 1000) carbs_g?: number | null;
-  @nutrient(4, 1000) sugar_g?: number | null;
-  @nutrient(5, 1000) fiber_g?: number | null;
-  @nutrient(150, 100_000) sodium_mg?: number | null;
-  @nutrient(200, 100_000) potassium_mg?: number | null;
-  @nutrient(3, 1000) saturated_fat_g?: number | null;
-  @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
-  @IsNumber()
-  @Min(0.01)
-  @Max(100_000)
-  serving_size_g?: number | null;
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(TAG, { each: true })
-  dietary_tags?: string[];
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(TAG, { each: true })
-  allergens?: string[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) ingredients?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @Matches(/^[0-9]{8,14}$/) gtin?:
-    string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() in_stock?: boolean;
-}
+/** PATCH: any subset of the fields, each validated as for PUT. */
+export class PatchProductDto extends PartialType(ProductFieldsDto) {}
 
 export class ProductIdParam {
   @IsUUID() id!: string;

@@ -19,12 +19,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsSafeText } from '#libs/common';
+import { IsSafeText, EXTERNAL_ID_PATTERN } from '#libs/common';
 import { ACTIVITY_LEVELS, SEXES, type ActivityLevel, type Sex } from './customer.types.js';
 
 const CODE = /^[a-z0-9][a-z0-9_-]{0,59}$/;
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const EXTERNAL_ID = /^[^\u0000-\u001F\u007F]{1,200}$/;
 
 export class HealthProfileDto {
   @ApiPropertyOptional({ enum: SEXES, nullable: true }) @IsOptional() @IsIn(SEXES) sex?: Sex | null;
@@ -103,7 +101,7 @@ export class CustomerIdentityDto {
 }
 
 export class CreateCustomerDto extends CustomerIdentityDto {
-  @ApiProperty({ example: 'CUST-0001' }) @IsString() @Matches(EXTERNAL_ID) external_id!: string;
+  @ApiProperty({ example: 'CUST-0001' }) @IsString() @Matches(EXTERNAL_ID_PATTERN) external_id!: string;
   @ApiPropertyOptional({ type: HealthProfileDto, description: 'Written through the audited health path' })
   @IsOptional()
   @ValidateNested()
@@ -112,7 +110,7 @@ export class CreateCustomerDto extends CustomerIdentityDto {
 }
 
 export class ReplaceCustomerDto extends CustomerIdentityDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(EXTERNAL_ID) external_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(EXTERNAL_ID_PATTERN) external_id?: string;
 }
 
 export class CustomerIdParam {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN } from '#libs/common';
 
 /**
  * RFC 4122 name-based UUID, version 5 (SHA-1): the same value as Postgres's
@@ -8,7 +7,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `uuidV5(vendor_id, external_id)`, so an upsert by external id is an upsert by primary key.
  */
 export function uuidV5(namespace: string, name: string): string {
-  if (!UUID.test(namespace)) throw new Error(`uuidV5: namespace must be a UUID, got ${namespace}`);
+  if (!UUID_PATTERN.test(namespace)) throw new Error(`uuidV5: namespace must be a UUID, got ${namespace}`);
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;

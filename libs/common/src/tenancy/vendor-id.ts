@@ -1,3 +1,5 @@
+import { UUID_PATTERN } from '../validation/decorators.js';
+
 declare const VENDOR_ID: unique symbol;
 
 /**
@@ -7,10 +9,8 @@ declare const VENDOR_ID: unique symbol;
  */
 export type VendorId = string & { readonly [VENDOR_ID]: true };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** For ids from trusted places only: credentials, job payloads, seed scripts. */
 export function asVendorId(value: string): VendorId {
-  if (!UUID.test(value)) throw new Error(`not a vendor id: ${value}`);
+  if (!UUID_PATTERN.test(value)) throw new Error(`not a vendor id: ${value}`);
   return value as VendorId;
 }

@@ -21,3 +21,10 @@ export function IsSafeText(options: { max: number; min?: number }): PropertyDeco
     Matches(NO_CONTROL_CHARS, { message: '$property must not contain control characters' }),
   );
 }
+
+/** A UUID in its canonical text form (any version). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A vendor's own id for a product or customer: 1–200 characters, no control characters. */
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+export const EXTERNAL_ID_PATTERN = /^[^\u0000-\u001F\u007F]{1,200}$/;

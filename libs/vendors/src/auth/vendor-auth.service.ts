@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { AppConfig } from '#libs/config';
-import { Forbidden, Unauthorized, sha256Hex, asVendorId } from '#libs/common';
+import { Forbidden, Unauthorized, sha256Hex, asVendorId, UUID_PATTERN } from '#libs/common';
 import { ApiKeysRepository } from '../api-keys.repository.js';
 import { VendorsRepository, type VendorStatus } from '../vendors.repository.js';
 import { API_KEY_PREFIX } from '../api-keys.service.js';
 import { VENDOR_ROLES, type VendorPrincipal, type VendorRole } from './principal.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RequestContext {
   ip: string | null;
@@ -69,7 +67,7 @@ export class VendorAuthService {
     const role = VENDOR_ROLES.includes(claims.role as VendorRole)
       ? (claims.role as VendorRole)
       : ((meta as Record<string, unknown>).role as VendorRole | undefined);
-    if (typeof vendorId !== 'string' || !UUID.test(vendorId))
+    if (typeof vendorId !== 'string' || !UUID_PATTERN.test(vendorId))
       throw new Unauthorized('The token carries no vendor_id claim', 'invalid_token');
     if (!role || !VENDOR_ROLES.includes(role))
       throw new Unauthorized(
