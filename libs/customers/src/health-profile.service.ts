@@ -103,8 +103,4 @@ export class HealthProfileService {
       return n;
     });
   }
-
-  static notFound(): NotFound {
-    return new NotFound('Customer', 'customer_not_found');
-  }
 }

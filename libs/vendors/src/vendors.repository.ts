@@ -144,16 +144,6 @@ export class VendorsRepository {
     await manager.query(`SELECT drop_vendor_partitions($1)`, [id]);
   }
 
-  /** Leaf partitions of a vendor's table, for checks and ANALYZE. */
-  async leafPartitions(table: 'products' | 'customers', vendorId: string): Promise<string[]> {
-    const rows: { relname: string }[] = await this.db.query(
-      `SELECT c.relname FROM pg_partition_tree(to_regclass($1)) t JOIN pg_class c ON c.oid = t.relid
-        WHERE t.isleaf ORDER BY c.relname`,
-      [`${table}_${vendorId.replace(/-/g, '')}`],
-    );
-    return rows.map((r) => r.relname);
-  }
-
   // ---- public directory (active vendors only) ----
 
   listDirectory(q: DirectoryQuery): Promise<VendorRow[]> {
