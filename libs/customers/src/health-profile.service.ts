@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { NotFound, type VendorId } from '#libs/common';
+import type { VendorId } from '#libs/common';
 import { WebhookEventsService } from '#libs/webhooks';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 import { HealthRepository } from './health.repository.js';
