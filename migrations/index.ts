@@ -5,6 +5,7 @@ import { Vendors1795219500000 } from './1795219500000-vendors.js';
 import { Customers1795219600000 } from './1795219600000-customers.js';
 import { Matches1795219700000 } from './1795219700000-matches.js';
 import { Webhooks1795219800000 } from './1795219800000-webhooks.js';
+import { Ingestion1795219900000 } from './1795219900000-ingestion.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Customers1795219600000,
   Matches1795219700000,
   Webhooks1795219800000,
+  Ingestion1795219900000,
 ];

@@ -48,6 +48,8 @@ export async function createApiApp(
     done();
   });
   registerHttpMetrics(fastify);
+  // TUS PATCH bodies are streamed by @tus/server from the raw request: Fastify must not read them.
+  fastify.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
 
   const app = await NestFactory.create<NestFastifyApplication>(
     ApiModule.forRoot(config, options.imports),
@@ -74,6 +76,12 @@ export async function createApiApp(
       'x-session-token',
       'x-request-id',
       'last-event-id',
+      'tus-resumable',
+      'upload-length',
+      'upload-offset',
+      'upload-metadata',
+      'upload-defer-length',
+      'upload-concat',
     ],
     exposedHeaders: [
       'x-request-id',
@@ -82,6 +90,14 @@ export async function createApiApp(
       'ratelimit-remaining',
       'ratelimit-reset',
       'idempotent-replayed',
+      'location',
+      'tus-resumable',
+      'tus-version',
+      'tus-extension',
+      'tus-max-size',
+      'upload-offset',
+      'upload-length',
+      'upload-expires',
     ],
     maxAge: 600,
   });

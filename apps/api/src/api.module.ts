@@ -16,6 +16,7 @@ import { PaymentsHttpModule } from '#libs/payments';
 import { ReportsHttpModule } from '#libs/reports';
 import { VendorsHttpModule } from '#libs/vendors';
 import { WebhooksHttpModule } from '#libs/webhooks';
+import { IngestionHttpModule } from '#libs/ingestion';
 import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
@@ -41,6 +42,7 @@ export class ApiModule {
         CatalogueHttpModule,
         CustomersHttpModule,
         WebhooksHttpModule,
+        IngestionHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

@@ -5,6 +5,7 @@ import { DbModule } from '#libs/db';
 import { AuditModule } from '#libs/audit';
 import { CustomersModule } from '#libs/customers';
 import { WebhooksModule } from '#libs/webhooks';
+import { IngestionModule } from '#libs/ingestion';
 import { MailModule } from '#libs/mail';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
@@ -27,6 +28,7 @@ export class WorkerModule {
         AuditModule,
         CustomersModule,
         WebhooksModule,
+        IngestionModule,
         ...extra,
       ],
     };

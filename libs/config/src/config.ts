@@ -33,6 +33,8 @@ export class AppConfig {
     readonly shutdownTimeoutMs: number;
     /** How often a worker looks for jobs whose worker died (expired) and retries them. */
     readonly superviseIntervalSeconds: number;
+    /** Long jobs (ingestion) heartbeat; a job silent for this long is presumed dead and retried. */
+    readonly heartbeatSeconds: number;
   };
   declare readonly secrets: {
     readonly jwtSecret: string;
@@ -85,6 +87,25 @@ export class AppConfig {
     readonly retryScheduleSeconds: number[];
     /** An endpoint failing this long is disabled. */
     readonly disableAfterFailingMs: number;
+  };
+  declare readonly ingest: {
+    /** Where uploads are kept: local disk (`file`) or an S3-compatible bucket (`s3`). */
+    readonly store: 'file' | 's3';
+    readonly uploadDir: string;
+    readonly maxUploadBytes: number;
+    /** An upload not finished within this is abandoned: its file is removed, its job failed. */
+    readonly uploadExpiryMs: number;
+    /** Uploaded files and error rows of finished jobs are deleted after this. */
+    readonly retentionMs: number;
+    /** Rows merged per transaction into a catalogue that already has rows. */
+    readonly batchRows: number;
+    /** Connections loading and indexing a first load in parallel. */
+    readonly parallelism: number;
+    readonly s3: {
+      readonly bucket: string | null;
+      readonly region: string;
+      readonly endpoint: string | null;
+    };
   };
   declare readonly dataDir: string;
 }
@@ -225,6 +246,11 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   const stripeSecretKey = r.optional('STRIPE_SECRET_KEY');
   const stripeWebhookSecret = r.optional('STRIPE_WEBHOOK_SECRET');
   const stripeApiBase = r.optional('STRIPE_API_BASE');
+  const dataDir = r.string('DATA_DIR', '.data');
+  const ingestStore = r.oneOf<'file' | 's3'>('INGEST_STORE', ['file', 's3'], 'file');
+  const s3Bucket = r.optional('INGEST_S3_BUCKET');
+  const s3Endpoint = r.optional('INGEST_S3_ENDPOINT');
+  r.url('INGEST_S3_ENDPOINT', s3Endpoint ?? undefined, ['http:', 'https:']);
   r.url('STRIPE_API_BASE', stripeApiBase ?? undefined, ['http:', 'https:']);
   if (stripeSecretKey !== null && stripeWebhookSecret === null) {
     r.problems.push('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
@@ -268,6 +294,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       workerHealthPort: r.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
       shutdownTimeoutMs: r.int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
       superviseIntervalSeconds: r.int('QUEUE_SUPERVISE_INTERVAL_SECONDS', 60, 1, 3600),
+      heartbeatSeconds: r.int('QUEUE_HEARTBEAT_SECONDS', 30, 10, 3600),
     },
     secrets: {
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
@@ -312,8 +339,23 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       retryScheduleSeconds: retrySchedule,
       disableAfterFailingMs: r.int('WEBHOOKS_DISABLE_AFTER_HOURS', 120, 1, 24 * 365) * 3_600_000,
     },
-    dataDir: r.string('DATA_DIR', '.data'),
+    ingest: {
+      store: ingestStore,
+      uploadDir: r.string('INGEST_UPLOAD_DIR', `${dataDir}/uploads`),
+      maxUploadBytes: r.int('INGEST_MAX_UPLOAD_BYTES', 10 * 1024 ** 3, 1024, 1024 ** 4),
+      uploadExpiryMs: r.int('INGEST_UPLOAD_EXPIRY_HOURS', 24, 1, 24 * 30) * 3_600_000,
+      retentionMs: r.int('INGEST_RETENTION_DAYS', 7, 1, 365) * 86_400_000,
+      batchRows: r.int('INGEST_BATCH_ROWS', 200_000, 100, 1_000_000),
+      parallelism: r.int('INGEST_PARALLELISM', 2, 1, 16),
+      s3: {
+        bucket: s3Bucket,
+        region: r.string('INGEST_S3_REGION', 'us-east-1'),
+        endpoint: s3Endpoint,
+      },
+    },
+    dataDir,
   };
+  if (ingestStore === 's3' && !s3Bucket) r.problems.push('INGEST_S3_BUCKET is required when INGEST_STORE=s3');
   if (!/^[a-z_][a-z0-9_]*$/.test(config.queue.schema)) {
     r.problems.push('QUEUE_SCHEMA must be a lower-case SQL identifier');
   }

@@ -24,6 +24,12 @@ export interface JobPayloads {
   'webhook.deliver': { deliveryId: string };
   /** Cron: create the audit log's monthly partitions ahead. */
   'audit.maintain-partitions': Record<string, never>;
+  /** Run one CSV ingest job (its upload is complete). One per vendor and mode runs at a time (advisory lock). */
+  'ingest.csv': { jobId: string };
+  /** Pull a vendor feed's CSV and ingest it (scheduled per feed on its cron, or "refresh"). */
+  'ingest.feed': { feedId: string; jobId?: string };
+  /** Cron: expire abandoned uploads, queue finished ones, delete files past retention. */
+  'ingest.maintain': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -43,6 +49,8 @@ export interface JobDefinition {
   concurrency?: number;
   policy?: QueuePolicy;
   deadLetter?: boolean;
+  /** Long jobs: the worker heartbeats every QUEUE_HEARTBEAT_SECONDS / 2; silence means a dead worker. */
+  heartbeat?: boolean;
 }
 
 export const JOB_DEFAULTS: Required<
@@ -98,6 +106,27 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   'audit.maintain-partitions': {
     cron: '11 2 * * *',
     retryLimit: 3,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
+  'ingest.csv': {
+    retryLimit: 3,
+    retryDelaySeconds: 10,
+    concurrency: 2,
+    expireInSeconds: 6 * 3600,
+    heartbeat: true,
+  },
+  'ingest.feed': {
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+    concurrency: 2,
+    expireInSeconds: 3600,
+    heartbeat: true,
+  },
+  'ingest.maintain': {
+    cron: '*/5 * * * *',
+    retryLimit: 2,
     policy: 'singleton',
     deadLetter: false,
     concurrency: 1,

@@ -94,6 +94,7 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
         retryDelayMax: def.retryDelayMaxSeconds,
         expireInSeconds: def.expireInSeconds,
         notify: true,
+        ...(def.heartbeat ? { heartbeatSeconds: this.config.queue.heartbeatSeconds } : {}),
         ...(dead ? { deadLetter: dead } : {}),
       });
     }
@@ -104,6 +105,18 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
       const cron = JOB_REGISTRY[name].cron;
       if (cron) await this.boss.schedule(name, cron, {}, { tz: 'UTC' });
     }
+  }
+
+  /**
+   * A recurring job of one entity (a vendor feed): its own cron, keyed by the entity so each has
+   * its own schedule. Validates the cron expression (pg-boss throws on a bad one).
+   */
+  async schedule<N extends JobName>(name: N, cron: string, data: JobPayloads[N], key: string): Promise<void> {
+    await this.boss.schedule(name, cron, data as object, { tz: 'UTC', key });
+  }
+
+  async unschedule(name: JobName, key: string): Promise<void> {
+    await this.boss.unschedule(name, key);
   }
 
   /** Enqueues a job; with `manager` it commits or rolls back with the caller's transaction. */

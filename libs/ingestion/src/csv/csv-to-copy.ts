@@ -1,0 +1,142 @@
+import { StringDecoder } from 'node:string_decoder';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { CsvFormatError, CsvTokenizer } from './tokenizer.js';
+
+export interface CsvHeader {
+  names: string[];
+  line: number;
+}
+
+const BOM = '\uFEFF';
+
+function checkText(text: string, offset: number): void {
+  const nul = text.indexOf('\0');
+  if (nul !== -1) {
+    throw new CsvFormatError(
+      `this is not a CSV text file: it contains binary data (a NUL byte near character ${offset + nul})`,
+    );
+  }
+}
+
+/** The header record: the first non-blank record of the file. Reads only as far as it needs. */
+export async function readHeader(source: Readable): Promise<CsvHeader> {
+  const decoder = new StringDecoder('utf8');
+  const tokenizer = new CsvTokenizer();
+  let header: CsvHeader | null = null;
+  let first = true;
+  let seen = 0;
+  const sink = (fields: string[], line: number) => {
+    if (!header) header = { names: fields.map((f) => f.trim()), line };
+  };
+  try {
+    for await (const chunk of source) {
+      let text = decoder.write(chunk as Buffer);
+      if (first && text.startsWith(BOM)) text = text.slice(1);
+      first = false;
+      checkText(text, seen);
+      seen += text.length;
+      tokenizer.feed(text, false, sink);
+      if (header) break;
+    }
+    if (!header) tokenizer.feed(decoder.end(), true, sink);
+  } finally {
+    source.destroy();
+  }
+  if (!header) throw new CsvFormatError('the file is empty');
+  const h = header as CsvHeader;
+  if (h.names.some((n) => n.includes('\uFFFD'))) {
+    throw new CsvFormatError('this is not a UTF-8 CSV file (the header is not valid UTF-8 text)');
+  }
+  // a trailing delimiter on the header line
+  if (h.names.length > 1 && h.names[h.names.length - 1] === '') h.names.pop();
+  return h;
+}
+
+/** COPY text format: \N for an empty value; backslash, tab, LF, CR escaped. */
+function copyValue(v: string): string {
+  const t = v.trim();
+  if (t === '') return '\\N';
+  if (!/[\\\t\n\r]/.test(t)) return t;
+  return t.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
+}
+
+export interface CsvToCopyOptions {
+  /** Fields in the header (a record with one more, empty, field had a trailing delimiter). */
+  fieldCount: number;
+  /** Source field index of each staging column, in the staging table's column order. */
+  columns: number[];
+  /** Called every ~10 000 records with the count so far. */
+  onProgress?: (records: number) => void;
+}
+
+/**
+ * CSV bytes → COPY text rows `line_no, problem, raw, <mapped columns…>` for the staging table.
+ * The header record is dropped; a record with the wrong number of fields becomes a row with its
+ * problem and raw text (and no values), so SQL reports it with the others.
+ */
+export class CsvToCopy extends Transform {
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly tokenizer = new CsvTokenizer();
+  private first = true;
+  private headerSeen = false;
+  private seen = 0;
+  records = 0;
+  private out: string[] = [];
+  private readonly sink = (fields: string[], line: number, problem: string | null) => {
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      return;
+    }
+    this.records++;
+    const { fieldCount, columns } = this.options;
+    if (fields.length === fieldCount + 1 && fields[fieldCount]!.trim() === '') fields.pop();
+    if (problem === null && fields.length !== fieldCount)
+      problem = `expected ${fieldCount} fields, found ${fields.length}`;
+    let row = `${line}\t`;
+    if (problem !== null) {
+      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}`;
+      for (let i = 0; i < columns.length; i++) row += '\t\\N';
+    } else {
+      row += '\\N\t\\N';
+      for (let i = 0; i < columns.length; i++) row += '\t' + copyValue(fields[columns[i]!]!);
+    }
+    this.out.push(row);
+    if (this.records % 10_000 === 0) this.options.onProgress?.(this.records);
+  };
+
+  constructor(private readonly options: CsvToCopyOptions) {
+    super({ writableHighWaterMark: 1 << 20, readableHighWaterMark: 1 << 20 });
+  }
+
+  private emit_(text: string, final: boolean): void {
+    if (this.first && text.startsWith(BOM)) text = text.slice(1);
+    if (text.length > 0) this.first = false;
+    checkText(text, this.seen);
+    this.seen += text.length;
+    this.tokenizer.feed(text, final, this.sink);
+    if (this.out.length > 0) {
+      this.push(this.out.join('\n') + '\n');
+      this.out = [];
+    }
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.emit_(this.decoder.write(chunk), false);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.emit_(this.decoder.end(), true);
+      done();
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import copyStreams from 'pg-copy-streams';
+import type pg from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService, type Actor } from '#libs/audit';
+import {
+  Conflict,
+  NotFound,
+  ValidationFailed,
+  decodeCursor,
+  encodeCursor,
+  type VendorId,
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { QueueService } from '#libs/queue';
+import { FIELDS, type IngestMode } from './fields.js';
+import { IngestJobsRepository, type IngestJobRow, type IngestStatus } from './ingest-jobs.repository.js';
+import { UPLOAD_STORE } from './tokens.js';
+import type { UploadStore } from './upload-store.js';
+
+export const UPLOADS_PATH = '/api/v1/ingest/uploads';
+
+type Cursor = { t: string; i: string };
+const isCursor = (v: unknown): v is Cursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Number.isNaN(Date.parse(String((v as Cursor).t))) &&
+  /^[0-9a-f-]{36}$/.test(String((v as Cursor).i));
+
+/** Ingest jobs: created by a vendor, fed by a TUS upload (or a feed), run by the worker. */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly jobs: IngestJobsRepository,
+    private readonly queue: QueueService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    @Inject(UPLOAD_STORE) private readonly uploads: UploadStore,
+  ) {}
+
+  /** Checks an explicit mapping (file header → field): every target must be a field of the mode. */
+  checkMapping(mode: IngestMode, mapping: Record<string, string> | undefined): void {
+    if (!mapping) return;
+    const fields = new Set(FIELDS[mode].map((f) => f.field));
+    const details = Object.entries(mapping)
+      .filter(([, field]) => !fields.has(field))
+      .map(([header, field]) => ({
+        field: `mapping.${header}`,
+        message: `"${field}" is not a ${mode} field (one of: ${[...fields].join(', ')})`,
+      }));
+    if (details.length > 0) throw new ValidationFailed('The mapping names unknown fields', details);
+  }
+
+  async createUploadJob(
+    actor: Actor,
+    vendorId: VendorId,
+    mode: IngestMode,
+    mapping?: Record<string, string>,
+  ) {
+    this.checkMapping(mode, mapping);
+    const job = await this.db.transaction(async (m) => {
+      const row = await this.jobs.insert(m, vendorId, {
+        id: randomUUID(),
+        mode,
+        mapping: mapping ?? null,
+        createdBy: actor.id,
+        source: 'upload',
+      });
+      await this.audit.record(
+        actor,
+        { action: 'ingest_job.created', entity: 'ingest_job', entityId: row.id, after: { mode } },
+        m,
+      );
+      return row;
+    });
+    return {
+      job,
+      upload_url: `${this.config.http.publicBaseUrl}${UPLOADS_PATH}/${job.id}`,
+      resumable: true as const,
+      max_size_bytes: this.config.ingest.maxUploadBytes,
+    };
+  }
+
+  async get(vendorId: VendorId, id: string): Promise<IngestJobRow> {
+    const job = await this.jobs.findForVendor(vendorId, id);
+    if (!job) throw new NotFound('Ingest job', 'ingest_job_not_found');
+    return job;
+  }
+
+  async list(vendorId: VendorId, q: { limit: number; status?: IngestStatus; cursor?: string }) {
+    const before = q.cursor ? decodeCursor(q.cursor, isCursor) : undefined;
+    const rows = await this.jobs.listForVendor(vendorId, { limit: q.limit + 1, status: q.status, before });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      data: page,
+      next_cursor:
+        rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), i: last.id }) : null,
+    };
+  }
+
+  /** errors.csv, streamed from the database (COPY … TO STDOUT), one row per problem. */
+  async errorsCsv(vendorId: VendorId, id: string): Promise<Readable> {
+    await this.get(vendorId, id);
+    const runner = this.db.createQueryRunner();
+    const client = (await runner.connect()) as pg.PoolClient;
+    const stream = client.query(
+      copyStreams.to(
+        `COPY (SELECT line_no AS line, column_name AS "column", value, reason FROM ingest_errors
+                WHERE job_id = '${id}' ORDER BY line_no, column_name NULLS FIRST) TO STDOUT WITH (FORMAT csv, HEADER true)`,
+      ),
+    );
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      void runner.release();
+    };
+    stream.on('end', release).on('error', release).on('close', release);
+    return stream;
+  }
+
+  /** The upload a TUS request addresses: the vendor's own job, still open for writing unless reading. */
+  async uploadTarget(vendorId: VendorId, jobId: string, method: string): Promise<IngestJobRow> {
+    const job = await this.get(vendorId, jobId);
+    if (job.source !== 'upload')
+      throw new Conflict('This job takes no upload (it reads a feed)', 'upload_closed');
+    if (!['HEAD', 'GET'].includes(method) && job.status !== 'awaiting_upload') {
+      throw new Conflict(`This job's upload is closed (the job is ${job.status})`, 'upload_closed');
+    }
+    return job;
+  }
+
+  /** The upload is complete: queue the job (once, whoever calls first: the TUS hook or the maintenance cron). */
+  async uploadFinished(jobId: string, bytes: number): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const job = await this.jobs.findForWorker(jobId, m, true);
+      if (!job || !(await this.jobs.markUploaded(m, jobId, bytes))) return;
+      await this.enqueue(m, job);
+    });
+  }
+
+  async enqueue(m: EntityManager, job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>): Promise<void> {
+    await this.queue.send('ingest.csv', { jobId: job.id }, { manager: m });
+  }
+
+  /** A client terminated its upload (TUS DELETE): the job fails. */
+  async uploadTerminated(jobId: string): Promise<void> {
+    await this.db.transaction((m) => this.jobs.fail(m, jobId, 'the upload was terminated by the client'));
+  }
+
+  /**
+   * Maintenance: uploads complete but not queued (the api stopped in between) are queued;
+   * abandoned uploads fail and lose their file; files and error rows past retention go.
+   */
+  async maintain(): Promise<{ queued: number; expired: number; purged: number }> {
+    let queued = 0;
+    let expired = 0;
+    let purged = 0;
+    for (const { id } of await this.jobs.awaitingUpload()) {
+      const p = await this.uploads.progress(id);
+      if (p && p.size !== null && p.offset === p.size) {
+        await this.uploadFinished(id, p.size);
+        queued++;
+      }
+    }
+    for (const job of await this.jobs.abandonedUploads(
+      new Date(Date.now() - this.config.ingest.uploadExpiryMs),
+    )) {
+      const failed = await this.db.transaction((m) =>
+        this.jobs.fail(
+          m,
+          job.id,
+          `the upload was not completed within ${this.config.ingest.uploadExpiryMs / 3_600_000} hours`,
+        ),
+      );
+      if (failed) {
+        await this.uploads.remove(job.id);
+        expired++;
+      }
+    }
+    try {
+      await this.uploads.store.deleteExpired();
+    } catch (err) {
+      this.logger.warn({ msg: 'deleting expired uploads failed', err });
+    }
+    for (const { id } of await this.jobs.pastRetention(
+      new Date(Date.now() - this.config.ingest.retentionMs),
+    )) {
+      await this.uploads.remove(id);
+      await this.jobs.markFileDeleted(id, true);
+      purged++;
+    }
+    return { queued, expired, purged };
+  }
+}

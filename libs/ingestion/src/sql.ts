@@ -1,0 +1,188 @@
+import type { ColumnMapping, FieldSpec } from './fields.js';
+
+/**
+ * SQL for one ingest job, generated from the columns the file has. Identifiers come from the
+ * field specs (never from the file); values from the file only ever reach SQL as staged data.
+ */
+const TAG = `'^[a-z0-9][a-z0-9_-]{0,39}$'`;
+const TAGS = `'^[a-z0-9][a-z0-9_-]{0,39}(\\s*[|;,]\\s*[a-z0-9][a-z0-9_-]{0,39})*$'`;
+const TRUE = `('true','t','1','yes','y')`;
+const BOOLS = `('true','t','1','yes','y','false','f','0','no','n')`;
+const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const num = (n: number) => String(n);
+
+export const stagingColumn = (f: FieldSpec) => `f_${f.field}`;
+
+/** Why a staged value is not acceptable (SQL text expression), NULL when it is. */
+export function reasonSql(f: FieldSpec, v: string): string {
+  const range = (cast: string) =>
+    f.min !== undefined && f.max !== undefined
+      ? `WHEN ${v}::${cast} = 'NaN' OR ${v}::${cast} < ${num(f.min)} OR ${v}::${cast} > ${num(f.max)} THEN 'must be between ${f.min} and ${f.max}'`
+      : '';
+  const utf8 = `WHEN strpos(${v}, U&'\\FFFD') > 0 THEN 'is not valid UTF-8 text'`;
+  const len = f.maxLength
+    ? `WHEN length(${v}) > ${f.maxLength} THEN 'is longer than ${f.maxLength} characters'`
+    : '';
+  let checks: string;
+  switch (f.kind) {
+    case 'external_id':
+      checks = `WHEN length(${v}) > 200 THEN 'is longer than 200 characters' WHEN ${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
+      break;
+    case 'short_text':
+      checks = `${len} WHEN ${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
+      break;
+    case 'long_text':
+      checks = `${len} WHEN ${v} ~ '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' THEN 'contains control characters' ${utf8}`;
+      break;
+    case 'code':
+      checks = `WHEN lower(${v}) !~ ${TAG} THEN 'must be a code: lower-case letters, digits, - or _ (at most 40)'`;
+      break;
+    case 'codes':
+      checks = `WHEN lower(btrim(${v}, '{} ')) !~ ${TAGS} AND btrim(${v}, '{} ') <> '' THEN 'must be codes (letters, digits, - or _) separated by | ; or ,'
+        WHEN length(${v}) - length(translate(${v}, '|;,', '')) >= ${f.maxItems ?? 50} THEN 'has more than ${f.maxItems ?? 50} items'`;
+      break;
+    case 'int':
+      checks = `WHEN NOT pg_input_is_valid(${v}, 'numeric') THEN (pg_input_error_info(${v}, 'numeric')).message
+        WHEN ${v}::numeric <> trunc(${v}::numeric) THEN 'must be a whole number' ${range('numeric')}`;
+      break;
+    case 'money':
+      checks = `WHEN NOT pg_input_is_valid(${v}, 'numeric') THEN (pg_input_error_info(${v}, 'numeric')).message ${range('numeric')}`;
+      break;
+    case 'real':
+      checks = `WHEN NOT pg_input_is_valid(${v}, 'real') THEN (pg_input_error_info(${v}, 'real')).message ${range('real')}`;
+      break;
+    case 'bool':
+      checks = `WHEN lower(${v}) NOT IN ${BOOLS} THEN 'must be true or false (or yes/no, 1/0)'`;
+      break;
+    case 'currency':
+      checks = `WHEN upper(${v}) !~ '^[A-Z]{3}$' THEN 'must be a three-letter ISO 4217 currency code'`;
+      break;
+    case 'gtin':
+      checks = `WHEN ${v} !~ '^[0-9]{8,14}$' THEN 'must be 8 to 14 digits'`;
+      break;
+    case 'email':
+      checks = `WHEN length(${v}) > 320 OR ${v} !~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$' THEN 'is not an e-mail address'`;
+      break;
+    case 'date':
+      checks = `WHEN ${v} !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN 'must be a date as YYYY-MM-DD'
+        WHEN NOT pg_input_is_valid(${v}, 'date') THEN (pg_input_error_info(${v}, 'date')).message
+        WHEN ${v}::date > current_date OR ${v}::date < date '1900-01-01' THEN 'must be between 1900-01-01 and today'`;
+      break;
+    case 'enum': {
+      const keys = Object.keys(f.values ?? {});
+      checks = `WHEN lower(${v}) NOT IN (${keys.map(lit).join(', ')}) THEN 'must be one of ${[...new Set(Object.values(f.values ?? {}))].join(', ')}'`;
+      break;
+    }
+  }
+  return `CASE WHEN ${v} IS NULL THEN ${f.required ? `'is required'` : 'NULL'} ${checks} END`;
+}
+
+/** The typed value of a valid staged value. */
+export function castSql(f: FieldSpec, v: string): string {
+  switch (f.kind) {
+    case 'external_id':
+    case 'short_text':
+    case 'long_text':
+    case 'gtin':
+      return v;
+    case 'email':
+      return `lower(${v})`;
+    case 'code':
+      return `lower(${v})`;
+    case 'codes':
+      return `coalesce(array_remove(regexp_split_to_array(lower(btrim(${v}, '{} ')), '\\s*[|;,]\\s*'), ''), '{}')`;
+    case 'int':
+      return `${v}::numeric::integer`;
+    case 'money':
+      return `round(${v}::numeric * 100)::integer`;
+    case 'real':
+      return `${v}::real`;
+    case 'bool':
+      return f.column === 'in_stock' ? `coalesce(lower(${v}) IN ${TRUE}, true)` : `(lower(${v}) IN ${TRUE})`;
+    case 'currency':
+      return `coalesce(upper(${v}), 'USD')`;
+    case 'date':
+      return `${v}::date`;
+    case 'enum':
+      return `CASE lower(${v}) ${Object.entries(f.values ?? {})
+        .map(([k, val]) => `WHEN ${lit(k)} THEN ${lit(val)}`)
+        .join(' ')} END`;
+  }
+}
+
+/** The job's per-job tables (unlogged: scratch that a crash may lose; the job rebuilds them). */
+export function jobTables(jobId: string) {
+  const hex = jobId.replace(/-/g, '');
+  return {
+    stage: `ingest_stage_${hex}`,
+    typed: `ingest_typed_${hex}`,
+    load: `ingest_load_${hex}`,
+    limits: `ingest_limits_${hex}`,
+  };
+}
+
+export function createStagingSql(stage: string, mapping: ColumnMapping): string {
+  const cols = mapping.used.map((u) => `${stagingColumn(u.field)} text`).join(', ');
+  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text${cols ? ', ' + cols : ''})
+          WITH (autovacuum_enabled = off)`;
+}
+
+export function copySql(stage: string, mapping: ColumnMapping): string {
+  const cols = ['line_no', 'problem', 'raw', ...mapping.used.map((u) => stagingColumn(u.field))];
+  return `COPY ${stage} (${cols.join(', ')}) FROM STDIN`;
+}
+
+const allValid = (mapping: ColumnMapping) =>
+  mapping.used.length === 0
+    ? 'true'
+    : mapping.used.map((u) => `(${reasonSql(u.field, `s.${stagingColumn(u.field)}`)}) IS NULL`).join(' AND ');
+
+/** One ingest_errors row per bad value (the header as the column), and one per malformed record. */
+export function insertErrorsSql(stage: string, jobId: string, mapping: ColumnMapping): string {
+  const values = mapping.used
+    .map(
+      (u) =>
+        `(${lit(u.header)}, s.${stagingColumn(u.field)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`,
+    )
+    .join(',\n');
+  return `INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
+    SELECT ${lit(jobId)}::uuid, s.line_no, e.col, left(e.val, 500), e.reason
+      FROM ${stage} s CROSS JOIN LATERAL (VALUES ${values}) e(col, val, reason)
+     WHERE s.problem IS NULL AND NOT (${allValid(mapping)}) AND e.reason IS NOT NULL
+    UNION ALL
+    SELECT ${lit(jobId)}::uuid, s.line_no, NULL, left(s.raw, 500), s.problem FROM ${stage} s WHERE s.problem IS NOT NULL`;
+}
+
+/** Distinct live columns the file fills (external_id excluded: it is the key). */
+export function targetColumns(mapping: ColumnMapping): { column: string; field: FieldSpec }[] {
+  return mapping.used
+    .filter((u) => u.field.column !== 'external_id')
+    .map((u) => ({ column: u.field.column, field: u.field }));
+}
+
+/** Valid rows, typed, with their deterministic id (the same uuid_v5 as the API's). */
+export function createTypedSql(
+  stage: string,
+  typed: string,
+  vendorId: string,
+  mapping: ColumnMapping,
+): string {
+  const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
+  const cols = targetColumns(mapping)
+    .map((t) => `${castSql(t.field, `s.${stagingColumn(t.field)}`)} AS ${t.column}`)
+    .join(', ');
+  return `CREATE UNLOGGED TABLE ${typed} WITH (autovacuum_enabled = off) AS
+    SELECT s.line_no, uuid_generate_v5(${lit(vendorId)}::uuid, s.${stagingColumn(ext.field)}) AS id,
+           s.${stagingColumn(ext.field)} AS external_id${cols ? ', ' + cols : ''}
+      FROM ${stage} s WHERE s.problem IS NULL AND ${allValid(mapping)}`;
+}
+
+/** Duplicate external ids: the last line wins; the others are reported and removed. */
+export function dedupeSql(typed: string, jobId: string, mapping: ColumnMapping): string {
+  const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
+  return `WITH d AS (SELECT id, max(line_no) AS keep FROM ${typed} GROUP BY id HAVING count(*) > 1),
+    gone AS (DELETE FROM ${typed} t USING d WHERE t.id = d.id AND t.line_no < d.keep RETURNING t.line_no, t.external_id, d.keep)
+    INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
+    SELECT ${lit(jobId)}::uuid, line_no, ${lit(ext.header)}, left(external_id, 500),
+           'duplicate external_id: line ' || keep || ' has the same id and is used instead' FROM gone`;
+}

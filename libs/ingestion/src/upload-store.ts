@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { FileStore } from '@tus/file-store';
+import type { DataStore } from '@tus/utils';
+import type { AppConfig } from '#libs/config';
+
+/** The TUS data store both processes use: the api writes uploads, the worker reads them. */
+export interface UploadStore {
+  readonly store: DataStore;
+  read(id: string): Promise<Readable>;
+  /** Bytes received so far and the declared length (null when the upload does not exist). */
+  progress(id: string): Promise<{ offset: number; size: number | null } | null>;
+  remove(id: string): Promise<void>;
+}
+
+export async function createUploadStore(config: AppConfig): Promise<UploadStore> {
+  const expirationPeriodInMilliseconds = config.ingest.uploadExpiryMs;
+  let store: DataStore & { read(id: string): Readable | Promise<Readable> };
+  if (config.ingest.store === 's3') {
+    // loaded only when selected: the AWS SDK is large
+    const { S3Store } = await import('@tus/s3-store');
+    store = new S3Store({
+      partSize: 16 * 1024 * 1024,
+      expirationPeriodInMilliseconds,
+      s3ClientConfig: {
+        bucket: config.ingest.s3.bucket!,
+        region: config.ingest.s3.region,
+        ...(config.ingest.s3.endpoint ? { endpoint: config.ingest.s3.endpoint, forcePathStyle: true } : {}),
+      },
+    });
+  } else {
+    mkdirSync(config.ingest.uploadDir, { recursive: true });
+    store = new FileStore({ directory: config.ingest.uploadDir, expirationPeriodInMilliseconds });
+  }
+  return {
+    store,
+    read: async (id) => store.read(id),
+    progress: async (id) => {
+      try {
+        const u = await store.getUpload(id);
+        return { offset: u.offset, size: u.size ?? null };
+      } catch {
+        return null;
+      }
+    },
+    remove: async (id) => {
+      try {
+        await store.remove(id);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { IngestJobRow } from './ingest-jobs.repository.js';
+
+const n = (v: string | null) => (v === null ? null : Number(v));
+
+export interface IngestJobViewShape {
+  job_id: string;
+  mode: string;
+  source: string;
+  feed_id: string | null;
+  status: string;
+  phase: string | null;
+  rows_total: number | null;
+  rows_processed: number;
+  rows_inserted: number;
+  rows_updated: number;
+  rows_unchanged: number;
+  rows_failed: number;
+  progress: number;
+  upload_bytes: number | null;
+  columns: { mapped: Record<string, string>; ignored: string[] } | null;
+  phase_seconds: Record<string, number>;
+  attempts: number;
+  error: string | null;
+  created_at: string;
+  uploaded_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export function jobView(j: IngestJobRow): IngestJobViewShape {
+  const total = n(j.rows_total);
+  const processed = Number(j.rows_processed);
+  const progress =
+    j.status === 'completed'
+      ? 1
+      : total && total > 0
+        ? Math.min(0.99, Math.round((processed / total) * 1000) / 1000)
+        : 0;
+  return {
+    job_id: j.id,
+    mode: j.mode,
+    source: j.source,
+    feed_id: j.feed_id,
+    status: j.status,
+    phase: j.phase,
+    rows_total: total,
+    rows_processed: processed,
+    rows_inserted: Number(j.rows_inserted),
+    rows_updated: Number(j.rows_updated),
+    rows_unchanged: Number(j.rows_unchanged),
+    rows_failed: Number(j.rows_failed),
+    progress,
+    upload_bytes: n(j.upload_bytes),
+    columns: j.columns,
+    phase_seconds: j.phase_seconds,
+    attempts: j.attempts,
+    error: j.error,
+    created_at: j.created_at.toISOString(),
+    uploaded_at: j.uploaded_at?.toISOString() ?? null,
+    started_at: j.started_at?.toISOString() ?? null,
+    finished_at: j.finished_at?.toISOString() ?? null,
+  };
+}

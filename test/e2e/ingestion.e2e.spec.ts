@@ -1,0 +1,377 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
+import { freePort } from '../../libs/db/src/embedded-postgres.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { CuttingProxy, tusUpload } from '../support/tus-upload.js';
+import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
+import { waitFor } from '../support/wait.js';
+import { WebhookReceiver, verifyDelivery } from '../support/webhook-receiver.js';
+
+const HEADER =
+  'external_id,name,brand,category,price_cents,calories,protein_g,sugar_g,sodium_mg,serving_size_g,dietary_tags,allergens,gtin,in_stock,ingredients';
+const good = (i: number, over: Partial<Record<string, string>> = {}) => {
+  const r: Record<string, string> = {
+    external_id: `SKU-${String(i).padStart(5, '0')}`,
+    name: `Oat bar ${i}`,
+    brand: 'Kalomi',
+    category: 'bars',
+    price_cents: String(100 + i),
+    calories: String(150 + (i % 50)),
+    protein_g: String(5 + (i % 20)),
+    sugar_g: '4.5',
+    sodium_mg: '120',
+    serving_size_g: '40',
+    dietary_tags: 'vegetarian|high_protein',
+    allergens: 'oats',
+    gtin: String(4000000000000 + i),
+    in_stock: 'true',
+    ingredients: 'oats; honey',
+    ...over,
+  };
+  return HEADER.split(',')
+    .map((c) => r[c]!)
+    .join(',');
+};
+
+describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let worker: INestApplicationContext;
+  let ds: DataSource;
+  let v: VendorClient;
+  let other: VendorClient;
+  let base: string;
+  let port: number;
+  let uploadDir: string;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    uploadDir = await mkdtemp(path.join(os.tmpdir(), 'nrp-uploads-'));
+    receiver = await new WebhookReceiver().start();
+    port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const config = testConfig(db.url, {
+      ADMIN_API_KEY: ADMIN_KEY,
+      PORT: String(port),
+      PUBLIC_BASE_URL: base,
+      INGEST_UPLOAD_DIR: uploadDir,
+      INGEST_BATCH_ROWS: '100',
+      LOG_LEVEL: process.env.DEBUG_INGEST ? 'info' : 'silent',
+      WEBHOOKS_ALLOW_HTTP: 'true',
+      WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
+    });
+    [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
+    await app.listen(port, '127.0.0.1');
+    ds = app.get(DataSource);
+    v = (await createVendor(app, 'ingesting')).client;
+    other = (await createVendor(app, 'someone-else')).client;
+  });
+
+  afterAll(async () => {
+    await Promise.all([app.close(), worker.close()]);
+    await receiver.stop();
+    await db.drop();
+    await rm(uploadDir, { recursive: true, force: true });
+  });
+
+  const start = async (c: VendorClient, mode: string, mapping?: Record<string, string>) => {
+    const res = await c.request('POST', `/ingest/csv?mode=${mode}`, mapping ? { mapping } : {});
+    expect(res.statusCode).toBe(201);
+    return res.json() as { job_id: string; upload_url: string; resumable: boolean; max_size_bytes: number };
+  };
+  const finished = (c: VendorClient, id: string) =>
+    waitFor(async () => {
+      const j = (await c.request('GET', `/ingest/jobs/${id}`)).json();
+      if (process.env.DEBUG_INGEST)
+        console.log(
+          JSON.stringify(j),
+          JSON.stringify(
+            await ds.query(
+              `SELECT j.name, j.state, j.singleton_key, j.output, j.retry_count FROM pgboss.job j WHERE j.name NOT LIKE 'webhook%'`,
+            ),
+          ),
+        );
+      return ['completed', 'failed'].includes(j.status) ? j : undefined;
+    }, 60_000);
+  const ingest = async (
+    c: VendorClient,
+    mode: string,
+    csv: string | Buffer,
+    mapping?: Record<string, string>,
+  ) => {
+    const job = await start(c, mode, mapping);
+    await tusUpload(job.upload_url, Buffer.isBuffer(csv) ? csv : Buffer.from(csv), c.token);
+    return finished(c, job.job_id);
+  };
+  const errorsCsv = async (c: VendorClient, id: string) => {
+    const res = await c.request('GET', `/ingest/jobs/${id}/errors.csv`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    return res.body;
+  };
+
+  it('loads a messy file: BOM, CRLF, quoted commas/quotes/newlines, blank lines, trailing delimiters; 1% bad rows reported exactly', async () => {
+    const ep = await v.request('POST', '/webhooks/endpoints', {
+      url: `${receiver.url}/ingest`,
+      events: ['ingestion.completed'],
+    });
+    expect(ep.statusCode).toBe(201);
+    const lines: string[] = [HEADER];
+    for (let i = 1; i <= 500; i++) lines.push(good(i));
+    // special-but-valid rows
+    lines[10] = good(10, { name: '"Bar, with comma and ""quotes"""' });
+    lines[11] = good(11, { ingredients: '"oats,\nhoney"' }); // a quoted line break
+    lines[12] = good(12) + ','; // trailing delimiter
+    lines.splice(20, 0, '', ',,,,'); // blank lines
+    // bad rows (5 of 500 = 1%), each of a different kind
+    lines[100] = good(98, { calories: 'lots' }); // not a number
+    lines[150] = good(148, { protein_g: '-3' }); // out of range
+    lines[200] = good(198, { name: '' }); // required
+    lines[250] = good(248, { gtin: '12AB' }); // pattern
+    lines[300] = good(298) + ',extra,fields'; // wrong field count
+    // a duplicate external id: the later line wins
+    lines.push(good(7, { name: 'Oat bar 7 (new)' }));
+    const csv = '\uFEFF' + lines.join('\r\n') + '\r\n';
+    const job = await ingest(v, 'products', csv);
+    expect(job).toMatchObject({
+      status: 'completed',
+      rows_total: 501,
+      rows_failed: 6,
+      rows_inserted: 495,
+      progress: 1,
+    });
+    const errors = (await errorsCsv(v, job.job_id)).trim().split('\n');
+    expect(errors[0]).toBe('line,column,value,reason');
+    expect(errors).toHaveLength(7);
+    // line numbers are the file's (the quoted line break in line 12 shifts the rest by one)
+    expect(errors.slice(1)).toEqual([
+      '8,external_id,SKU-00007,duplicate external_id: line 505 has the same id and is used instead',
+      '102,calories,lots,"invalid input syntax for type real: ""lots"""',
+      '152,protein_g,-3,must be between 0 and 1000',
+      '202,name,,is required',
+      '252,gtin,12AB,must be 8 to 14 digits',
+      expect.stringMatching(/^302,,"SKU-00298,Oat bar 298,.*,extra,fields","expected 15 fields, found 17"$/),
+    ]);
+    const [row] = await ds.query(
+      `SELECT name, dietary_tags, in_stock FROM products WHERE vendor_id = $1 AND external_id = 'SKU-00010'`,
+      [v.vendorId],
+    );
+    expect(row).toEqual({
+      name: 'Bar, with comma and "quotes"',
+      dietary_tags: ['vegetarian', 'high_protein'],
+      in_stock: true,
+    });
+    const [two] = await ds.query(
+      `SELECT ingredients FROM products WHERE vendor_id = $1 AND external_id = 'SKU-00011'`,
+      [v.vendorId],
+    );
+    expect(two.ingredients).toBe('oats,\nhoney');
+    const [seven] = await ds.query(
+      `SELECT name FROM products WHERE vendor_id = $1 AND external_id = 'SKU-00007'`,
+      [v.vendorId],
+    );
+    expect(seven.name).toBe('Oat bar 7 (new)');
+    // searchable at once (indexes built and attached)
+    const search = await v.request('GET', `/search?q=oat%20bar&limit=5`);
+    expect(search.json().data.length).toBe(5);
+    // the webhook carries the counts
+    const [hook] = await receiver.waitFor('/ingest');
+    expect(verifyDelivery(hook!, ep.json().secret)).toMatchObject({
+      type: 'ingestion.completed',
+      data: { job_id: job.job_id, rows_inserted: 495, rows_failed: 6 },
+    });
+
+    // the same file again: nothing changes
+    const again = await ingest(v, 'products', csv);
+    expect(again).toMatchObject({
+      status: 'completed',
+      rows_inserted: 0,
+      rows_updated: 0,
+      rows_unchanged: 495,
+      rows_failed: 6,
+    });
+
+    // 3 rows changed, 1 new
+    const changed = [...lines];
+    changed[1] = good(1, { price_cents: '999' });
+    changed[2] = good(2, { dietary_tags: 'vegan' });
+    changed[3] = good(3, { in_stock: 'no' });
+    changed.push(good(9999));
+    const third = await ingest(v, 'products', changed.join('\n'));
+    expect(third).toMatchObject({
+      status: 'completed',
+      rows_inserted: 1,
+      rows_updated: 3,
+      rows_unchanged: 492,
+    });
+  });
+
+  it('maps headers by synonym and by the explicit mapping', async () => {
+    const csv =
+      'SKU,Product Name,Price,Kcal,Protein per serving,Colour\nSYN-1,Apple chips,3.49,120,1.5,red\nSYN-2,Pear chips,2,110,1,green\n';
+    const job = await ingest(v, 'products', csv, { 'Protein per serving': 'protein_g' });
+    expect(job).toMatchObject({ status: 'completed', rows_inserted: 2 });
+    expect(job.columns).toEqual({
+      mapped: {
+        SKU: 'external_id',
+        'Product Name': 'name',
+        Price: 'price',
+        Kcal: 'calories',
+        'Protein per serving': 'protein_g',
+      },
+      ignored: ['Colour'],
+    });
+    const rows = await ds.query(
+      `SELECT external_id, price_cents, calories, protein_g FROM products WHERE vendor_id = $1 AND external_id LIKE 'SYN-%' ORDER BY 1`,
+      [v.vendorId],
+    );
+    expect(rows).toEqual([
+      { external_id: 'SYN-1', price_cents: 349, calories: 120, protein_g: 1.5 },
+      { external_id: 'SYN-2', price_cents: 200, calories: 110, protein_g: 1 },
+    ]);
+  });
+
+  it('fails a file that is empty, binary, or lacks a required column — with a clear reason', async () => {
+    const empty = await ingest(v, 'products', Buffer.alloc(0));
+    expect(empty).toMatchObject({ status: 'failed', error: 'the file is empty' });
+    const binary = await ingest(
+      v,
+      'products',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+    );
+    expect(binary.status).toBe('failed');
+    expect(binary.error).toMatch(/not a CSV text file/);
+    const missing = await ingest(v, 'products', 'sku,brand\nA-1,Kalomi\n');
+    expect(missing).toMatchObject({ status: 'failed' });
+    expect(missing.error).toMatch(/missing required column: name/);
+    const headerOnly = await ingest(v, 'products', 'sku,name\n');
+    expect(headerOnly.error).toBe('the file has a header but no rows');
+    const badMapping = await v.request('POST', '/ingest/csv?mode=products', { mapping: { Foo: 'colour' } });
+    expect(badMapping.statusCode).toBe(400);
+    const badMode = await v.request('POST', '/ingest/csv?mode=recipes', {});
+    expect(badMode.statusCode).toBe(400);
+  });
+
+  it("refuses another vendor's upload, and writes after the upload completed", async () => {
+    const job = await start(v, 'products');
+    const create = (c: VendorClient) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/v1/ingest/uploads/${job.job_id}`,
+        headers: { authorization: `Bearer ${c.token}`, 'tus-resumable': '1.0.0', 'upload-length': '10' },
+      });
+    expect((await create(other)).statusCode).toBe(404);
+    await expect(
+      tusUpload(job.upload_url, Buffer.from('sku,name\n'), other.token, { retryDelays: [] }),
+    ).rejects.toThrow(/404/);
+    const unauthenticated = await app.inject({
+      method: 'HEAD',
+      url: `/api/v1/ingest/uploads/${job.job_id}`,
+      headers: { 'tus-resumable': '1.0.0' },
+    });
+    expect(unauthenticated.statusCode).toBe(401);
+    await tusUpload(job.upload_url, Buffer.from('sku,name\nX-1,Thing\n'), v.token);
+    await finished(v, job.job_id);
+    const late = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/ingest/uploads/${job.job_id}`,
+      headers: {
+        authorization: `Bearer ${v.token}`,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
+      payload: 'x',
+    });
+    expect(late.statusCode).toBe(409);
+    const tooBig = await start(v, 'products');
+    const big = await app.inject({
+      method: 'POST',
+      url: `/api/v1/ingest/uploads/${tooBig.job_id}`,
+      headers: {
+        authorization: `Bearer ${v.token}`,
+        'tus-resumable': '1.0.0',
+        'upload-length': String(11 * 1024 ** 3),
+      },
+    });
+    expect(big.statusCode).toBe(413);
+  });
+
+  it('resumes an upload after the connection is cut, and lists jobs', async () => {
+    const lines = [HEADER];
+    for (let i = 1; i <= 6000; i++) lines.push(good(100_000 + i));
+    const body = Buffer.from(lines.join('\n') + '\n');
+    const proxy = new CuttingProxy({ host: '127.0.0.1', port }, Math.floor(body.length / 2));
+    const proxyPort = await proxy.start();
+    try {
+      const job = await start(v, 'products');
+      const viaProxy = job.upload_url.replace(base, `http://127.0.0.1:${proxyPort}`);
+      await tusUpload(viaProxy, body, v.token, { chunkSize: 256 * 1024 });
+      expect(proxy.cuts).toBe(1);
+      // resumed, not restarted: well under two copies of the file went through
+      expect(proxy.forwarded).toBeLessThan(body.length * 1.5);
+      const done = await finished(v, job.job_id);
+      expect(done).toMatchObject({
+        status: 'completed',
+        rows_total: 6000,
+        rows_inserted: 6000,
+        upload_bytes: body.length,
+      });
+    } finally {
+      await proxy.stop();
+    }
+    const page = (await v.request('GET', '/ingest/jobs?limit=2')).json();
+    expect(page.data).toHaveLength(2);
+    expect(page.next_cursor).toEqual(expect.any(String));
+    const next = (await v.request('GET', `/ingest/jobs?limit=2&cursor=${page.next_cursor}`)).json();
+    expect(next.data[0].job_id).not.toBe(page.data[1].job_id);
+    expect((await other.request('GET', `/ingest/jobs/${page.data[0].job_id}`)).statusCode).toBe(404);
+  });
+
+  it('ingests customers with health data and derives BMR, TDEE and limits set-based', async () => {
+    const csv = [
+      'customer_id,email,first_name,gender,age,height,weight,activity,conditions,allergies',
+      'C-1,ann@example.com,Ann,female,40,165,70,moderate,hypertension|diabetes,peanuts',
+      'C-2,ben@example.com,Ben,m,35,180,80,sedentary,,',
+      'C-3,cara@example.com,Cara,female,300,165,70,moderate,,',
+    ].join('\n');
+    const job = await ingest(v, 'customers', csv);
+    expect(job).toMatchObject({ status: 'completed', rows_total: 3, rows_inserted: 2, rows_failed: 1 });
+    const rows = await ds.query(
+      `SELECT c.external_id, h.sex, h.bmr, h.tdee_cached, h.derived_limits -> 'daily_limits' AS limits
+         FROM customers c JOIN customer_health h ON h.vendor_id = c.vendor_id AND h.customer_id = c.id
+        WHERE c.vendor_id = $1 ORDER BY 1`,
+      [v.vendorId],
+    );
+    // Mifflin-St Jeor: 10·70 + 6.25·165 − 5·40 − 161 = 1370.25; ×1.55 moderate
+    expect(rows[0]).toMatchObject({
+      external_id: 'C-1',
+      sex: 'female',
+      limits: { sodium_mg: 1500, sugar_g: 25 },
+    });
+    expect(rows[0].bmr).toBeCloseTo(1370.25, 1);
+    expect(rows[0].tdee_cached).toBeCloseTo(1370.25 * 1.55, 0);
+    expect(rows[1]).toMatchObject({ external_id: 'C-2', sex: 'male', limits: {} });
+    expect(rows[1].bmr).toBeCloseTo(10 * 80 + 6.25 * 180 - 5 * 35 + 5, 1);
+    expect(await errorsCsv(v, job.job_id)).toContain('age,300,must be between 0 and 130');
+    const [audit] = await ds.query(`SELECT action FROM audit_log WHERE vendor_id = $1 AND entity_id = $2`, [
+      v.vendorId,
+      job.job_id,
+    ]);
+    expect(audit).toBeDefined();
+    const again = await ingest(v, 'customers', csv.replace('Ben,m,35,180,80', 'Ben,m,35,180,90'));
+    expect(again).toMatchObject({ rows_inserted: 0, rows_updated: 1, rows_unchanged: 1 });
+    const [ben] = await ds.query(
+      `SELECT h.bmr FROM customers c JOIN customer_health h ON h.vendor_id = c.vendor_id AND h.customer_id = c.id WHERE c.vendor_id = $1 AND c.external_id = 'C-2'`,
+      [v.vendorId],
+    );
+    expect(ben.bmr).toBeCloseTo(10 * 90 + 6.25 * 180 - 5 * 35 + 5, 1);
+  });
+});
