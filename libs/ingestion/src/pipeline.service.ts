@@ -13,7 +13,7 @@ import { CsvFormatError } from './csv/tokenizer.js';
 import { mapHeaders, MappingError, type ColumnMapping } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow } from './ingest-jobs.repository.js';
 import { customerLimitsSql, customersBatchSql, productsBatchSql, productsLoadSql } from './merge-sql.js';
-import { copySql, createStagingSql, createTypedSql, dedupeSql, insertErrorsSql, jobTables } from './sql.js';
+import { copySql, createStagingSql, dedupeSql, insertErrorsSql, jobTables, typedSql } from './sql.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
 import { jobView } from './views.js';
@@ -144,8 +144,10 @@ export class IngestPipeline {
 
     // 2. validate and type
     const valid = await this.timed(job, 'validate', async () => {
-      await client.query(insertErrorsSql(t.stage, job.id, mapping));
-      await client.query(createTypedSql(t.stage, t.typed, job.vendor_id, mapping));
+      const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, this.config.ingest.parallelism);
+      await client.query(typed.create);
+      await this.parallel(typed.fill);
+      await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping));
       await client.query(dedupeSql(t.typed, job.id, mapping));
       await client.query(`DROP TABLE ${t.stage}`);
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.typed}`);
