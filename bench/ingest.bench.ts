@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  openSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,17 +83,20 @@ async function productFiles(dir: string, rows: number): Promise<[string, string]
     }
     bufB += productCsvLine(p, 'list');
     if (bufA.length > 1 << 20) {
-      const okA = outA.write(bufA);
-      const okB = outB.write(bufB);
-      if (!okA) await new Promise<void>((r) => outA.once('drain', () => r()));
-      if (!okB) await new Promise<void>((r) => outB.once('drain', () => r()));
+      outA.write(bufA);
+      outB.write(bufB);
+      for (const out of [outA, outB])
+        if (out.writableNeedDrain) await new Promise<void>((r) => out.once('drain', () => r()));
       bufA = '';
       bufB = '';
     }
   }
   outA.end(bufA);
   outB.end(bufB);
-  await Promise.all([new Promise<void>((r) => outA.on('finish', () => r())), new Promise<void>((r) => outB.on('finish', () => r()))]);
+  await Promise.all([
+    new Promise<void>((r) => outA.on('finish', () => r())),
+    new Promise<void>((r) => outB.on('finish', () => r())),
+  ]);
   return [a, b];
 }
 
@@ -108,11 +119,18 @@ async function rawCopySeconds(url: string, file: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const header = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).split('\n')[0]!;
+    const fd = openSync(file, 'r');
+    const head = Buffer.alloc(4096);
+    readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    const header = head.toString('utf8').split('\n')[0]!;
     const cols = header.split(',').map((c) => `"${c}" text`);
     await client.query(`DROP TABLE IF EXISTS raw_copy; CREATE UNLOGGED TABLE raw_copy (${cols.join(', ')})`);
     const started = performance.now();
-    await pipeline(createReadStream(file), client.query(copyStreams.from(`COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)`)));
+    await pipeline(
+      createReadStream(file),
+      client.query(copyStreams.from(`COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)`)),
+    );
     const seconds = (performance.now() - started) / 1000;
     await client.query(`DROP TABLE raw_copy`);
     return seconds;
@@ -156,7 +174,10 @@ async function main(): Promise<void> {
   });
   const children: ChildProcess[] = [];
   const start = (script: string) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     children.push(child);
     return child;
   };
@@ -169,7 +190,9 @@ async function main(): Promise<void> {
     start('../apps/api/src/main.js');
     const worker = start('../apps/worker/src/main.js');
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/health`).then((r) => r.ok).catch(() => false);
+      const ok = await fetch(`${base}/health`)
+        .then((r) => r.ok)
+        .catch(() => false);
       if (ok) break;
       if (i > 600) throw new Error('the api did not start');
       await new Promise((r) => setTimeout(r, 100));
@@ -194,9 +217,9 @@ async function main(): Promise<void> {
       const uploadSeconds = (performance.now() - up) / 1000;
       let r: JobResult;
       for (;;) {
-        r = (await fetch(`${base}/api/v1/ingest/jobs/${job.job_id}`, { headers: { authorization: `Bearer ${token}` } }).then((x) =>
-          x.json(),
-        )) as JobResult;
+        r = (await fetch(`${base}/api/v1/ingest/jobs/${job.job_id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }).then((x) => x.json())) as JobResult;
         if (r.status === 'completed' || r.status === 'failed') break;
         await new Promise((res) => setTimeout(res, 200));
       }
@@ -219,7 +242,9 @@ async function main(): Promise<void> {
       console.log(`baseline: raw COPY of the products file into an unlogged text table ${raw.toFixed(1)} s`);
       const first = await ingest('products first load', 'products', productsCsv);
       const again = await ingest('products re-ingest, 10 % changed', 'products', changedCsv);
-      console.log(`ratio to raw COPY: first load ${(first / raw).toFixed(1)}×, re-ingest ${(again / raw).toFixed(1)}×`);
+      console.log(
+        `ratio to raw COPY: first load ${(first / raw).toFixed(1)}×, re-ingest ${(again / raw).toFixed(1)}×`,
+      );
     }
     if (args.customers > 0) {
       const raw = await rawCopySeconds(db.url, customersCsv);
@@ -229,7 +254,9 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const c of children) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await Promise.all(
+      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+    );
     await db.close();
     await rm(dir, { recursive: true, force: true });
   }

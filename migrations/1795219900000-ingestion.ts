@@ -18,6 +18,7 @@ export class Ingestion1795219900000 implements MigrationInterface {
         cron              text        NOT NULL,
         mapping           jsonb,
         headers_secret_id uuid,
+        header_names      text[]      NOT NULL DEFAULT '{}',
         enabled           boolean     NOT NULL DEFAULT true,
         created_by        text        NOT NULL,
         created_at        timestamptz NOT NULL DEFAULT now(),

@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -302,6 +304,19 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       },
     });
     expect(big.statusCode).toBe(413);
+    // termination: the client abandons its upload, the job fails
+    const abandoned = await start(v, 'products');
+    const tus = (method: string, extra: Record<string, string> = {}) =>
+      fetch(abandoned.upload_url, {
+        method,
+        headers: { authorization: `Bearer ${v.token}`, 'tus-resumable': '1.0.0', ...extra },
+      });
+    expect((await tus('POST', { 'upload-length': '100' })).status).toBe(201);
+    expect((await tus('DELETE')).status).toBe(204);
+    expect((await v.request('GET', `/ingest/jobs/${abandoned.job_id}`)).json()).toMatchObject({
+      status: 'failed',
+      error: 'the upload was terminated by the client',
+    });
   });
 
   it('resumes an upload after the connection is cut, and lists jobs', async () => {
@@ -373,5 +388,63 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       [v.vendorId],
     );
     expect(ben.bmr).toBeCloseTo(10 * 90 + 6.25 * 180 - 5 * 35 + 5, 1);
+  });
+
+  it('pulls a vendor feed through the same pipeline, with its credentials sealed', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization !== 'Bearer feed-secret') {
+        res.writeHead(401).end();
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'text/csv' })
+        .end('sku,name,calories\nFEED-1,Feed bar,210\nFEED-2,Feed bar 2,x\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/export.csv`;
+      const badCron = await v.request('POST', '/ingest/feeds', { url, mode: 'products', cron: 'every day' });
+      expect(badCron.statusCode).toBe(400);
+      const created = await v.request('POST', '/ingest/feeds', {
+        url,
+        mode: 'products',
+        cron: '0 3 * * *',
+        headers: { Authorization: 'Bearer feed-secret' },
+      });
+      expect(created.statusCode).toBe(201);
+      const feed = created.json();
+      expect(feed).toMatchObject({
+        url,
+        mode: 'products',
+        cron: '0 3 * * *',
+        header_names: ['Authorization'],
+      });
+      expect(JSON.stringify((await v.request('GET', '/ingest/feeds')).json())).not.toContain('feed-secret');
+      const [schedule] = await ds.query(
+        `SELECT cron FROM pgboss.schedule WHERE name = 'ingest.feed' AND key = $1`,
+        [feed.id],
+      );
+      expect(schedule).toEqual({ cron: '0 3 * * *' });
+      const run = await v.request('POST', `/ingest/feeds/${feed.id}/refresh`);
+      expect(run.statusCode).toBe(202);
+      const job = await finished(v, run.json().job_id);
+      expect(job).toMatchObject({
+        status: 'completed',
+        source: 'feed',
+        feed_id: feed.id,
+        rows_inserted: 1,
+        rows_failed: 1,
+      });
+      expect(seen).toEqual(['Bearer feed-secret']);
+      const removed = await v.request('DELETE', `/ingest/feeds/${feed.id}`);
+      expect(removed.statusCode).toBe(204);
+      expect(
+        await ds.query(`SELECT 1 FROM pgboss.schedule WHERE name = 'ingest.feed' AND key = $1`, [feed.id]),
+      ).toHaveLength(0);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -39,14 +39,12 @@ export class IngestJobsController {
     @Query() q: IngestModeQuery,
     @Body() dto: CreateIngestDto,
   ): Promise<IngestUploadView> {
-    return this.ingest
-      .createUploadJob(me, me.vendorId, q.mode, dto.mapping)
-      .then((r) => ({
-        job_id: r.job.id,
-        upload_url: r.upload_url,
-        resumable: r.resumable,
-        max_size_bytes: r.max_size_bytes,
-      }));
+    return this.ingest.createUploadJob(me, me.vendorId, q.mode, dto.mapping).then((r) => ({
+      job_id: r.job.id,
+      upload_url: r.upload_url,
+      resumable: r.resumable,
+      max_size_bytes: r.max_size_bytes,
+    }));
   }
 
   @Get('jobs')

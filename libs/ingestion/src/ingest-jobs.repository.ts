@@ -204,9 +204,9 @@ export class IngestJobsRepository {
   }
 
   /** Uploads started but not finished before the cut-off. */
-  async abandonedUploads(before: Date): Promise<{ id: string; vendor_id: VendorId }[]> {
+  async abandonedUploads(before: Date): Promise<{ id: string; vendor_id: VendorId; mode: IngestMode }[]> {
     return this.db.query(
-      `SELECT id, vendor_id FROM ingest_jobs WHERE status = 'awaiting_upload' AND source = 'upload' AND created_at < $1 LIMIT 1000`,
+      `SELECT id, vendor_id, mode FROM ingest_jobs WHERE status = 'awaiting_upload' AND source = 'upload' AND created_at < $1 LIMIT 1000`,
       [before],
     );
   }

@@ -15,6 +15,7 @@ import {
 } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
+import { WebhookEventsService } from '#libs/webhooks';
 import { FIELDS, type IngestMode } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow, type IngestStatus } from './ingest-jobs.repository.js';
 import { UPLOAD_STORE } from './tokens.js';
@@ -39,6 +40,7 @@ export class IngestService {
     private readonly jobs: IngestJobsRepository,
     private readonly queue: QueueService,
     private readonly audit: AuditService,
+    private readonly events: WebhookEventsService,
     private readonly config: AppConfig,
     @Inject(UPLOAD_STORE) private readonly uploads: UploadStore,
   ) {}
@@ -149,9 +151,25 @@ export class IngestService {
     await this.queue.send('ingest.csv', { jobId: job.id }, { manager: m });
   }
 
+  /** Fails the job (unless it already ended) and emits `ingestion.failed`, in one transaction. */
+  async failWithEvent(job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>, error: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const failed = await this.jobs.fail(m, job.id, error);
+      if (!failed) return;
+      await this.events.emit(m, job.vendor_id, 'ingestion.failed', {
+        job_id: job.id,
+        mode: job.mode,
+        error,
+        rows_total: failed.rows_total === null ? null : Number(failed.rows_total),
+        rows_failed: Number(failed.rows_failed),
+      });
+    });
+  }
+
   /** A client terminated its upload (TUS DELETE): the job fails. */
   async uploadTerminated(jobId: string): Promise<void> {
-    await this.db.transaction((m) => this.jobs.fail(m, jobId, 'the upload was terminated by the client'));
+    const job = await this.jobs.findForWorker(jobId);
+    if (job) await this.failWithEvent(job, 'the upload was terminated by the client');
   }
 
   /**

@@ -3,7 +3,10 @@ import { AuditModule } from '#libs/audit';
 import { AppConfig } from '#libs/config';
 import { VaultModule } from '#libs/vault';
 import { WebhooksModule } from '#libs/webhooks';
+import { FeedsRepository } from './feeds.repository.js';
+import { FeedsService } from './feeds.service.js';
 import { IngestCsvJob } from './ingest-csv.job.js';
+import { IngestFeedJob } from './ingest-feed.job.js';
 import { IngestJobsRepository } from './ingest-jobs.repository.js';
 import { IngestMaintainJob } from './ingest-maintain.job.js';
 import { IngestService } from './ingest.service.js';
@@ -21,7 +24,10 @@ import { createUploadStore } from './upload-store.js';
     IngestPipeline,
     IngestCsvJob,
     IngestMaintainJob,
+    FeedsRepository,
+    FeedsService,
+    IngestFeedJob,
   ],
-  exports: [IngestService, UPLOAD_STORE],
+  exports: [IngestService, FeedsService, UPLOAD_STORE],
 })
 export class IngestionModule {}

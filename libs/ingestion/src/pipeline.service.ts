@@ -12,6 +12,7 @@ import { CsvToCopy, readHeader } from './csv/csv-to-copy.js';
 import { CsvFormatError } from './csv/tokenizer.js';
 import { mapHeaders, MappingError, type ColumnMapping } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow } from './ingest-jobs.repository.js';
+import { IngestService } from './ingest.service.js';
 import { customerLimitsSql, customersBatchSql, productsBatchSql, productsLoadSql } from './merge-sql.js';
 import { copySql, createStagingSql, dedupeSql, insertErrorsSql, jobTables, typedSql } from './sql.js';
 import { UPLOAD_STORE } from './tokens.js';
@@ -21,8 +22,10 @@ import { jobView } from './views.js';
 /** A problem with the file itself: the job fails with this message and is not retried. */
 export class IngestFileError extends Error {}
 
+// Index builds run on INGEST_PARALLELISM connections at once: without PostgreSQL's own parallel
+// workers per build (measured: 2 connections × no workers build in 60 % of the time 1 × 2 take).
 const SESSION = `SET statement_timeout = 0; SET lock_timeout = 0; SET work_mem = '256MB';
-  SET maintenance_work_mem = '512MB'; SET synchronous_commit = off`;
+  SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0; SET synchronous_commit = off`;
 
 /** A job whose vendor and mode are busy is looked at again after this. */
 const BUSY_RETRY_MS = 5000;
@@ -50,6 +53,7 @@ export class IngestPipeline {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly queue: QueueService,
+    private readonly ingest: IngestService,
     @Inject(UPLOAD_STORE) private readonly uploads: UploadStore,
   ) {}
 
@@ -143,6 +147,8 @@ export class IngestPipeline {
     if (records === 0) throw new IngestFileError('the file has a header but no rows');
 
     // 2. validate and type
+    const firstLoad =
+      job.mode === 'products' && !resume && (await this.vendorHasNoProducts(client, job.vendor_id));
     const valid = await this.timed(job, 'validate', async () => {
       const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, this.config.ingest.parallelism);
       await client.query(typed.create);
@@ -151,8 +157,11 @@ export class IngestPipeline {
       await client.query(dedupeSql(t.typed, job.id, mapping));
       await client.query(`DROP TABLE ${t.stage}`);
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.typed}`);
-      await client.query(`CREATE INDEX ON ${t.typed} (line_no)`);
-      await client.query(`ANALYZE ${t.typed}`);
+      if (!firstLoad) {
+        // batches read line ranges, joined to the catalogue
+        await client.query(`CREATE INDEX ON ${t.typed} (line_no)`);
+        await client.query(`ANALYZE ${t.typed}`);
+      }
       return Number(rows[0]!.n);
     });
     await this.jobs.update(job.id, {
@@ -163,7 +172,7 @@ export class IngestPipeline {
     });
 
     // 3. merge (4. analyze, and completion)
-    if (job.mode === 'products' && !resume && (await this.vendorHasNoProducts(client, job.vendor_id))) {
+    if (firstLoad) {
       await this.firstLoad(job, mapping, main, valid);
     } else {
       await this.mergeInBatches(job, mapping, main);
@@ -376,18 +385,8 @@ export class IngestPipeline {
     }
   }
 
-  private async failJob(job: IngestJobRow, error: string): Promise<void> {
-    await this.db.transaction(async (m) => {
-      const failed = await this.jobs.fail(m, job.id, error);
-      if (!failed) return;
-      await this.events.emit(m, asVendorId(job.vendor_id), 'ingestion.failed', {
-        job_id: job.id,
-        mode: job.mode,
-        error,
-        rows_total: failed.rows_total === null ? null : Number(failed.rows_total),
-        rows_failed: Number(failed.rows_failed),
-      });
-    });
+  private failJob(job: IngestJobRow, error: string): Promise<void> {
+    return this.ingest.failWithEvent(job, error);
   }
 
   /** Drops the job's scratch tables (staging, typed, the load partition, the limits). */

@@ -147,7 +147,10 @@ const allValid = (mapping: ColumnMapping) =>
  */
 export function insertErrorsSql(stage: string, typed: string, jobId: string, mapping: ColumnMapping): string {
   const values = mapping.used
-    .map((u) => `(${lit(u.header)}, s.${stagingColumn(u.field)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`)
+    .map(
+      (u) =>
+        `(${lit(u.header)}, s.${stagingColumn(u.field)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`,
+    )
     .join(',\n');
   return `WITH bad AS (SELECT s.* FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${typed} t WHERE t.line_no = s.line_no))
     INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
@@ -180,14 +183,18 @@ export function typedSql(
   const cols = targetColumns(mapping)
     .map((t) => `${castSql(t.field, `s.${stagingColumn(t.field)}`)} AS ${t.column}`)
     .join(', ');
-  const select = (where: string) => `SELECT s.line_no, uuid_generate_v5(${lit(vendorId)}::uuid, s.${stagingColumn(ext.field)}) AS id,
+  const select = (
+    where: string,
+  ) => `SELECT s.line_no, uuid_generate_v5(${lit(vendorId)}::uuid, s.${stagingColumn(ext.field)}) AS id,
            s.${stagingColumn(ext.field)} AS external_id${cols ? ', ' + cols : ''}
       FROM ${stage} s WHERE ${where}`;
   const valid = `s.problem IS NULL AND ${allValid(mapping)}`;
   return {
     create: `CREATE UNLOGGED TABLE ${typed} WITH (autovacuum_enabled = off) AS ${select('false')}`,
-    fill: Array.from({ length: parts }, (_, k) =>
-      `INSERT INTO ${typed} ${select(parts > 1 ? `s.line_no % ${parts} = ${k} AND ${valid}` : valid)}`,
+    fill: Array.from(
+      { length: parts },
+      (_, k) =>
+        `INSERT INTO ${typed} ${select(parts > 1 ? `s.line_no % ${parts} = ${k} AND ${valid}` : valid)}`,
     ),
   };
 }

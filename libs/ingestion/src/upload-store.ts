@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
-import type { DataStore } from '@tus/utils';
+import { Upload, type DataStore } from '@tus/utils';
 import type { AppConfig } from '#libs/config';
 
 /** The TUS data store both processes use: the api writes uploads, the worker reads them. */
@@ -11,6 +11,8 @@ export interface UploadStore {
   /** Bytes received so far and the declared length (null when the upload does not exist). */
   progress(id: string): Promise<{ offset: number; size: number | null } | null>;
   remove(id: string): Promise<void>;
+  /** Stores a whole file that did not come through TUS (a feed's download); returns its size. */
+  saveStream(id: string, body: Readable): Promise<number>;
 }
 
 export async function createUploadStore(config: AppConfig): Promise<UploadStore> {
@@ -42,6 +44,13 @@ export async function createUploadStore(config: AppConfig): Promise<UploadStore>
       } catch {
         return null;
       }
+    },
+    saveStream: async (id, body) => {
+      await store.remove(id).catch(() => undefined);
+      await store.create(new Upload({ id, offset: 0, size: undefined }));
+      const bytes = await store.write(body, id, 0);
+      await store.declareUploadLength(id, bytes);
+      return bytes;
     },
     remove: async (id) => {
       try {

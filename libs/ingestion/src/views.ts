@@ -1,3 +1,4 @@
+import type { FeedRow } from './feeds.repository.js';
 import type { IngestJobRow } from './ingest-jobs.repository.js';
 
 const n = (v: string | null) => (v === null ? null : Number(v));
@@ -59,5 +60,19 @@ export function jobView(j: IngestJobRow): IngestJobViewShape {
     uploaded_at: j.uploaded_at?.toISOString() ?? null,
     started_at: j.started_at?.toISOString() ?? null,
     finished_at: j.finished_at?.toISOString() ?? null,
+  };
+}
+
+export function feedView(f: FeedRow) {
+  return {
+    id: f.id,
+    url: f.url,
+    mode: f.mode,
+    cron: f.cron,
+    header_names: f.header_names,
+    enabled: f.enabled,
+    last_job_id: f.last_job_id,
+    last_run_at: f.last_run_at?.toISOString() ?? null,
+    created_at: f.created_at.toISOString(),
   };
 }
