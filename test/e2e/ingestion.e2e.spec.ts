@@ -215,6 +215,20 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     });
   });
 
+  it('lets admin and ingest keys ingest, and no other role', async () => {
+    const key = async (role: string) =>
+      v.as((await v.request('POST', '/api-keys', { name: role, role })).json().key);
+    const ingestKey = await key('ingest');
+    expect((await ingestKey.request('POST', '/ingest/csv?mode=customers', {})).statusCode).toBe(201);
+    expect((await ingestKey.request('GET', '/ingest/jobs')).statusCode).toBe(200);
+    expect((await ingestKey.request('GET', '/search?q=bar')).statusCode).toBe(403);
+    for (const role of ['editor', 'analyst']) {
+      const other = await key(role);
+      expect((await other.request('POST', '/ingest/csv?mode=products', {})).statusCode).toBe(403);
+      expect((await other.request('GET', '/ingest/jobs')).statusCode).toBe(403);
+    }
+  });
+
   it('maps headers by synonym and by the explicit mapping', async () => {
     const csv =
       'SKU,Product Name,Price,Kcal,Protein per serving,Colour\nSYN-1,Apple chips,3.49,120,1.5,red\nSYN-2,Pear chips,2,110,1,green\n';

@@ -11,6 +11,7 @@ import {
   ValidationFailed,
   decodeCursor,
   encodeCursor,
+  isTimeIdCursor,
   type VendorId,
 } from '#libs/common';
 import { AppConfig } from '#libs/config';
@@ -22,13 +23,6 @@ import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
 
 export const UPLOADS_PATH = '/api/v1/ingest/uploads';
-
-type Cursor = { t: string; i: string };
-const isCursor = (v: unknown): v is Cursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Number.isNaN(Date.parse(String((v as Cursor).t))) &&
-  /^[0-9a-f-]{36}$/.test(String((v as Cursor).i));
 
 /** Ingest jobs: created by a vendor, fed by a TUS upload (or a feed), run by the worker. */
 @Injectable()
@@ -95,7 +89,7 @@ export class IngestService {
   }
 
   async list(vendorId: VendorId, q: { limit: number; status?: IngestStatus; cursor?: string }) {
-    const before = q.cursor ? decodeCursor(q.cursor, isCursor) : undefined;
+    const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
     const rows = await this.jobs.listForVendor(vendorId, { limit: q.limit + 1, status: q.status, before });
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);

@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { NotFound, Unprocessable, decodeCursor, encodeCursor, type VendorId } from '#libs/common';
+import {
+  NotFound,
+  Unprocessable,
+  decodeCursor,
+  encodeCursor,
+  isTimeIdCursor,
+  type VendorId,
+} from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { VaultService } from '#libs/vault';
@@ -17,13 +24,6 @@ export const ROTATION_OVERLAP_SECONDS = 24 * 3600;
 
 const newSecret = () => `${SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 const auditView = (e: EndpointRow) => ({ url: e.url, events: e.events, enabled: e.enabled });
-
-type Cursor = { t: string; i: string };
-const isCursor = (v: unknown): v is Cursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Number.isNaN(Date.parse(String((v as Cursor).t))) &&
-  /^[0-9a-f-]{36}$/.test(String((v as Cursor).i));
 
 @Injectable()
 export class WebhooksService {
@@ -166,7 +166,7 @@ export class WebhooksService {
     q: { endpoint_id?: string; status?: DeliveryStatus; limit?: number; cursor?: string },
   ): Promise<{ data: DeliveryRow[]; next_cursor: string | null }> {
     const limit = q.limit ?? 50;
-    const c = decodeCursor(q.cursor, isCursor);
+    const c = decodeCursor(q.cursor, isTimeIdCursor);
     const rows = await this.deliveries.list(vendorId, {
       endpointId: q.endpoint_id,
       status: q.status,

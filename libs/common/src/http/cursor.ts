@@ -21,3 +21,12 @@ export function decodeCursor<T>(cursor: string | undefined, isValid: (v: unknown
   }
   return value;
 }
+
+/** The position in a newest-first page of rows ordered by (created_at, id). */
+export type TimeIdCursor = { t: string; i: string };
+
+export const isTimeIdCursor = (v: unknown): v is TimeIdCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Number.isNaN(Date.parse(String((v as TimeIdCursor).t))) &&
+  /^[0-9a-f-]{36}$/.test(String((v as TimeIdCursor).i));
