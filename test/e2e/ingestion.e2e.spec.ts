@@ -1,14 +1,17 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/api.app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { freePort } from '../../libs/db/src/embedded-postgres.js';
+import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { CuttingProxy, tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
@@ -460,5 +463,40 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('maintenance: queues finished uploads, expires abandoned ones, deletes files past retention', async () => {
+    const maintenance = app.get(IngestService);
+    const file = (id: string) => path.join(uploadDir, id);
+    // an upload that completed while its job was not queued (the api stopped in between)
+    const orphan = await start(v, 'products');
+    await app
+      .get<UploadStore>(UPLOAD_STORE)
+      .saveStream(orphan.job_id, Readable.from(['sku,name\nORPH-1,Orphan\n']));
+    expect((await v.request('GET', `/ingest/jobs/${orphan.job_id}`)).json().status).toBe('awaiting_upload');
+    expect((await maintenance.maintain()).queued).toBe(1);
+    expect(await finished(v, orphan.job_id)).toMatchObject({ status: 'completed', rows_inserted: 1 });
+    // an abandoned upload
+    const abandoned = await start(v, 'products');
+    await fetch(abandoned.upload_url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${v.token}`, 'tus-resumable': '1.0.0', 'upload-length': '1000' },
+    });
+    expect(existsSync(file(abandoned.job_id))).toBe(true);
+    await ds.query(`UPDATE ingest_jobs SET created_at = now() - interval '25 hours' WHERE id = $1`, [
+      abandoned.job_id,
+    ]);
+    await ds.query(`UPDATE ingest_jobs SET finished_at = now() - interval '8 days' WHERE id = $1`, [
+      orphan.job_id,
+    ]);
+    const r = await maintenance.maintain();
+    expect(r.expired).toBe(1);
+    expect(r.purged).toBeGreaterThanOrEqual(1);
+    expect((await v.request('GET', `/ingest/jobs/${abandoned.job_id}`)).json()).toMatchObject({
+      status: 'failed',
+      error: 'the upload was not completed within 24 hours',
+    });
+    expect(existsSync(file(abandoned.job_id))).toBe(false);
+    expect(existsSync(file(orphan.job_id))).toBe(false);
   });
 });

@@ -13,6 +13,9 @@ const BOOLS = `('true','t','1','yes','y','false','f','0','no','n')`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const num = (n: number) => String(n);
 
+/** errors.csv keeps the first problems of a file (a wrong mapping can make every value bad). */
+export const MAX_ERROR_ROWS = 100_000;
+
 export const stagingColumn = (f: FieldSpec) => `f_${f.field}`;
 
 /** Why a staged value is not acceptable (SQL text expression), NULL when it is. */
@@ -154,11 +157,13 @@ export function insertErrorsSql(stage: string, typed: string, jobId: string, map
     .join(',\n');
   return `WITH bad AS (SELECT s.* FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${typed} t WHERE t.line_no = s.line_no))
     INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
-    SELECT ${lit(jobId)}::uuid, s.line_no, e.col, left(e.val, 500), e.reason
-      FROM bad s CROSS JOIN LATERAL (VALUES ${values}) e(col, val, reason)
-     WHERE s.problem IS NULL AND e.reason IS NOT NULL
-    UNION ALL
-    SELECT ${lit(jobId)}::uuid, s.line_no, NULL, left(s.raw, 500), s.problem FROM bad s WHERE s.problem IS NOT NULL`;
+    SELECT * FROM (
+      SELECT ${lit(jobId)}::uuid, s.line_no, e.col, left(e.val, 500), e.reason
+        FROM bad s CROSS JOIN LATERAL (VALUES ${values}) e(col, val, reason)
+       WHERE s.problem IS NULL AND e.reason IS NOT NULL
+      UNION ALL
+      SELECT ${lit(jobId)}::uuid, s.line_no, NULL, left(s.raw, 500), s.problem FROM bad s WHERE s.problem IS NOT NULL
+    ) e ORDER BY 2 LIMIT ${MAX_ERROR_ROWS}`;
 }
 
 /** Distinct live columns the file fills (external_id excluded: it is the key). */
@@ -206,5 +211,6 @@ export function dedupeSql(typed: string, jobId: string, mapping: ColumnMapping):
     gone AS (DELETE FROM ${typed} t USING d WHERE t.id = d.id AND t.line_no < d.keep RETURNING t.line_no, t.external_id, d.keep)
     INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
     SELECT ${lit(jobId)}::uuid, line_no, ${lit(ext.header)}, left(external_id, 500),
-           'duplicate external_id: line ' || keep || ' has the same id and is used instead' FROM gone`;
+           'duplicate external_id: line ' || keep || ' has the same id and is used instead'
+      FROM gone ORDER BY line_no LIMIT ${MAX_ERROR_ROWS}`;
 }
