@@ -14,7 +14,7 @@ import { freePort } from '../../libs/db/src/embedded-postgres.js';
 import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { CuttingProxy, tusUpload } from '../support/tus-upload.js';
-import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
+import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
 import { waitFor } from '../support/wait.js';
 import { WebhookReceiver, verifyDelivery } from '../support/webhook-receiver.js';
 
@@ -405,6 +405,49 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       [v.vendorId],
     );
     expect(ben.bmr).toBeCloseTo(10 * 90 + 6.25 * 180 - 5 * 35 + 5, 1);
+  });
+
+  it('keeps products written through the API while a first load was being swapped in (they win)', async () => {
+    const w = (await createVendor(app, 'swapping')).client;
+    const lines = [HEADER];
+    for (let i = 1; i <= 300; i++) lines.push(good(i));
+    // Hold a lock the swap's DETACH waits for (API writes still pass): the load is built, not yet visible.
+    const blocker = await ds.createQueryRunner();
+    await blocker.startTransaction();
+    await blocker.query('LOCK TABLE products IN SHARE UPDATE EXCLUSIVE MODE');
+    let jobId = '';
+    try {
+      const job = await start(w, 'products');
+      jobId = job.job_id;
+      await tusUpload(job.upload_url, Buffer.from(lines.join('\n')), w.token);
+      await waitFor(async () => {
+        const j = (await w.request('GET', `/ingest/jobs/${jobId}`)).json();
+        return j.phase_seconds.analyze !== undefined ? j : undefined;
+      });
+      expect((await w.request('POST', '/products', product('API-ONLY'))).statusCode).toBe(201);
+      expect(
+        (await w.request('POST', '/products', product('SKU-00005', { name: 'Renamed in the API' })))
+          .statusCode,
+      ).toBe(201);
+      expect((await w.request('GET', `/ingest/jobs/${jobId}`)).json().status).toBe('running');
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    expect(await finished(w, jobId)).toMatchObject({ status: 'completed', rows_inserted: 300 });
+    const rows = await ds.query(
+      `SELECT external_id, name FROM products WHERE vendor_id = $1 AND external_id IN ('API-ONLY', 'SKU-00005', 'SKU-00006') ORDER BY 1`,
+      [w.vendorId],
+    );
+    expect(rows).toEqual([
+      { external_id: 'API-ONLY', name: 'Product API-ONLY' },
+      { external_id: 'SKU-00005', name: 'Renamed in the API' },
+      { external_id: 'SKU-00006', name: 'Oat bar 6' },
+    ]);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`, [
+      w.vendorId,
+    ]);
+    expect(n).toBe(301);
   });
 
   it('pulls a vendor feed through the same pipeline, with its credentials sealed', async () => {
