@@ -53,6 +53,12 @@ const HEALTH_TYPES: Record<string, string> = {
   conditions: 'text[]',
 };
 
+/** The tables a customers file writes: identity always, health when it has a health column. */
+export function customerTables(mapping: ColumnMapping): string[] {
+  const health = targetColumns(mapping).some((t) => !IDENTITY.includes(t.column));
+  return health ? ['customers', 'customer_health'] : ['customers'];
+}
+
 /** Per-job table of the derived limits of each distinct set of conditions in the file. */
 export function customerLimitsSql(
   typed: string,

@@ -13,7 +13,13 @@ import { CsvFormatError } from './csv/tokenizer.js';
 import { mapHeaders, MappingError, type ColumnMapping } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow } from './ingest-jobs.repository.js';
 import { IngestService } from './ingest.service.js';
-import { customerLimitsSql, customersBatchSql, productsBatchSql, productsLoadSql } from './merge-sql.js';
+import {
+  customerLimitsSql,
+  customersBatchSql,
+  customerTables,
+  productsBatchSql,
+  productsLoadSql,
+} from './merge-sql.js';
 import { copySql, createStagingSql, dedupeSql, insertErrorsSql, jobTables, typedSql } from './sql.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
@@ -24,8 +30,11 @@ export class IngestFileError extends Error {}
 
 // Index builds run on INGEST_PARALLELISM connections at once: without PostgreSQL's own parallel
 // workers per build (measured: 2 connections × no workers build in 60 % of the time 1 × 2 take).
+// client_connection_check_interval: a statement of a worker that died stops within seconds (and
+// releases the job's advisory lock) instead of running to its end.
 const SESSION = `SET statement_timeout = 0; SET lock_timeout = 0; SET work_mem = '256MB';
-  SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0; SET synchronous_commit = off`;
+  SET maintenance_work_mem = '512MB'; SET max_parallel_maintenance_workers = 0; SET synchronous_commit = off;
+  SET client_connection_check_interval = '5s'`;
 
 /** A job whose vendor and mode are busy is looked at again after this. */
 const BUSY_RETRY_MS = 5000;
@@ -192,7 +201,6 @@ export class IngestPipeline {
       job.mode === 'products'
         ? productsBatchSql(t.typed, job.vendor_id, mapping)
         : customersBatchSql(t.typed, t.limits, job.vendor_id, mapping);
-    let changed = 0;
     await this.timed(job, 'merge', async () => {
       if (job.mode === 'customers') {
         const limits = customerLimitsSql(t.typed, t.limits, job.vendor_id, mapping);
@@ -220,7 +228,6 @@ export class IngestPipeline {
             unchanged: total - inserted - updated,
           });
           await runner.commitTransaction();
-          changed += inserted + updated;
         } catch (err) {
           await runner.rollbackTransaction().catch(() => undefined);
           throw err;
@@ -229,20 +236,9 @@ export class IngestPipeline {
       }
     });
     const after = (await this.jobs.findForWorker(job.id))!;
-    const anyChange = Number(after.rows_inserted) + Number(after.rows_updated) > 0 || changed > 0;
-    if (anyChange) {
+    if (Number(after.rows_inserted) + Number(after.rows_updated) > 0) {
       await this.timed(job, 'analyze', async () => {
-        const parents =
-          job.mode === 'products'
-            ? ['products']
-            : [
-                'customers',
-                ...(mapping.used.some(
-                  (u) => !['external_id', 'email', 'first_name', 'last_name'].includes(u.field.column),
-                )
-                  ? ['customer_health']
-                  : []),
-              ];
+        const parents = job.mode === 'products' ? ['products'] : customerTables(mapping);
         const leaves: string[] = [];
         for (const p of parents)
           leaves.push(...(await this.leaves(client, `${p}_${job.vendor_id.replace(/-/g, '')}`)));
