@@ -450,6 +450,25 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     expect(n).toBe(301);
   });
 
+  it('runs one ingest per vendor and mode at a time (the other waits)', async () => {
+    const u = (await createVendor(app, 'one-at-a-time')).client;
+    const file = (n: number) => {
+      const lines = [HEADER];
+      for (let i = 1; i <= 2000; i++) lines.push(good(n * 10_000 + i));
+      return Buffer.from(lines.join('\n'));
+    };
+    const [a, b] = [await start(u, 'products'), await start(u, 'products')];
+    await Promise.all([tusUpload(a.upload_url, file(1), u.token), tusUpload(b.upload_url, file(2), u.token)]);
+    const [ja, jb] = await Promise.all([finished(u, a.job_id), finished(u, b.job_id)]);
+    expect([ja.status, jb.status]).toEqual(['completed', 'completed']);
+    const [first, second] = [ja, jb].sort((x, y) => Date.parse(x.started_at) - Date.parse(y.started_at));
+    expect(Date.parse(second.started_at)).toBeGreaterThanOrEqual(Date.parse(first.finished_at));
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`, [
+      u.vendorId,
+    ]);
+    expect(n).toBe(4000);
+  });
+
   it('pulls a vendor feed through the same pipeline, with its credentials sealed', async () => {
     const seen: (string | undefined)[] = [];
     const server = http.createServer((req, res) => {
