@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { IdempotencyRequired } from '#libs/common';
 import { Principal, ROLES, VendorAuth, type VendorPrincipal } from '#libs/vendors';
-import { CreateFeedDto, FeedView, IngestJobIdParam, IngestJobView } from './ingest.dto.js';
+import { CreateFeedDto, FeedView, IdParam, IngestJobView } from './ingest.dto.js';
 import { FeedsService } from './feeds.service.js';
 import { feedView, jobView } from './views.js';
 
@@ -50,7 +50,7 @@ export class FeedsController {
   @ApiOperation({ summary: 'Stop and remove a feed (its stored headers are deleted)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: '`ingest_feed_not_found`' })
-  remove(@Principal() me: VendorPrincipal, @Param() p: IngestJobIdParam): Promise<void> {
+  remove(@Principal() me: VendorPrincipal, @Param() p: IdParam): Promise<void> {
     return this.feeds.delete(me, me.vendorId, p.id);
   }
 
@@ -61,7 +61,7 @@ export class FeedsController {
   @ApiOperation({ summary: 'Run the feed now; returns its ingest job (follow it at /ingest/jobs/{job_id})' })
   @ApiAcceptedResponse({ type: IngestJobView })
   @ApiNotFoundResponse({ description: '`ingest_feed_not_found`' })
-  refresh(@Principal() me: VendorPrincipal, @Param() p: IngestJobIdParam): Promise<IngestJobView> {
+  refresh(@Principal() me: VendorPrincipal, @Param() p: IdParam): Promise<IngestJobView> {
     return this.feeds.refresh(me, me.vendorId, p.id).then(jobView);
   }
 }

@@ -131,6 +131,7 @@ export class FeedsService {
         source: 'feed',
         feedId: feed.id,
       });
+      await this.feeds.markRun(m, feed.id, job.id);
       await this.queue.send('ingest.feed', { feedId: feed.id, jobId: job.id }, { manager: m });
       return job;
     });
@@ -170,7 +171,6 @@ export class FeedsService {
       });
       const bytes = await this.uploads.saveStream(jobId, body);
       await this.ingest.uploadFinished(jobId, bytes);
-      await this.db.transaction((m) => this.feeds.markRun(m, feed.id, jobId));
     } catch (err) {
       const retryable = !(err instanceof DownloadError) || err.retryable;
       if (!retryable || lastAttempt) {

@@ -11,7 +11,7 @@ import { asStreamableCsv } from './views-http.js';
 import { Principal, ROLES, VendorAuth, type VendorPrincipal } from '#libs/vendors';
 import {
   CreateIngestDto,
-  IngestJobIdParam,
+  IdParam,
   IngestJobPageView,
   IngestJobView,
   IngestModeQuery,
@@ -62,7 +62,7 @@ export class IngestJobsController {
   @ApiOperation({ summary: 'One job: status, phase, counts, progress, error' })
   @ApiOkResponse({ type: IngestJobView })
   @ApiNotFoundResponse({ description: '`ingest_job_not_found`' })
-  get(@Principal() me: VendorPrincipal, @Param() p: IngestJobIdParam): Promise<IngestJobView> {
+  get(@Principal() me: VendorPrincipal, @Param() p: IdParam): Promise<IngestJobView> {
     return this.ingest.get(me.vendorId, p.id).then(jobView);
   }
 
@@ -74,7 +74,7 @@ export class IngestJobsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV with header `line,column,value,reason`' })
   @ApiNotFoundResponse({ description: '`ingest_job_not_found`' })
-  errors(@Principal() me: VendorPrincipal, @Param() p: IngestJobIdParam): Promise<StreamableFile> {
+  errors(@Principal() me: VendorPrincipal, @Param() p: IdParam): Promise<StreamableFile> {
     return this.ingest.errorsCsv(me.vendorId, p.id).then((s) => asStreamableCsv(s, `errors-${p.id}.csv`));
   }
 }

@@ -31,7 +31,7 @@ export class CreateIngestDto {
   mapping?: Record<string, string>;
 }
 
-export class IngestJobIdParam {
+export class IdParam {
   @IsUUID() id!: string;
 }
 

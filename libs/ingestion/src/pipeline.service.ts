@@ -87,7 +87,7 @@ export class IngestPipeline {
         err instanceof CsvFormatError || err instanceof MappingError || err instanceof IngestFileError;
       if (fileProblem || lastAttempt) {
         const message = err instanceof Error ? err.message : String(err);
-        await this.failJob(job, fileProblem ? message : `the ingest failed: ${message}`);
+        await this.ingest.failWithEvent(job, fileProblem ? message : `the ingest failed: ${message}`);
         await this.dropJobTables(main.client, job.id);
         if (fileProblem) return;
       }
@@ -210,8 +210,8 @@ export class IngestPipeline {
         `SELECT max(line_no) AS max FROM ${t.typed}`,
       );
       const last = Number(rows[0]!.max ?? 0);
-      const current = await this.jobs.findForWorker(job.id);
-      let from = Number(current?.merged_through ?? 0) + 1;
+      // a resumed job continues after the last batch its earlier run committed
+      let from = Number(job.merged_through ?? 0) + 1;
       const step = this.config.ingest.batchRows;
       while (from <= last) {
         const to = from + step; // exclusive
@@ -381,15 +381,8 @@ export class IngestPipeline {
     }
   }
 
-  private failJob(job: IngestJobRow, error: string): Promise<void> {
-    return this.ingest.failWithEvent(job, error);
-  }
-
   /** Drops the job's scratch tables (staging, typed, the load partition, the limits). */
-  async dropJobTables(
-    client: pg.PoolClient | { query: (sql: string) => Promise<unknown> },
-    jobId: string,
-  ): Promise<void> {
+  private async dropJobTables(client: pg.PoolClient, jobId: string): Promise<void> {
     const t = jobTables(jobId);
     await client.query(`DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.limits}`);
   }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Head, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Head, Param, Patch, Post, Req, Res, applyDecorators } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiHeader,
@@ -13,7 +13,14 @@ import { Principal, ROLES, VendorAuth, type VendorPrincipal } from '#libs/vendor
 import { UploadParam } from './ingest.dto.js';
 import { TusUploadsService } from './tus-uploads.service.js';
 
-const TUS = ApiHeader({ name: 'Tus-Resumable', required: true, example: '1.0.0' });
+/** Every TUS route: the ingest roles, the protocol header, the job lookup's 404. */
+const TusRoute = (summary: string) =>
+  applyDecorators(
+    VendorAuth(ROLES.ingest),
+    ApiHeader({ name: 'Tus-Resumable', required: true, example: '1.0.0' }),
+    ApiOperation({ summary }),
+    ApiNotFoundResponse({ description: '`ingest_job_not_found` (also for another vendor’s job)' }),
+  );
 
 /**
  * TUS 1.0 for the vendor's own jobs (core, creation, termination). Any TUS client speaks this; the
@@ -25,11 +32,8 @@ export class UploadsController {
   constructor(private readonly tus: TusUploadsService) {}
 
   @Post(':jobId')
-  @VendorAuth(ROLES.ingest)
-  @TUS
+  @TusRoute('TUS creation: creates the upload of this job (201, Location: this URL)')
   @ApiHeader({ name: 'Upload-Length', required: true, description: 'file size in bytes (≤ max_size_bytes)' })
-  @ApiOperation({ summary: 'TUS creation: creates the upload of this job (201, Location: this URL)' })
-  @ApiNotFoundResponse({ description: '`ingest_job_not_found` (also for another vendor’s job)' })
   @ApiConflictResponse({ description: '`upload_closed`: the upload already completed' })
   @ApiPayloadTooLargeResponse({ description: 'Upload-Length over the limit' })
   create(
@@ -42,10 +46,7 @@ export class UploadsController {
   }
 
   @Head(':jobId')
-  @VendorAuth(ROLES.ingest)
-  @TUS
-  @ApiOperation({ summary: 'TUS: the offset received so far (Upload-Offset), to resume from' })
-  @ApiNotFoundResponse({ description: '`ingest_job_not_found`' })
+  @TusRoute('TUS: the offset received so far (Upload-Offset), to resume from')
   offset(
     @Principal() me: VendorPrincipal,
     @Param() p: UploadParam,
@@ -56,11 +57,9 @@ export class UploadsController {
   }
 
   @Patch(':jobId')
-  @VendorAuth(ROLES.ingest)
-  @TUS
+  @TusRoute('TUS: append bytes at Upload-Offset (204); the last byte queues the job')
   @ApiHeader({ name: 'Upload-Offset', required: true })
   @ApiHeader({ name: 'Content-Type', required: true, example: 'application/offset+octet-stream' })
-  @ApiOperation({ summary: 'TUS: append bytes at Upload-Offset (204); the last byte queues the job' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`upload_closed`, or the offset does not match (TUS 409)' })
   append(
@@ -73,9 +72,7 @@ export class UploadsController {
   }
 
   @Delete(':jobId')
-  @VendorAuth(ROLES.ingest)
-  @TUS
-  @ApiOperation({ summary: 'TUS termination: abandons the upload; the job fails' })
+  @TusRoute('TUS termination: abandons the upload; the job fails')
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`upload_closed`' })
   terminate(

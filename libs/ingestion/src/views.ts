@@ -1,34 +1,10 @@
 import type { FeedRow } from './feeds.repository.js';
+import type { FeedView, IngestJobView } from './ingest.dto.js';
 import type { IngestJobRow } from './ingest-jobs.repository.js';
 
 const n = (v: string | null) => (v === null ? null : Number(v));
 
-export interface IngestJobViewShape {
-  job_id: string;
-  mode: string;
-  source: string;
-  feed_id: string | null;
-  status: string;
-  phase: string | null;
-  rows_total: number | null;
-  rows_processed: number;
-  rows_inserted: number;
-  rows_updated: number;
-  rows_unchanged: number;
-  rows_failed: number;
-  progress: number;
-  upload_bytes: number | null;
-  columns: { mapped: Record<string, string>; ignored: string[] } | null;
-  phase_seconds: Record<string, number>;
-  attempts: number;
-  error: string | null;
-  created_at: string;
-  uploaded_at: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-export function jobView(j: IngestJobRow): IngestJobViewShape {
+export function jobView(j: IngestJobRow): IngestJobView {
   const total = n(j.rows_total);
   const processed = Number(j.rows_processed);
   const progress =
@@ -63,7 +39,7 @@ export function jobView(j: IngestJobRow): IngestJobViewShape {
   };
 }
 
-export function feedView(f: FeedRow) {
+export function feedView(f: FeedRow): FeedView {
   return {
     id: f.id,
     url: f.url,

@@ -80,6 +80,25 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
 }
 
 /**
+ * Checks the address a new socket actually connected to (DNS rebinding between lookup and
+ * connect); a reused keep-alive socket was checked when it connected.
+ */
+function guardConnectedAddress(
+  req: http.ClientRequest,
+  allowPrivate: boolean,
+  refuse: (reason: string) => void,
+): void {
+  if (allowPrivate) return;
+  req.on('socket', (socket) => {
+    if (!socket.connecting) return;
+    socket.once('connect', () => {
+      const reason = forbiddenAddressReason(socket.remoteAddress ?? '');
+      if (reason) refuse(`refused target: ${reason}`);
+    });
+  });
+}
+
+/**
  * POSTs one webhook: no redirects followed (3xx is a failure), a timeout over the whole exchange,
  * the response body read up to 4 KiB, and — unless private targets are allowed — the address the
  * socket actually connected to checked again (DNS rebinding between lookup and connect).
@@ -140,16 +159,9 @@ export function postWebhook(
         res.on('close', end);
       },
     );
-    req.on('socket', (socket) => {
-      // A reused keep-alive socket was checked when it connected.
-      if (!socket.connecting) return;
-      socket.once('connect', () => {
-        const reason = policy.allowPrivateTargets ? null : forbiddenAddressReason(socket.remoteAddress ?? '');
-        if (reason) {
-          req.destroy();
-          finish({ status: null, error: `refused target: ${reason}`, retryAfterSeconds: null });
-        }
-      });
+    guardConnectedAddress(req, policy.allowPrivateTargets, (error) => {
+      req.destroy();
+      finish({ status: null, error, retryAfterSeconds: null });
     });
     req.on('error', (err: NodeJS.ErrnoException) =>
       finish({
@@ -257,12 +269,9 @@ export function guardedDownload(
     req.setTimeout(policy.idleTimeoutMs, () =>
       req.destroy(new DownloadError(`no data for ${policy.idleTimeoutMs} ms`, true)),
     );
-    req.on('socket', (socket) => {
-      socket.once('connect', () => {
-        const reason = policy.allowPrivateTargets ? null : forbiddenAddressReason(socket.remoteAddress ?? '');
-        if (reason) req.destroy(new DownloadError(`refused target: ${reason}`, false));
-      });
-    });
+    guardConnectedAddress(req, policy.allowPrivateTargets, (error) =>
+      req.destroy(new DownloadError(error, false)),
+    );
     req.on('error', (err: NodeJS.ErrnoException) =>
       reject(
         err instanceof DownloadError
