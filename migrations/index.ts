@@ -6,6 +6,7 @@ import { Customers1795219600000 } from './1795219600000-customers.js';
 import { Matches1795219700000 } from './1795219700000-matches.js';
 import { Webhooks1795219800000 } from './1795219800000-webhooks.js';
 import { Ingestion1795219900000 } from './1795219900000-ingestion.js';
+import { Security1795220000000 } from './1795220000000-security.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Matches1795219700000,
   Webhooks1795219800000,
   Ingestion1795219900000,
+  Security1795220000000,
 ];

@@ -146,10 +146,27 @@ describe('customers: health profiles, derivations, diet rules, audit (e2e)', () 
       'customer.health_profile.read',
       'customer.health_profile.created',
     ]);
+    // the log keeps which fields changed and keyed digests, never the health values themselves
     expect(log[1]).toMatchObject({
-      before: { weight_kg: 80, notes: 'metformin' },
-      after: { weight_kg: 78, notes: null },
+      before: { digest: expect.stringMatching(/^hmac-sha256:[0-9a-f]{32}$/) },
+      after: {
+        changed_fields: expect.arrayContaining(['weight_kg', 'notes', 'conditions']),
+        digest: expect.stringMatching(/^hmac-sha256:[0-9a-f]{32}$/),
+      },
     });
+    expect(JSON.stringify(log)).not.toMatch(/metformin|diabetes|"weight_kg":\s*\d/);
+    const [raw] = await ds.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE vendor_id = $1 AND (before::text ~ 'metformin|diabetes' OR after::text ~ 'metformin|diabetes')`,
+      [a.vendorId],
+    );
+    expect(raw.n).toBe(0);
+    // reading the audit log is itself audited
+    const reads = await ds.query(
+      `SELECT actor_role, after FROM audit_log WHERE vendor_id = $1 AND action = 'audit_log.read'`,
+      [a.vendorId],
+    );
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads[0]).toMatchObject({ actor_role: 'admin', after: { entity: 'customer', entity_id: c.id } });
     // Identity reads carry no health data and need no audit; the health route is the only way to it.
     expect(Object.keys((await a.request('GET', `/customers/${c.id}`)).json()).sort()).toEqual([
       'created_at',
@@ -183,6 +200,65 @@ describe('customers: health profiles, derivations, diet rules, audit (e2e)', () 
     // The failed write left nothing behind.
     const [row] = await ds.query(`SELECT notes FROM customer_health WHERE customer_id = $1`, [c.id]);
     expect(row.notes).toBe('secret');
+  });
+
+  it('audits a replayed health response (Idempotency-Key) like a read', async () => {
+    const c = await createCustomer('C-REPLAY', MAN);
+    const put = () =>
+      a.request(
+        'PUT',
+        `/customers/${c.id}/health-profile`,
+        { ...MAN, weight_kg: 81 },
+        { 'idempotency-key': `replay-${c.id}` },
+      );
+    expect((await put()).statusCode).toBe(200);
+    const replay = await put();
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toMatchObject({ customer_id: c.id, weight_kg: 81 });
+    const actions = (await ds.query(
+      `SELECT action, after FROM audit_log WHERE vendor_id = $1 AND entity_id = $2 ORDER BY id`,
+      [a.vendorId, c.id],
+    )) as { action: string; after: unknown }[];
+    expect(actions.map((e) => e.action)).toEqual([
+      'customer.health_profile.created',
+      'customer.health_profile.updated',
+      'customer.health_profile.read',
+    ]);
+    expect(actions[2]!.after).toEqual({ idempotent_replay: true });
+  });
+
+  it('gives customer and health routes to admins and editors only (role × route matrix)', async () => {
+    const c = await createCustomer('C-ROLES', MAN);
+    const issue = async (role: string) =>
+      a.as((await a.request('POST', '/api-keys', { name: role, role })).json().key as string);
+    const clients: Record<string, VendorClient> = {
+      admin: a,
+      editor: await issue('editor'),
+      analyst: await issue('analyst'),
+      ingest: await issue('ingest'),
+    };
+    const routes: [method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: object][] = [
+      ['POST', '/customers', { external_id: 'C-ROLES-2' }],
+      ['GET', `/customers/${c.id}`],
+      ['PUT', `/customers/${c.id}`, { external_id: 'C-ROLES' }],
+      ['PATCH', `/customers/${c.id}`, { first_name: 'Ro' }],
+      ['GET', `/customers/${c.id}/health-profile`],
+      ['PUT', `/customers/${c.id}/health-profile`, MAN],
+      ['GET', `/customers/${c.id}/matches`],
+    ];
+    const allowed = new Set(['admin', 'editor']);
+    for (const [role, client] of Object.entries(clients)) {
+      for (const [method, path, body] of routes) {
+        const res = await client.request(method, path, body);
+        const seen = { role, method, path, status: res.statusCode, code: res.json().error?.code };
+        if (allowed.has(role)) expect([200, 201]).toContain(seen.status);
+        else expect(seen).toEqual({ role, method, path, status: 403, code: 'role_forbidden' });
+      }
+    }
+    // vendor configuration, not personal data: diet rules stay readable by analysts, writable by editors
+    expect((await clients.analyst!.request('GET', '/diet-rules')).statusCode).toBe(200);
+    expect((await clients.ingest!.request('GET', '/diet-rules')).statusCode).toBe(403);
   });
 
   it('isolates tenants and upserts by external id', async () => {

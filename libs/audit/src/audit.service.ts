@@ -1,11 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { VaultService } from '#libs/vault';
 import { AuditRepository } from './audit.repository.js';
 import type { Actor, AuditEntry, AuditQuery, AuditRecord } from './audit.types.js';
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly vault: VaultService,
+  ) {}
+
+  /**
+   * The before/after of a change to sensitive data (health profiles) as the audit log keeps it:
+   * the names of the fields that changed and a keyed digest of each whole version — never the
+   * values. The append-only log then outlives the data (a deleted vendor, a replaced profile)
+   * without keeping any of it, and still shows what changed and whether two versions are equal.
+   */
+  sensitiveChange<T extends object>(
+    beforeValue: T | null,
+    afterValue: T | null,
+  ): { before: unknown; after: unknown } {
+    const before = beforeValue as Record<string, unknown> | null;
+    const after = afterValue as Record<string, unknown> | null;
+    const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort();
+    const changed = keys.filter(
+      (k) => JSON.stringify(before?.[k] ?? null) !== JSON.stringify(after?.[k] ?? null),
+    );
+    const digest = (v: Record<string, unknown> | null) =>
+      v && this.vault.digest('audit', JSON.stringify(keys.map((k) => [k, v[k] ?? null])));
+    return {
+      before: before && { digest: digest(before) },
+      after: after && { changed_fields: changed, digest: digest(after) },
+    };
+  }
 
   /** Appends entries; pass the transaction's manager so the entry commits with the change. */
   record(actor: Actor, entries: AuditEntry | AuditEntry[], manager?: EntityManager): Promise<void> {

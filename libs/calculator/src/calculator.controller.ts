@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RateLimit, byBodyField, byHeader, byIp } from '#libs/common';
+import { RateLimit, byBodyField, byHeader, byIp, ReplayPolicy } from '#libs/common';
 import type { SessionRow } from './calculator.repository.js';
 import {
   CreatedSessionView,
@@ -38,6 +38,7 @@ export class CalculatorController {
   constructor(private readonly calculator: CalculatorService) {}
 
   @Post('sessions')
+  @ReplayPolicy({ secret: true })
   @RateLimit({ name: 'session-create', limit: 100, windowSeconds: HOUR, key: byIp })
   @ApiOperation({ summary: 'Start a calculator session; the session token is shown once' })
   @ApiCreatedResponse({ type: CreatedSessionView })

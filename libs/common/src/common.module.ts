@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { VaultModule } from '#libs/vault';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
@@ -10,6 +11,7 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
 /** Cross-cutting request machinery shared by every feature; the api wires it globally. */
 @Global()
 @Module({
+  imports: [VaultModule],
   providers: [
     RateLimitRepository,
     RateLimitGuard,

@@ -7,7 +7,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IdempotencyRequired } from '#libs/common';
+import { IdempotencyRequired, ReplayPolicy } from '#libs/common';
 import { Principal, ROLES, VendorAuth, type VendorPrincipal } from '#libs/vendors';
 import {
   CreateCustomerDto,
@@ -27,7 +27,8 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Post()
-  @VendorAuth(ROLES.write)
+  @ReplayPolicy({ auditAs: { action: 'customer.health_profile.read', entity: 'customer' } })
+  @VendorAuth(ROLES.health)
   @IdempotencyRequired()
   @ApiOperation({
     summary:
@@ -39,7 +40,7 @@ export class CustomersController {
   }
 
   @Get(':id')
-  @VendorAuth(ROLES.read)
+  @VendorAuth(ROLES.health)
   @ApiOperation({ summary: 'A customer (identity only; health data has its own audited route)' })
   @ApiOkResponse({ type: CustomerView })
   @ApiNotFoundResponse({ description: '`customer_not_found`' })
@@ -48,7 +49,7 @@ export class CustomersController {
   }
 
   @Put(':id')
-  @VendorAuth(ROLES.write)
+  @VendorAuth(ROLES.health)
   @IdempotencyRequired()
   @ApiOperation({ summary: "Replace a customer's identity fields" })
   @ApiOkResponse({ type: CustomerView })
@@ -63,7 +64,7 @@ export class CustomersController {
   }
 
   @Patch(':id')
-  @VendorAuth(ROLES.write)
+  @VendorAuth(ROLES.health)
   @IdempotencyRequired()
   @ApiOperation({ summary: "Change some of a customer's identity fields" })
   @ApiOkResponse({ type: CustomerView })
@@ -77,7 +78,7 @@ export class CustomersController {
   }
 
   @Get(':id/health-profile')
-  @VendorAuth(ROLES.read)
+  @VendorAuth(ROLES.health)
   @ApiOperation({ summary: 'The health profile with its derivations (every read is audited)' })
   @ApiOkResponse({ type: HealthProfileView })
   @ApiNotFoundResponse({ description: '`customer_not_found` or `health_profile_not_found`' })
@@ -86,7 +87,8 @@ export class CustomersController {
   }
 
   @Put(':id/health-profile')
-  @VendorAuth(ROLES.write)
+  @ReplayPolicy({ auditAs: { action: 'customer.health_profile.read', entity: 'customer' } })
+  @VendorAuth(ROLES.health)
   @IdempotencyRequired()
   @ApiOperation({
     summary:

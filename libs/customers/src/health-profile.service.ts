@@ -54,7 +54,7 @@ export class HealthProfileService {
     });
   }
 
-  /** Replaces the profile (fields left out are cleared) and re-derives; audited with before/after. */
+  /** Replaces the profile (fields left out are cleared) and re-derives; audited with the changed fields and digests. */
   async replace(
     actor: Actor,
     vendorId: VendorId,
@@ -71,8 +71,7 @@ export class HealthProfileService {
           action: before ? 'customer.health_profile.updated' : 'customer.health_profile.created',
           entity: 'customer',
           entityId: customerId,
-          before,
-          after,
+          ...this.audit.sensitiveChange(before, after),
         },
         m,
       );

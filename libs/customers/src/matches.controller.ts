@@ -10,7 +10,7 @@ export class MatchesController {
   constructor(private readonly matches: MatchesService) {}
 
   @Get(':id/matches')
-  @VendorAuth(ROLES.read)
+  @VendorAuth(ROLES.health)
   @ApiOperation({
     summary:
       "Products that respect the customer's allergies, preferences and per-meal limits, ranked by fit, with reasons (the profile read is audited)",

@@ -162,7 +162,7 @@ export class IngestPipeline {
       const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, this.config.ingest.parallelism);
       await client.query(typed.create);
       await this.parallel(typed.fill);
-      await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping));
+      await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping, job.mode === 'customers'));
       await client.query(dedupeSql(t.typed, job.id, mapping));
       await client.query(`DROP TABLE ${t.stage}`);
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.typed}`);

@@ -146,14 +146,21 @@ const allValid = (mapping: ColumnMapping) =>
 
 /**
  * One ingest_errors row per bad value (the header as the column), and one per malformed record.
- * Runs after the typed table exists: only the rows missing from it are looked at again.
+ * Runs after the typed table exists: only the rows missing from it are looked at again. With
+ * `withheld` (customer files: health data), a row keeps the column and the reason but not the
+ * value, except the external id; a malformed record keeps no text.
  */
-export function insertErrorsSql(stage: string, typed: string, jobId: string, mapping: ColumnMapping): string {
+export function insertErrorsSql(
+  stage: string,
+  typed: string,
+  jobId: string,
+  mapping: ColumnMapping,
+  withheld = false,
+): string {
+  const shown = (u: ColumnMapping['used'][number]) =>
+    !withheld || u.field.column === 'external_id' ? `s.${stagingColumn(u.field)}` : 'NULL::text';
   const values = mapping.used
-    .map(
-      (u) =>
-        `(${lit(u.header)}, s.${stagingColumn(u.field)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`,
-    )
+    .map((u) => `(${lit(u.header)}, ${shown(u)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`)
     .join(',\n');
   return `WITH bad AS (SELECT s.* FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${typed} t WHERE t.line_no = s.line_no))
     INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
@@ -162,7 +169,7 @@ export function insertErrorsSql(stage: string, typed: string, jobId: string, map
         FROM bad s CROSS JOIN LATERAL (VALUES ${values}) e(col, val, reason)
        WHERE s.problem IS NULL AND e.reason IS NOT NULL
       UNION ALL
-      SELECT ${lit(jobId)}::uuid, s.line_no, NULL, left(s.raw, 500), s.problem FROM bad s WHERE s.problem IS NOT NULL
+      SELECT ${lit(jobId)}::uuid, s.line_no, NULL, ${withheld ? 'NULL' : 'left(s.raw, 500)'}, s.problem FROM bad s WHERE s.problem IS NOT NULL
     ) e ORDER BY 2 LIMIT ${MAX_ERROR_ROWS}`;
 }
 

@@ -1,23 +1,31 @@
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Server } from '@tus/server';
-import type { VendorId } from '#libs/common';
+import { Conflict, ValidationFailed, type VendorId } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { IngestService, UPLOADS_PATH } from './ingest.service.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
 
-const lastSegment = (url: string) =>
-  new URL(url, 'http://x').pathname.split('/').filter(Boolean).at(-1) ?? '';
+/** The web Request @tus/server hands its hooks; on Node it carries the raw request it wraps. */
+type TusRequest = { runtime?: { node?: { req?: IncomingMessage } } };
 
 /**
  * The TUS 1.0 endpoint (@tus/server: core, creation, termination, expiration). The upload id is
  * the job id: the client creates the upload at its job's upload_url and resumes there. Requests
  * arrive here authenticated and checked against the vendor's job by the controller.
+ *
+ * @tus/server would take the id from the whole URL (query string included, `/([^/]+)\/?$/`), so a
+ * URL like `<own job>?x=/<other job>` would act on another vendor's upload. The id it acts on is
+ * therefore pinned to the authorised job for each request (never read from the URL), and a TUS URL
+ * must be exactly the job's upload URL.
  */
 @Injectable()
 export class TusUploadsService implements OnModuleInit {
   private server!: Server;
+  /** Raw request → the job id the guard and uploadTarget authorised for it. */
+  private readonly authorised = new WeakMap<IncomingMessage, string>();
 
   constructor(
     private readonly ingest: IngestService,
@@ -26,14 +34,23 @@ export class TusUploadsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const origins = this.config.http.corsOrigins;
     this.server = new Server({
       path: UPLOADS_PATH,
       datastore: this.uploads.store,
       maxSize: this.config.ingest.maxUploadBytes,
       relativeLocation: true,
-      respectForwardedHeaders: this.config.http.trustProxy,
+      respectForwardedHeaders: false,
       disableTerminationForFinishedUploads: true,
-      namingFunction: (req) => lastSegment(req.url),
+      // CORS as for every other route: only CORS_ORIGINS (none by default), never `*`.
+      allowedOrigins: (origin) => origins.includes(origin),
+      getFileIdFromRequest: (req) => this.pinnedId(req as unknown as TusRequest),
+      namingFunction: (req) => {
+        const id = this.pinnedId(req as unknown as TusRequest);
+        if (!id) throw new Error('TUS creation without an authorised upload id');
+        return id;
+      },
+      generateUrl: (_req, { path, id }) => `${path}/${id}`,
       onUploadFinish: async (_req, upload) => {
         await this.ingest.uploadFinished(upload.id, upload.size ?? upload.offset);
         return {};
@@ -42,13 +59,52 @@ export class TusUploadsService implements OnModuleInit {
   }
 
   async handle(vendorId: VendorId, jobId: string, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (req.raw.url !== `${UPLOADS_PATH}/${jobId}`) {
+      throw new ValidationFailed(
+        `A TUS request must address the upload URL exactly (${UPLOADS_PATH}/<job id>, no query string)`,
+        [{ field: 'url', message: 'unexpected query string or path' }],
+        'invalid_upload_url',
+      );
+    }
     await this.ingest.uploadTarget(vendorId, jobId, req.method);
-    // From here the TUS server writes the raw response; headers Fastify set (CORS, request id) go along.
+    if (req.method === 'POST') await this.assertCreatable(jobId, req);
+    this.authorised.set(req.raw, jobId);
+    // From here the TUS server writes the raw response; headers Fastify set (request id, CORS) go along.
     reply.hijack();
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value !== undefined) reply.raw.setHeader(name, value as string);
     }
     await this.server.handle(req.raw, reply.raw);
     if (req.method === 'DELETE' && reply.raw.statusCode === 204) await this.ingest.uploadTerminated(jobId);
+  }
+
+  /** Creation happens once per job (a second POST would truncate what was received so far). */
+  private async assertCreatable(jobId: string, req: FastifyRequest): Promise<void> {
+    if (req.headers['upload-defer-length'] !== undefined) {
+      throw new ValidationFailed(
+        'Upload-Defer-Length is not supported: send Upload-Length (the file size) when creating the upload',
+        [{ field: 'Upload-Defer-Length', message: 'not supported' }],
+        'defer_length_unsupported',
+      );
+    }
+    if (req.headers['upload-concat'] !== undefined) {
+      throw new ValidationFailed(
+        'Upload-Concat is not supported',
+        [{ field: 'Upload-Concat', message: 'not supported' }],
+        'concatenation_unsupported',
+      );
+    }
+    if (await this.uploads.progress(jobId)) {
+      throw new Conflict(
+        'This job already has an upload: resume it (HEAD, then PATCH at Upload-Offset)',
+        'upload_exists',
+      );
+    }
+  }
+
+  /** The authorised job id of this request; undefined (so 404) for a request that did not come through handle(). */
+  private pinnedId(req: TusRequest): string | undefined {
+    const raw = req.runtime?.node?.req;
+    return raw ? this.authorised.get(raw) : undefined;
   }
 }

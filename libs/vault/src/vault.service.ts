@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { open, seal } from './cipher.js';
@@ -78,6 +78,44 @@ export class VaultService {
     }
     return { resealed, byKey: await this.secrets.countByKey() };
   }
+
+  /**
+   * Seals a value kept outside vault_secrets (a stored idempotent response) into one self-contained
+   * buffer: key id, nonce, tag, ciphertext. `context` is the additional data: the same context must
+   * be given to open it, so a copy moved to another row does not open.
+   */
+  sealValue(context: string, plaintext: string): Buffer {
+    const s = seal(this.keys.current, context, plaintext);
+    return Buffer.concat([Buffer.from(s.keyId, 'hex'), s.nonce, s.authTag, s.ciphertext]);
+  }
+
+  openValue(context: string, packed: Buffer): string {
+    const keyId = packed.subarray(0, 8).toString('hex');
+    const key = this.keys.find(keyId);
+    if (!key) throw new VaultKeyMissing(keyId);
+    return open(key, context, {
+      keyId,
+      nonce: packed.subarray(8, 20),
+      authTag: packed.subarray(20, 36),
+      ciphertext: packed.subarray(36),
+    });
+  }
+
+  /**
+   * A keyed digest (HMAC-SHA-256 under a key derived from the master key for `purpose`): shows
+   * whether two values are equal without revealing them, and cannot be brute-forced without the
+   * master key, which a low-entropy value (a weight, a birth date) otherwise could be.
+   */
+  digest(purpose: string, value: string): string {
+    let key = this.digestKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.keys.current.key, Buffer.alloc(0), `digest:${purpose}`, 32));
+      this.digestKeys.set(purpose, key);
+    }
+    return `hmac-sha256:${createHmac('sha256', key).update(value).digest('hex').slice(0, 32)}`;
+  }
+
+  private readonly digestKeys = new Map<string, Buffer>();
 
   get currentKeyId(): string {
     return this.keys.current.id;

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '#libs/audit';
-import { AdminGuard } from '#libs/common';
+import { AdminGuard, ReplayPolicy } from '#libs/common';
 import { AdminActor } from './admin-actor.decorator.js';
 import {
   CreateApiKeyDto,
@@ -31,6 +31,7 @@ export class AdminVendorsController {
   constructor(private readonly vendors: VendorsService) {}
 
   @Post()
+  @ReplayPolicy({ secret: true })
   @ApiOperation({
     summary:
       'Create a vendor, its 16 product and 32 customer hash partitions, and a first admin API key (shown once)',
@@ -92,6 +93,7 @@ export class AdminVendorsController {
   }
 
   @Post(':id/api-keys')
+  @ReplayPolicy({ secret: true })
   @ApiOperation({
     summary: 'Issue an API key for a vendor (e.g. to recover a locked-out account); shown once',
   })

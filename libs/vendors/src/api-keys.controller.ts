@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { IdempotencyRequired } from '#libs/common';
+import { IdempotencyRequired, ReplayPolicy } from '#libs/common';
 import { ApiKeysService } from './api-keys.service.js';
 import { ROLES, type VendorPrincipal } from './auth/principal.js';
 import { Principal, VendorAuth } from './auth/vendor-auth.guard.js';
@@ -27,6 +27,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
+  @ReplayPolicy({ secret: true })
   @IdempotencyRequired()
   @ApiOperation({ summary: 'Create an API key (vendor admins); the secret is in this response only' })
   @ApiCreatedResponse({ type: IssuedApiKeyView })

@@ -15,6 +15,6 @@ export class AuditLogController {
   @ApiOperation({ summary: "The vendor's audit log, newest first (vendor admins)" })
   @ApiOkResponse({ type: AuditPageView })
   list(@Principal() me: VendorPrincipal, @Query() q: AuditQueryDto): Promise<AuditPageView> {
-    return this.auditLog.page(me.vendorId, q);
+    return this.auditLog.page(me, me.vendorId, q);
   }
 }

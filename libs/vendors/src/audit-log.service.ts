@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '#libs/audit';
+import { AuditService, type Actor } from '#libs/audit';
 import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import type { AuditPageView } from './vendors.dto.js';
 import { auditEntryView } from './views.js';
@@ -13,7 +13,9 @@ const isCursor = (v: unknown): v is Cursor =>
 export class AuditLogService {
   constructor(private readonly audit: AuditService) {}
 
+  /** Reading the audit log is itself audited (`audit_log.read`, with the filters used). */
   async page(
+    actor: Actor,
     vendorId: VendorId,
     q: { entity?: string; entity_id?: string; since?: Date; limit?: number; cursor?: string },
   ): Promise<AuditPageView> {
@@ -24,6 +26,11 @@ export class AuditLogService {
       since: q.since,
       limit: limit + 1,
       afterId: decodeCursor(q.cursor, isCursor)?.i,
+    });
+    await this.audit.record(actor, {
+      action: 'audit_log.read',
+      entity: 'audit_log',
+      after: { entity: q.entity ?? null, entity_id: q.entity_id ?? null, rows: Math.min(rows.length, limit) },
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];

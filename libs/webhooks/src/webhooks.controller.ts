@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { IdempotencyRequired } from '#libs/common';
+import { IdempotencyRequired, ReplayPolicy } from '#libs/common';
 import { Principal, ROLES, VendorAuth, type VendorPrincipal } from '#libs/vendors';
 import {
   CreateEndpointDto,
@@ -30,6 +30,7 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post('endpoints')
+  @ReplayPolicy({ secret: true })
   @VendorAuth(ROLES.admin)
   @IdempotencyRequired()
   @ApiOperation({ summary: 'Register an endpoint; the signing secret (whsec_…) is in this response only' })
@@ -86,6 +87,7 @@ export class WebhooksController {
   }
 
   @Post('endpoints/:id/rotate-secret')
+  @ReplayPolicy({ secret: true })
   @VendorAuth(ROLES.admin)
   @IdempotencyRequired()
   @ApiOperation({ summary: 'New secret (shown once); the old one keeps signing beside it for 24 h' })

@@ -13,9 +13,11 @@ export class AdminGuard implements CanActivate {
     const expected = this.config.secrets.adminApiKey;
     if (!expected)
       throw new Forbidden('Admin routes are disabled: ADMIN_API_KEY is not set', 'admin_disabled');
-    const given = context.switchToHttp().getRequest<FastifyRequest>().headers['x-admin-key'];
+    const req = context.switchToHttp().getRequest<FastifyRequest & { platformAdmin?: boolean }>();
+    const given = req.headers['x-admin-key'];
     if (typeof given !== 'string' || !safeEqual(given, expected))
       throw new Unauthorized('A valid X-Admin-Key is required', 'invalid_admin_key');
+    req.platformAdmin = true; // its own idempotency scope
     return true;
   }
 }

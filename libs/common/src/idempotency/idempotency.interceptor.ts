@@ -1,21 +1,35 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap } from 'rxjs';
 import { sha256Hex } from '../crypto/tokens.js';
 import { ValidationFailed } from '../errors/app-error.js';
 import { renderError } from '../errors/error-response.js';
 import { clientIp } from '../http/client-ip.js';
-import { IDEMPOTENCY_METADATA, type IdempotencyMode } from './idempotency.decorator.js';
+import {
+  IDEMPOTENCY_METADATA,
+  IDEMPOTENCY_REPLAY_METADATA,
+  REPLAY_AUDIT,
+  type IdempotencyMode,
+  type ReplayAudit,
+  type ReplayPolicy,
+} from './idempotency.decorator.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Who a key belongs to: the authenticated tenant, else the calculator session, else the client IP. */
+type ScopedRequest = FastifyRequest & { auth?: ReplayActor; platformAdmin?: boolean };
+type ReplayActor = Parameters<ReplayAudit['record']>[0];
+
+/**
+ * Who a key belongs to: the authenticated tenant, the platform admin, the calculator session, else
+ * (anonymous) the client address — the one scope that can hold two clients.
+ */
 export function idempotencyScope(req: FastifyRequest): string {
-  const tenant = (req as FastifyRequest & { auth?: { vendorId?: string } }).auth?.vendorId;
-  if (tenant) return `vendor:${tenant}`;
+  const r = req as ScopedRequest;
+  if (r.auth?.vendorId) return `vendor:${r.auth.vendorId}`;
+  if (r.platformAdmin) return 'platform-admin';
   const session = req.headers['x-session-token'];
   if (typeof session === 'string' && session) return `session:${sha256Hex(session)}`;
   return `ip:${clientIp(req)}`;
@@ -29,9 +43,12 @@ function fingerprint(req: FastifyRequest): string {
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private replayAudit?: ReplayAudit;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly idempotency: IdempotencyService,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -62,13 +79,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
       (req.method === 'POST' ? 201 : 200);
     const claim = { scope, key, method: req.method, path: req.url, fingerprint: fingerprint(req) };
+    const policy =
+      this.reflector.get<ReplayPolicy | undefined>(IDEMPOTENCY_REPLAY_METADATA, context.getHandler()) ?? {};
+    // A secret is never replayed to a caller known only by its address.
+    const replayable = !(policy.secret && scope.startsWith('ip:'));
 
     return from(this.idempotency.begin(claim)).pipe(
-      mergeMap((begin) => {
-        if (begin.kind === 'replay') throw begin.response;
+      mergeMap(async (begin) => {
+        if (begin.kind === 'run') return begin;
+        if (policy.auditAs) await this.auditReplay(req as ScopedRequest, policy.auditAs, begin.response.body);
+        throw begin.response;
+      }),
+      mergeMap(() => {
         return next.handle().pipe(
           mergeMap(async (body) => {
-            await this.idempotency.finish(scope, key, successStatus, body);
+            await this.idempotency.finish(scope, key, successStatus, body, replayable);
             return body;
           }),
           catchError(async (err: unknown) => {
@@ -79,5 +104,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+
+  /** A replayed health response is a read of health data: audited like one. */
+  private async auditReplay(
+    req: ScopedRequest,
+    as: { action: string; entity: string },
+    body: unknown,
+  ): Promise<void> {
+    if (!req.auth) return;
+    this.replayAudit ??= this.moduleRef.get<ReplayAudit>(REPLAY_AUDIT, { strict: false });
+    const bodyId = (body as { id?: unknown } | null)?.id;
+    const entityId =
+      (req.params as Record<string, string> | undefined)?.id ?? (typeof bodyId === 'string' ? bodyId : null);
+    await this.replayAudit.record(req.auth, {
+      action: as.action,
+      entity: as.entity,
+      entityId,
+      after: { idempotent_replay: true },
+    });
   }
 }

@@ -5,7 +5,8 @@ export interface IdempotencyRecord {
   fingerprint: string;
   state: 'in_flight' | 'completed';
   response_status: number | null;
-  response_body: unknown;
+  /** The response body sealed by the vault (context: scope and key); null when none is kept. */
+  response_sealed: Buffer | null;
 }
 
 export interface IdempotencyClaim {
@@ -16,7 +17,7 @@ export interface IdempotencyClaim {
   fingerprint: string;
 }
 
-/** Stripe-style idempotency keys, scoped by tenant or session; expire after 24 h. */
+/** Stripe-style idempotency keys, scoped by tenant, session or client address; expire after 24 h. */
 @Injectable()
 export class IdempotencyRepository {
   /** An in-flight claim older than this is taken to belong to a crashed process. */
@@ -32,7 +33,7 @@ export class IdempotencyRepository {
        VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + interval '${IdempotencyRepository.TTL}')
        ON CONFLICT (scope, key) DO UPDATE
          SET method = EXCLUDED.method, path = EXCLUDED.path, fingerprint = EXCLUDED.fingerprint,
-             state = 'in_flight', response_status = NULL, response_body = NULL,
+             state = 'in_flight', response_status = NULL, response_sealed = NULL,
              created_at = now(), locked_at = now(), expires_at = EXCLUDED.expires_at
          WHERE k.expires_at <= now()
             OR (k.state = 'in_flight' AND k.fingerprint = EXCLUDED.fingerprint
@@ -46,18 +47,18 @@ export class IdempotencyRepository {
 
   async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
     const { rows } = await this.db.query<IdempotencyRecord>(
-      `SELECT fingerprint, state, response_status, response_body
+      `SELECT fingerprint, state, response_status, response_sealed
          FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > now()`,
       [scope, key],
     );
     return rows[0] ?? null;
   }
 
-  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
+  async complete(scope: string, key: string, status: number, sealed: Buffer | null): Promise<void> {
     await this.db.query(
-      `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4::jsonb
+      `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_sealed = $4
         WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
-      [scope, key, status, JSON.stringify(body ?? null)],
+      [scope, key, status, sealed],
       'idempotency_complete',
     );
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { VaultService } from '#libs/vault';
 import { Conflict, StoredResponse, Unprocessable, ValidationFailed } from '../errors/app-error.js';
 import { IdempotencyRepository, type IdempotencyClaim } from './idempotency.repository.js';
 
@@ -9,11 +10,16 @@ export type IdempotencyBegin = { kind: 'run' } | { kind: 'replay'; response: Sto
 /**
  * Stripe semantics: same key + same request within 24 h replays the stored status and body;
  * a different request under the same key is a 422; a duplicate while the first still runs is a
- * 409; 5xx responses are not stored, so the client may retry.
+ * 409; 5xx responses are not stored, so the client may retry. Stored bodies are sealed by the
+ * vault (they can hold API keys, signing secrets, session tokens and health data), bound to their
+ * scope and key.
  */
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly keys: IdempotencyRepository) {}
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly vault: VaultService,
+  ) {}
 
   static validateKey(key: string): void {
     if (!KEY_FORMAT.test(key)) {
@@ -42,9 +48,19 @@ export class IdempotencyService {
           'idempotency_in_progress',
         );
       }
+      if (existing.response_sealed === null) {
+        // finished with keepBody = false: a secret for an anonymous caller
+        throw new Conflict(
+          'A request with this Idempotency-Key was already processed; its response held a secret and is not replayed to an unauthenticated caller. Send a new key to make a new request.',
+          'idempotency_replay_refused',
+        );
+      }
+      const body: unknown = JSON.parse(
+        this.vault.openValue(context(claim.scope, claim.key), existing.response_sealed),
+      );
       return {
         kind: 'replay',
-        response: new StoredResponse(existing.response_status ?? 200, existing.response_body, {
+        response: new StoredResponse(existing.response_status ?? 200, body, {
           'idempotent-replayed': 'true',
         }),
       };
@@ -55,12 +71,16 @@ export class IdempotencyService {
     );
   }
 
-  async finish(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    if (status >= 500) await this.keys.release(scope, key);
-    else await this.keys.complete(scope, key, status, body);
+  /** Stores the outcome; `keepBody` false keeps only the status (the body is never replayed). */
+  async finish(scope: string, key: string, status: number, body: unknown, keepBody = true): Promise<void> {
+    if (status >= 500) return this.keys.release(scope, key);
+    const sealed = keepBody ? this.vault.sealValue(context(scope, key), JSON.stringify(body ?? null)) : null;
+    await this.keys.complete(scope, key, status, sealed);
   }
 
   purgeExpired(): Promise<number> {
     return this.keys.purgeExpired();
   }
 }
+
+const context = (scope: string, key: string) => `idempotency:${scope}:${key}`;

@@ -16,9 +16,13 @@ export interface VendorPrincipal extends Actor {
   keyId: string | null;
 }
 
-/** Role sets used by routes. */
+/**
+ * Role sets used by routes. Customer data (identity and health, and matches derived from health)
+ * is `health`: the analyst role reads the catalogue only.
+ */
 export const ROLES = {
   read: ['admin', 'editor', 'analyst'],
+  health: ['admin', 'editor'],
   write: ['admin', 'editor'],
   admin: ['admin'],
   ingest: ['admin', 'ingest'],
