@@ -47,6 +47,10 @@ export class AppConfig {
     /** smtp:// or smtps:// URL; without it mail is written to the mail_outbox table and logged. */
     readonly smtpUrl: string | null;
     readonly from: string;
+    /** Mail kept in the outbox without SMTP (development): its body (links with tokens) is cleared after this. */
+    readonly storedBodyMs: number;
+    /** Outbox rows (address, subject, status) are deleted after this. */
+    readonly retentionMs: number;
   };
   declare readonly calculator: {
     /** Front-end page that resumes a session (the resume e-mail links here with a fragment). */
@@ -305,6 +309,8 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     mail: {
       smtpUrl,
       from: r.string('MAIL_FROM', 'Nutrition Reports <reports@localhost>'),
+      storedBodyMs: r.int('MAIL_STORED_BODY_HOURS', 24, 1, 24 * 30) * 3_600_000,
+      retentionMs: r.int('MAIL_RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     },
     calculator: {
       appUrl: r.string('CALCULATOR_APP_URL', `${publicBaseUrl}/calculator`),

@@ -24,12 +24,8 @@ export class MailDeliveryService implements OnModuleDestroy {
     if (!mail || mail.status !== 'queued') return 'skipped'; // already delivered: a retried job does nothing
     if (!this.transport) {
       await this.outbox.markStored(mail.id);
-      this.logger.log({
-        msg: 'mail kept in mail_outbox (no SMTP_URL)',
-        outbox_id: mail.id,
-        to: mail.to_address,
-        subject: mail.subject,
-      });
+      // ids only: the address and subject (a first name) are personal data
+      this.logger.log({ msg: 'mail kept in mail_outbox (no SMTP_URL)', outbox_id: mail.id, template: mail.template });
       return 'stored';
     }
     try {
@@ -40,12 +36,25 @@ export class MailDeliveryService implements OnModuleDestroy {
         text: mail.text_body ?? '',
         ...(mail.html_body ? { html: mail.html_body } : {}),
       });
-      await this.outbox.markSent(mail.id, (info as { messageId?: string }).messageId ?? null);
+      const messageId = (info as { messageId?: string }).messageId ?? null;
+      await this.outbox.markSent(mail.id, messageId);
+      this.logger.log({ msg: 'mail sent', outbox_id: mail.id, template: mail.template, message_id: messageId });
       return 'sent';
     } catch (err) {
-      await this.outbox.recordFailure(mail.id, err instanceof Error ? err.message : String(err));
-      throw err;
+      // SMTP errors quote the recipient ("<ann@…> rejected"): neither the log nor the row keeps it
+      const reason = (err instanceof Error ? err.message : String(err)).split(mail.to_address).join('<recipient>');
+      await this.outbox.recordFailure(mail.id, reason);
+      throw new Error(`mail ${mail.id} was not delivered: ${reason}`);
     }
+  }
+
+  /** Retention: bodies of kept mail (they hold links with tokens) and old rows (addresses). */
+  purge(): Promise<{ cleared: number; deleted: number }> {
+    const now = Date.now();
+    return this.outbox.purge(
+      new Date(now - this.config.mail.storedBodyMs),
+      new Date(now - this.config.mail.retentionMs),
+    );
   }
 
   onModuleDestroy(): void {

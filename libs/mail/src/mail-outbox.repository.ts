@@ -57,4 +57,20 @@ export class MailOutboxRepository {
       error.slice(0, 2000),
     ]);
   }
+
+  /** Clears bodies of mail kept (not sent) before `bodiesBefore`; deletes rows created before `rowsBefore`. */
+  async purge(bodiesBefore: Date, rowsBefore: Date): Promise<{ cleared: number; deleted: number }> {
+    const cleared = await this.db.query(
+      `UPDATE mail_outbox SET text_body = NULL, html_body = NULL
+        WHERE status = 'stored' AND created_at < $1 AND (text_body IS NOT NULL OR html_body IS NOT NULL)`,
+      [bodiesBefore],
+    );
+    const deleted = await this.db.query(`DELETE FROM mail_outbox WHERE created_at < $1 AND status <> 'queued'`, [
+      rowsBefore,
+    ]);
+    return { cleared: affected(cleared), deleted: affected(deleted) };
+  }
 }
+
+/** TypeORM's query() answers UPDATE/DELETE with [rows, affected]. */
+const affected = (result: unknown) => (Array.isArray(result) ? Number(result[1] ?? 0) : 0);

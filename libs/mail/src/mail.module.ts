@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { MailDeliveryService } from './mail-delivery.service.js';
 import { MailOutboxRepository } from './mail-outbox.repository.js';
 import { MailService } from './mail.service.js';
+import { PurgeMailJob } from './purge-mail.job.js';
 import { SendMailJob } from './send-mail.job.js';
 
 @Module({
-  providers: [MailOutboxRepository, MailService, MailDeliveryService, SendMailJob],
-  exports: [MailService],
+  providers: [MailOutboxRepository, MailService, MailDeliveryService, SendMailJob, PurgeMailJob],
+  exports: [MailService, MailDeliveryService],
 })
 export class MailModule {}

@@ -14,6 +14,8 @@ export interface JobPayloads {
   'reports.expire': Record<string, never>;
   /** Cron: create access-log partitions ahead, drop those past retention. */
   'reports.maintain-partitions': Record<string, never>;
+  /** Cron: clear bodies of mail kept in the outbox past MAIL_STORED_BODY_HOURS, delete rows past MAIL_RETENTION_DAYS. */
+  'mail.purge': Record<string, never>;
   /** Cron: delete idempotency keys past their 24 h expiry. */
   'idempotency.purge': Record<string, never>;
   /** Cron: delete rate-limit windows that have ended. */
@@ -85,6 +87,13 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   'reports.maintain-partitions': {
     cron: '7 3 * * *',
     retryLimit: 3,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
+  'mail.purge': {
+    cron: '23 * * * *',
+    retryLimit: 2,
     policy: 'singleton',
     deadLetter: false,
     concurrency: 1,
