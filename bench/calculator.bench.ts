@@ -47,7 +47,7 @@ async function prepare(base: string, count: number): Promise<Session[]> {
 
 async function main(): Promise<void> {
   const db = await benchDatabase();
-  const env = benchEnv(db.url, { TRUST_PROXY: 'true' });
+  const env = benchEnv(db.url, { TRUST_PROXY: '1' });
   const { port, child } = await startChild(path.join(here, 'support/http-servers.js'), ['api'], env);
   try {
     const base = `http://127.0.0.1:${port}`;

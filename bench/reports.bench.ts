@@ -59,7 +59,7 @@ async function payForReport(base: string, i: number): Promise<string> {
 async function main(): Promise<void> {
   const db = await benchDatabase();
   // Sandbox payments are refused in production, so the api and worker run as development.
-  const apiEnv = benchEnv(db.url, { NODE_ENV: 'development', PAYMENTS_ENABLED: 'true', TRUST_PROXY: 'true' });
+  const apiEnv = benchEnv(db.url, { NODE_ENV: 'development', PAYMENTS_ENABLED: 'true', TRUST_PROXY: '1' });
   const { port, child: api } = await startChild(path.join(here, 'support/http-servers.js'), ['api'], apiEnv);
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();

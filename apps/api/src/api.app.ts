@@ -5,7 +5,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { createValidationPipe, requestIdFor } from '#libs/common';
 import type { AppConfig } from '#libs/config';
+import { UPLOADS_PATH } from '#libs/ingestion';
 import { ApiModule } from './api.module.js';
+import { refuseOtherBodyTypes } from './http/body-types.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { setupSwagger } from './swagger.js';
 
@@ -48,6 +50,7 @@ export async function createApiApp(
     done();
   });
   registerHttpMetrics(fastify);
+  refuseOtherBodyTypes(fastify, UPLOADS_PATH);
   // TUS PATCH bodies are streamed by @tus/server from the raw request: Fastify must not read them.
   fastify.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
 

@@ -21,6 +21,7 @@ import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
 import { MetricsController } from './observability/metrics.controller.js';
+import { MetricsGuard } from './observability/metrics.guard.js';
 import { MetricsService } from './observability/metrics.service.js';
 
 /** The HTTP process: every feature module, its controllers, and the global request pipeline. */
@@ -49,6 +50,7 @@ export class ApiModule {
       providers: [
         HealthService,
         MetricsService,
+        MetricsGuard,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },

@@ -13,7 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsSafeText } from '#libs/common';
+import { IsSafeText, IsSingleLine } from '#libs/common';
 import {
   ACTIVITY,
   ALLERGIES,
@@ -141,11 +141,11 @@ export class Step4Dto {
   email!: string;
 
   @ApiProperty({ minLength: 1, maxLength: TEXT_LIMITS.name, example: 'Michael' })
-  @IsSafeText({ min: 1, max: TEXT_LIMITS.name })
+  @IsSingleLine({ min: 1, max: TEXT_LIMITS.name })
   first_name!: string;
 
   @ApiProperty({ minLength: 1, maxLength: TEXT_LIMITS.name, example: 'Brown' })
-  @IsSafeText({ min: 1, max: TEXT_LIMITS.name })
+  @IsSingleLine({ min: 1, max: TEXT_LIMITS.name })
   last_name!: string;
 
   @ApiPropertyOptional({

@@ -17,7 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsSafeText, EXTERNAL_ID_PATTERN } from '#libs/common';
+import { IsSafeText, IsSingleLine, EXTERNAL_ID_PATTERN } from '#libs/common';
 
 const TAG = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const nutrient = (example: number, max: number) =>
@@ -38,10 +38,10 @@ const nutrient = (example: number, max: number) =>
 
 /** Every product field but the external id (PUT replaces them all; PATCH sends some). */
 export class ProductFieldsDto {
-  @ApiProperty({ example: 'Dark chocolate protein bar' }) @IsSafeText({ min: 1, max: 300 }) name!: string;
+  @ApiProperty({ example: 'Dark chocolate protein bar' }) @IsSingleLine({ min: 1, max: 300 }) name!: string;
   @ApiPropertyOptional({ example: 'Kalomi Foods', nullable: true })
   @IsOptional()
-  @IsSafeText({ max: 200 })
+  @IsSingleLine({ max: 200 })
   brand?: string | null;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) description?:
     string | null;

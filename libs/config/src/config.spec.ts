@@ -30,13 +30,18 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_REPLICA_URLS: 'postgres://r1/app, postgres://r2/app',
       CORS_ORIGINS: 'https://a.example,https://b.example',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       WORKER_QUEUES: 'mail.send,report.generate',
     });
     expect(config.http.port).toBe(8080);
     expect(config.database.replicaUrls).toEqual(['postgres://r1/app', 'postgres://r2/app']);
     expect(config.http.corsOrigins).toHaveLength(2);
-    expect(config.http.trustProxy).toBe(true);
+    expect(config.http.trustProxy).toBe(1);
+    expect(loadConfig({ ...DB, TRUST_PROXY: '10.0.0.0/8, 192.168.1.7' }).http.trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+    ]);
+    expect(loadConfig({ ...DB, TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
     expect(config.queue.workerQueues).toEqual(['mail.send', 'report.generate']);
   });
 
@@ -50,7 +55,9 @@ describe('loadConfig', () => {
     expect(found.join('\n')).toMatch(/DATABASE_URL must use postgres/);
     expect(found.join('\n')).toMatch(/PORT must be an integer/);
     expect(found.join('\n')).toMatch(/LOG_LEVEL must be one of/);
-    expect(found.join('\n')).toMatch(/TRUST_PROXY must be true or false/);
+    expect(found.join('\n')).toMatch(/TRUST_PROXY must be false, a hop count, or .* \(not: maybe\)/);
+    // "trust any proxy" lets a client choose its own address: refused, with what to write instead
+    expect(problems({ ...DB, TRUST_PROXY: 'true' }).join('\n')).toMatch(/TRUST_PROXY=true would believe any/);
   });
 
   it('requires DATABASE_URL unless the launcher provides one', () => {

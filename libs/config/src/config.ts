@@ -3,6 +3,8 @@
  * code base reads process.env: a bad or missing value stops the process with a message naming the
  * variable.
  */
+import ipaddr from 'ipaddr.js';
+
 export type NodeEnv = 'development' | 'test' | 'production';
 
 export class AppConfig {
@@ -12,10 +14,20 @@ export class AppConfig {
     readonly port: number;
     readonly publicBaseUrl: string;
     readonly corsOrigins: string[];
-    readonly trustProxy: boolean;
+    /**
+     * Proxies whose X-Forwarded-For is believed: false (none), a hop count, or their addresses and
+     * CIDR ranges. Never "any": that lets a client choose its own address.
+     */
+    readonly trustProxy: false | number | string[];
     readonly bodyLimitBytes: number;
   };
   declare readonly log: { readonly level: string; readonly pretty: boolean };
+  declare readonly metrics: {
+    /** A scraper sending `Authorization: Bearer <token>` may read /metrics from anywhere. */
+    readonly token: string | null;
+    /** Addresses and CIDRs that may read /metrics without the token (loopback by default). */
+    readonly allowFrom: string[];
+  };
   declare readonly database: {
     readonly url: string;
     readonly replicaUrls: string[];
@@ -38,6 +50,8 @@ export class AppConfig {
   };
   declare readonly secrets: {
     readonly jwtSecret: string;
+    /** Longest accepted JWT lifetime (exp − iat, and exp − now). */
+    readonly jwtMaxLifetimeSeconds: number;
     readonly vaultMasterKey: string | null;
     /** Earlier master keys, still able to open secrets until `npm run vault:rotate` re-seals them. */
     readonly vaultPreviousKeys: string[];
@@ -239,6 +253,13 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     .map(Number)
     .filter((n) => Number.isFinite(n) && n >= 0);
   if (retrySchedule.length === 0) retrySchedule.push(5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400);
+  const metricsToken = r.optional('METRICS_TOKEN');
+  if (metricsToken !== null && metricsToken.length < 24) r.problems.push('METRICS_TOKEN must be at least 24 characters');
+  const metricsAllowFrom = r.raw('METRICS_ALLOW_FROM') === undefined ? ['127.0.0.1', '::1'] : r.list('METRICS_ALLOW_FROM');
+  const badMetricsFrom = metricsAllowFrom.filter((entry) => !isAddressOrCidr(entry));
+  if (badMetricsFrom.length > 0) {
+    r.problems.push(`METRICS_ALLOW_FROM must list IP addresses or CIDR ranges (not: ${badMetricsFrom.join(', ')})`);
+  }
   const adminApiKey = r.optional('ADMIN_API_KEY');
   if (adminApiKey !== null && adminApiKey.length < 24) {
     r.problems.push('ADMIN_API_KEY must be at least 24 characters');
@@ -277,8 +298,12 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       port,
       publicBaseUrl,
       corsOrigins: r.list('CORS_ORIGINS'),
-      trustProxy: r.bool('TRUST_PROXY', false),
+      trustProxy: trustProxy(r),
       bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    },
+    metrics: {
+      token: metricsToken,
+      allowFrom: metricsAllowFrom,
     },
     log: {
       level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
@@ -302,6 +327,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     },
     secrets: {
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
+      jwtMaxLifetimeSeconds: r.int('JWT_MAX_LIFETIME_SECONDS', 86_400, 60, 30 * 86_400),
       vaultMasterKey,
       vaultPreviousKeys,
       adminApiKey,
@@ -367,6 +393,41 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return Object.freeze(Object.assign(new AppConfig(), config));
+}
+
+/** TRUST_PROXY: `false`/`0`, a hop count (`1`), or addresses and CIDRs (`10.0.0.0/8,192.168.1.7`). */
+function trustProxy(r: Reader): false | number | string[] {
+  const value = r.raw('TRUST_PROXY');
+  if (value === undefined || ['false', '0', 'no'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) r.problems.push(`TRUST_PROXY as a hop count must be between 0 and 10 (got "${value}")`);
+    return hops;
+  }
+  if (['true', 'yes'].includes(value.toLowerCase())) {
+    r.problems.push(
+      'TRUST_PROXY=true would believe any X-Forwarded-For (a client could pick its own address): give the number of proxies in front of the api (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    );
+    return false;
+  }
+  const list = r.list('TRUST_PROXY');
+  const bad = list.filter((entry) => !isAddressOrCidr(entry));
+  if (bad.length > 0) {
+    r.problems.push(
+      `TRUST_PROXY must be false, a hop count, or a comma-separated list of IP addresses and CIDR ranges (not: ${bad.join(', ')})`,
+    );
+  }
+  return list;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  try {
+    if (entry.includes('/')) ipaddr.parseCIDR(entry);
+    else ipaddr.parse(entry);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function isVaultKey(value: string): boolean {

@@ -19,7 +19,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsSafeText, EXTERNAL_ID_PATTERN } from '#libs/common';
+import { IsSafeText, IsSingleLine, EXTERNAL_ID_PATTERN } from '#libs/common';
 import { ACTIVITY_LEVELS, SEXES, type ActivityLevel, type Sex } from './customer.types.js';
 
 const CODE = /^[a-z0-9][a-z0-9_-]{0,59}$/;
@@ -96,8 +96,8 @@ export class HealthProfileDto {
 
 export class CustomerIdentityDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail() @MaxLength(320) email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 200 }) first_name?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 200 }) last_name?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) first_name?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) last_name?: string | null;
 }
 
 export class CreateCustomerDto extends CustomerIdentityDto {

@@ -14,7 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsSafeText } from '#libs/common';
+import { IsSafeText, IsSingleLine } from '#libs/common';
 import { VENDOR_ROLES, type VendorRole } from './auth/principal.js';
 
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -27,7 +27,7 @@ export class CreateVendorDto {
   slug!: string;
 
   @ApiProperty({ example: 'Green Grocer' })
-  @IsSafeText({ min: 1, max: 200 })
+  @IsSingleLine({ min: 1, max: 200 })
   name!: string;
 
   @ApiProperty({ example: 'grocery' })
@@ -37,7 +37,7 @@ export class CreateVendorDto {
 
   @ApiPropertyOptional({ example: 'organic' })
   @IsOptional()
-  @IsSafeText({ max: 100 })
+  @IsSingleLine({ max: 100 })
   subcategory?: string;
 
   @ApiPropertyOptional()
@@ -67,9 +67,9 @@ export class CreateVendorDto {
 }
 
 export class UpdateVendorDto {
-  @ApiPropertyOptional() @IsOptional() @IsSafeText({ min: 1, max: 200 }) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSingleLine({ min: 1, max: 200 }) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(CATEGORY) category?: string;
-  @ApiPropertyOptional() @IsOptional() @IsSafeText({ max: 100 }) subcategory?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSingleLine({ max: 100 }) subcategory?: string;
   @ApiPropertyOptional() @IsOptional() @IsSafeText({ max: 2000 }) description?: string;
   @ApiPropertyOptional()
   @IsOptional()
@@ -94,7 +94,7 @@ export class SlugParam {
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'catalogue sync' })
-  @IsSafeText({ min: 1, max: 100 })
+  @IsSingleLine({ min: 1, max: 100 })
   name!: string;
 
   @ApiProperty({ enum: VENDOR_ROLES })
@@ -103,7 +103,7 @@ export class CreateApiKeyDto {
 }
 
 export class UpdateApiKeyDto {
-  @ApiPropertyOptional() @IsOptional() @IsSafeText({ min: 1, max: 100 }) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSingleLine({ min: 1, max: 100 }) name?: string;
   @ApiPropertyOptional({ enum: VENDOR_ROLES }) @IsOptional() @IsIn(VENDOR_ROLES) role?: VendorRole;
 }
 
@@ -116,7 +116,7 @@ export class DirectoryQueryDto {
 
   @ApiPropertyOptional({ description: 'Part of the name or slug' })
   @IsOptional()
-  @IsSafeText({ min: 1, max: 100 })
+  @IsSingleLine({ min: 1, max: 100 })
   q?: string;
 
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })

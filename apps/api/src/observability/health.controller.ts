@@ -17,10 +17,13 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database and the queue answer' })
+  @ApiOperation({
+    summary:
+      'Readiness: the database and the queue answer (each check: ok, error or timeout; details go to the log)',
+  })
   @ApiOkResponse({ schema: { example: { status: 'ok', checks: { database: 'ok', queue: 'ok' } } } })
   @ApiServiceUnavailableResponse({
-    schema: { example: { status: 'unavailable', checks: { database: 'error: …', queue: 'ok' } } },
+    schema: { example: { status: 'unavailable', checks: { database: 'error', queue: 'ok' } } },
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const readiness = await this.health.readiness();

@@ -1,14 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { QueueService } from '#libs/queue';
 
+/** What a check shows anyone: a code. The driver's message goes to the log only. */
+export type CheckResult = 'ok' | 'error' | 'timeout';
+
 export interface Readiness {
   status: 'ok' | 'unavailable';
-  checks: { database: string; queue: string };
+  checks: { database: CheckResult; queue: CheckResult };
 }
+
+const TIMED_OUT = new Error('timed out');
 
 @Injectable()
 export class HealthService {
+  private readonly logger = new Logger(HealthService.name);
+
   constructor(
     private readonly db: DataSource,
     private readonly queue: QueueService,
@@ -16,29 +23,30 @@ export class HealthService {
 
   async readiness(): Promise<Readiness> {
     const [database, queue] = await Promise.all([
-      check(() => this.db.query('SELECT 1')),
-      check(() => this.queue.stats()),
+      this.check('database', () => this.db.query('SELECT 1')),
+      this.check('queue', () => this.queue.stats()),
     ]);
     return {
       status: database === 'ok' && queue === 'ok' ? 'ok' : 'unavailable',
       checks: { database, queue },
     };
   }
-}
 
-async function check(probe: () => Promise<unknown>, timeoutMs = 2000): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
-      }),
-    ]);
-    return 'ok';
-  } catch (err) {
-    return `error: ${err instanceof Error ? err.message : String(err)}`;
-  } finally {
-    clearTimeout(timer);
+  private async check(name: string, probe: () => Promise<unknown>, timeoutMs = 2000): Promise<CheckResult> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        probe(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(TIMED_OUT), timeoutMs);
+        }),
+      ]);
+      return 'ok';
+    } catch (err) {
+      this.logger.warn({ msg: 'readiness check failed', check: name, err });
+      return err === TIMED_OUT ? 'timeout' : 'error';
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -1,9 +1,11 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { MetricsGuard } from './metrics.guard.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiExcludeController()
 @Controller('metrics')
+@UseGuards(MetricsGuard)
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 

@@ -3,17 +3,39 @@ import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '#libs/config';
 
-/** Path segments that carry a capability token; never written to logs. */
+/** Path segments that carry a capability token (matched on the decoded path); never logged. */
 const TOKEN_PATHS = [
-  /^(\/r\/)[^/?#]+/,
-  /^(\/api\/v1\/reports\/)[^/?#]+/,
-  /^(\/api\/v1\/calculator\/resume\/)[^/?#]+/,
+  /^(\/+r\/+)[^/]+/i,
+  /^(\/+api\/+v1\/+reports\/+)[^/]+/i,
+  /^(\/+api\/+v1\/+calculator\/+resume\/+)[^/]+/i,
 ];
+/** Any segment shaped like one of our tokens (32+ URL-safe characters that are not a UUID). */
+const TOKEN_SHAPED = /^[A-Za-z0-9_-]{32,}$/;
+const UUID_SHAPED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const decodeSegment = (segment: string) => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/**
+ * The URL as logged: the path decoded first (the router decodes it too, so `/api/v1/%72eports/…`
+ * reaches the reports route and must be redacted like it), then token segments replaced.
+ */
 export function redactUrl(url: string): string {
-  let out = url;
-  for (const re of TOKEN_PATHS) out = out.replace(re, '$1[redacted]');
-  return out.replace(/([?&](?:token|access_token|session_token)=)[^&#]*/gi, '$1[redacted]');
+  const at = url.search(/[?#]/);
+  const rawPath = at === -1 ? url : url.slice(0, at);
+  const query = at === -1 ? '' : url.slice(at);
+  let path = rawPath
+    .split('/')
+    .map(decodeSegment)
+    .map((seg) => (TOKEN_SHAPED.test(seg) && !UUID_SHAPED.test(seg) ? '[redacted]' : seg))
+    .join('/');
+  for (const re of TOKEN_PATHS) path = path.replace(re, '$1[redacted]');
+  return path + query.replace(/([?&](?:token|access_token|session_token)=)[^&#]*/gi, '$1[redacted]');
 }
 
 export const REDACTED_HEADERS = [
@@ -31,7 +53,11 @@ const QUIET = new Set(['/health', '/health/ready', '/metrics']);
 /** JSON logs (pino) with the request id on every line; tokens and secrets redacted. */
 export function loggerModule(config: AppConfig) {
   return LoggerModule.forRoot({
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    // `/r/:token` is outside the api prefix: it needs its own entry to be logged at all
+    forRoutes: [
+      { path: '{*path}', method: RequestMethod.ALL },
+      { path: 'r/:token', method: RequestMethod.GET },
+    ],
     pinoHttp: {
       level: config.log.level,
       genReqId: (req: IncomingMessage & { id?: unknown }) => String(req.id),

@@ -6,6 +6,13 @@ import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 
+/**
+ * A single-line value (a name): no control characters at all (newlines and tabs included), no
+ * line or paragraph separators, and no bidirectional controls (U+202A–U+202E, U+2066–U+2069,
+ * U+200E, U+200F, U+061C), which can make a displayed name read differently from what it is.
+ */
+const SINGLE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]*$/;
+
 /* eslint-enable no-control-regex */
 
 export function hasControlChars(value: string): boolean {
@@ -19,6 +26,18 @@ export function IsSafeText(options: { max: number; min?: number }): PropertyDeco
     MinLength(options.min ?? 0),
     MaxLength(options.max),
     Matches(NO_CONTROL_CHARS, { message: '$property must not contain control characters' }),
+  );
+}
+
+/** A user-supplied single-line string (names, titles): length-limited, see SINGLE_LINE. */
+export function IsSingleLine(options: { max: number; min?: number }): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    MinLength(options.min ?? 0),
+    MaxLength(options.max),
+    Matches(SINGLE_LINE, {
+      message: '$property must be a single line without control or bidirectional formatting characters',
+    }),
   );
 }
 

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify } from 'jose';
-import { AppConfig } from '#libs/config';
+import { AppConfig, DEV_JWT_SECRET } from '#libs/config';
 import { Forbidden, Unauthorized, sha256Hex, asVendorId, UUID_PATTERN } from '#libs/common';
 import { ApiKeysRepository } from '../api-keys.repository.js';
 import { VendorsRepository, type VendorStatus } from '../vendors.repository.js';
@@ -20,6 +20,7 @@ export interface RequestContext {
 @Injectable()
 export class VendorAuthService {
   private readonly jwtKey: Uint8Array;
+  private readonly maxLifetime: number;
 
   constructor(
     config: AppConfig,
@@ -27,6 +28,12 @@ export class VendorAuthService {
     private readonly vendors: VendorsRepository,
   ) {
     this.jwtKey = new TextEncoder().encode(config.secrets.jwtSecret);
+    this.maxLifetime = config.secrets.jwtMaxLifetimeSeconds;
+    if (config.secrets.jwtSecret === DEV_JWT_SECRET) {
+      new Logger(VendorAuthService.name).warn(
+        'JWT_SECRET is not set: vendor JWTs are checked with the public development secret, so anyone can forge one. Set JWT_SECRET (32+ random characters) outside development.',
+      );
+    }
   }
 
   async authenticate(bearer: string, ctx: RequestContext): Promise<VendorPrincipal> {
@@ -62,6 +69,7 @@ export class VendorAuthService {
         throw new Unauthorized('The token has expired', 'token_expired');
       throw new Unauthorized('Invalid bearer token', 'invalid_token');
     }
+    this.assertLifetime(claims);
     const meta = (typeof claims.app_metadata === 'object' && claims.app_metadata) || {};
     const vendorId = claims.vendor_id ?? (meta as Record<string, unknown>).vendor_id;
     const role = VENDOR_ROLES.includes(claims.role as VendorRole)
@@ -79,6 +87,19 @@ export class VendorAuthService {
     assertActive(status);
     const sub = typeof claims.sub === 'string' ? claims.sub.slice(0, 200) : 'unknown';
     return { id: `user:${sub}`, role, vendorId: asVendorId(vendorId), via: 'jwt', keyId: null, ...ctx };
+  }
+
+  /** A stolen long-lived token is a standing credential: exp − iat and exp − now are bounded. */
+  private assertLifetime(claims: Record<string, unknown>): void {
+    const exp = claims.exp as number;
+    const now = Math.floor(Date.now() / 1000);
+    const iat = typeof claims.iat === 'number' ? claims.iat : null;
+    if ((iat !== null && exp - iat > this.maxLifetime) || exp - now > this.maxLifetime) {
+      throw new Unauthorized(
+        `The token lives longer than the ${this.maxLifetime} s allowed (JWT_MAX_LIFETIME_SECONDS)`,
+        'token_lifetime_too_long',
+      );
+    }
   }
 }
 
