@@ -8,6 +8,7 @@ import type { AppConfig } from '#libs/config';
 import { UPLOADS_PATH } from '#libs/ingestion';
 import { ApiModule } from './api.module.js';
 import { refuseOtherBodyTypes } from './http/body-types.js';
+import { logUnprefixedRequests } from './http/unprefixed-request-log.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { setupSwagger } from './swagger.js';
 
@@ -51,6 +52,8 @@ export async function createApiApp(
   });
   registerHttpMetrics(fastify);
   refuseOtherBodyTypes(fastify, UPLOADS_PATH);
+  const requestLog: { logger?: Logger } = {}; // the app's logger, once the app exists
+  logUnprefixedRequests(fastify, `/${API_PREFIX}/`, () => requestLog.logger);
   // TUS PATCH bodies are streamed by @tus/server from the raw request: Fastify must not read them.
   fastify.addContentTypeParser('application/offset+octet-stream', (_req, _payload, done) => done(null));
 
@@ -62,7 +65,8 @@ export async function createApiApp(
       bufferLogs: true,
     },
   );
-  app.useLogger(app.get(Logger));
+  requestLog.logger = app.get(Logger);
+  app.useLogger(requestLog.logger);
   app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
   await app.register(helmet, {
     contentSecurityPolicy: CSP,

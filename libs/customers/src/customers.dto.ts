@@ -96,8 +96,10 @@ export class HealthProfileDto {
 
 export class CustomerIdentityDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail() @MaxLength(320) email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) first_name?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) last_name?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) first_name?:
+    string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) last_name?:
+    string | null;
 }
 
 export class CreateCustomerDto extends CustomerIdentityDto {
@@ -156,6 +158,7 @@ export class DietRulePolicyDto {
 
 export class PutDietRuleDto {
   @ApiProperty({ type: DietRulePolicyDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => DietRulePolicyDto)
   policy!: DietRulePolicyDto;

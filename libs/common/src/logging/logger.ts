@@ -53,11 +53,9 @@ const QUIET = new Set(['/health', '/health/ready', '/metrics']);
 /** JSON logs (pino) with the request id on every line; tokens and secrets redacted. */
 export function loggerModule(config: AppConfig) {
   return LoggerModule.forRoot({
-    // `/r/:token` is outside the api prefix: it needs its own entry to be logged at all
-    forRoutes: [
-      { path: '{*path}', method: RequestMethod.ALL },
-      { path: 'r/:token', method: RequestMethod.GET },
-    ],
+    // Nest's Fastify adapter mounts this under the api prefix only: the api app logs the routes
+    // outside it (/r/:token) with a hook of its own, in the same shape.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.log.level,
       genReqId: (req: IncomingMessage & { id?: unknown }) => String(req.id),
