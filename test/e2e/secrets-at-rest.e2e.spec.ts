@@ -64,10 +64,20 @@ describe('secrets and health data stay out of side tables (e2e)', () => {
     expect(adminReplay.headers['idempotent-replayed']).toBe('true');
     expect(adminReplay.json().api_key.key).toBe(vendorKey);
 
-    const keyRes = await v.request('POST', '/api-keys', { name: 'ci', role: 'editor' }, { 'idempotency-key': 'k-1' });
+    const keyRes = await v.request(
+      'POST',
+      '/api-keys',
+      { name: 'ci', role: 'editor' },
+      { 'idempotency-key': 'k-1' },
+    );
     const apiKey: string = keyRes.json().key;
     expect(apiKey).toMatch(/^vk_/);
-    const replay = await v.request('POST', '/api-keys', { name: 'ci', role: 'editor' }, { 'idempotency-key': 'k-1' });
+    const replay = await v.request(
+      'POST',
+      '/api-keys',
+      { name: 'ci', role: 'editor' },
+      { 'idempotency-key': 'k-1' },
+    );
     expect(replay.json().key).toBe(apiKey); // sealed, and still replayed to its own vendor
 
     const ep = await v.request(
@@ -115,20 +125,36 @@ describe('secrets and health data stay out of side tables (e2e)', () => {
     const mail = await smtp.waitFor('sealed.person@example.com');
     const mailed = /session_token=([A-Za-z0-9_-]{43})/.exec(mail.decoded)![1]!;
     await waitFor(async () => {
-      const [row] = await ds.query(`SELECT status FROM mail_outbox WHERE to_address = 'sealed.person@example.com'`);
+      const [row] = await ds.query(
+        `SELECT status FROM mail_outbox WHERE to_address = 'sealed.person@example.com'`,
+      );
       return row?.status === 'sent' ? row : undefined;
     });
 
     const text = await everything();
     expect(text).toContain('anon-session-1'); // the rows are there …
-    for (const secret of [vendorKey, apiKey, whsec, sessionToken, mailed, 'vk_', 'whsec_', 'warfarin', 'ckd']) {
+    for (const secret of [
+      vendorKey,
+      apiKey,
+      whsec,
+      sessionToken,
+      mailed,
+      'vk_',
+      'whsec_',
+      'warfarin',
+      'ckd',
+    ]) {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false }); // … their secrets are not
     }
   });
 
   it('never replays a secret to an anonymous caller (two clients behind one address, same key)', async () => {
     const create = () =>
-      app.inject({ method: 'POST', url: '/api/v1/calculator/sessions', headers: { 'idempotency-key': 'shared-key' } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/calculator/sessions',
+        headers: { 'idempotency-key': 'shared-key' },
+      });
     const first = await create();
     expect(first.statusCode).toBe(201);
     const second = await create();

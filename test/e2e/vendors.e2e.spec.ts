@@ -238,7 +238,9 @@ describe('vendors: tenants, keys, JWT, products, isolation, audit (e2e)', () => 
     expect((await a.as(forged).request('GET', '/search')).json().error.code).toBe('invalid_token');
     // a year-long token is a standing credential: refused (JWT_MAX_LIFETIME_SECONDS, 24 h by default)
     const yearLong = await vendorJwt(JWT_SECRET, { vendor_id: a.vendorId, role: 'admin' }, '365d');
-    expect((await a.as(yearLong).request('GET', '/search')).json().error.code).toBe('token_lifetime_too_long');
+    expect((await a.as(yearLong).request('GET', '/search')).json().error.code).toBe(
+      'token_lifetime_too_long',
+    );
     const dayLong = await vendorJwt(JWT_SECRET, { vendor_id: a.vendorId, role: 'admin' }, '23h');
     expect((await a.as(dayLong).request('GET', '/search')).statusCode).toBe(200);
     const noRole = await vendorJwt(JWT_SECRET, { vendor_id: a.vendorId });

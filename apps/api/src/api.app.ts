@@ -65,8 +65,9 @@ export async function createApiApp(
       bufferLogs: true,
     },
   );
-  requestLog.logger = app.get(Logger);
-  app.useLogger(requestLog.logger);
+  const logger = app.get(Logger);
+  requestLog.logger = logger;
+  app.useLogger(logger);
   app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
   await app.register(helmet, {
     contentSecurityPolicy: CSP,

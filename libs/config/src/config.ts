@@ -254,11 +254,15 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     .filter((n) => Number.isFinite(n) && n >= 0);
   if (retrySchedule.length === 0) retrySchedule.push(5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400);
   const metricsToken = r.optional('METRICS_TOKEN');
-  if (metricsToken !== null && metricsToken.length < 24) r.problems.push('METRICS_TOKEN must be at least 24 characters');
-  const metricsAllowFrom = r.raw('METRICS_ALLOW_FROM') === undefined ? ['127.0.0.1', '::1'] : r.list('METRICS_ALLOW_FROM');
+  if (metricsToken !== null && metricsToken.length < 24)
+    r.problems.push('METRICS_TOKEN must be at least 24 characters');
+  const metricsAllowFrom =
+    r.raw('METRICS_ALLOW_FROM') === undefined ? ['127.0.0.1', '::1'] : r.list('METRICS_ALLOW_FROM');
   const badMetricsFrom = metricsAllowFrom.filter((entry) => !isAddressOrCidr(entry));
   if (badMetricsFrom.length > 0) {
-    r.problems.push(`METRICS_ALLOW_FROM must list IP addresses or CIDR ranges (not: ${badMetricsFrom.join(', ')})`);
+    r.problems.push(
+      `METRICS_ALLOW_FROM must list IP addresses or CIDR ranges (not: ${badMetricsFrom.join(', ')})`,
+    );
   }
   const adminApiKey = r.optional('ADMIN_API_KEY');
   if (adminApiKey !== null && adminApiKey.length < 24) {

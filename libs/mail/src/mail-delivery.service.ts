@@ -25,7 +25,11 @@ export class MailDeliveryService implements OnModuleDestroy {
     if (!this.transport) {
       await this.outbox.markStored(mail.id);
       // ids only: the address and subject (a first name) are personal data
-      this.logger.log({ msg: 'mail kept in mail_outbox (no SMTP_URL)', outbox_id: mail.id, template: mail.template });
+      this.logger.log({
+        msg: 'mail kept in mail_outbox (no SMTP_URL)',
+        outbox_id: mail.id,
+        template: mail.template,
+      });
       return 'stored';
     }
     try {
@@ -38,11 +42,18 @@ export class MailDeliveryService implements OnModuleDestroy {
       });
       const messageId = (info as { messageId?: string }).messageId ?? null;
       await this.outbox.markSent(mail.id, messageId);
-      this.logger.log({ msg: 'mail sent', outbox_id: mail.id, template: mail.template, message_id: messageId });
+      this.logger.log({
+        msg: 'mail sent',
+        outbox_id: mail.id,
+        template: mail.template,
+        message_id: messageId,
+      });
       return 'sent';
     } catch (err) {
       // SMTP errors quote the recipient ("<ann@…> rejected"): neither the log nor the row keeps it
-      const reason = (err instanceof Error ? err.message : String(err)).split(mail.to_address).join('<recipient>');
+      const reason = (err instanceof Error ? err.message : String(err))
+        .split(mail.to_address)
+        .join('<recipient>');
       await this.outbox.recordFailure(mail.id, reason);
       throw new Error(`mail ${mail.id} was not delivered: ${reason}`);
     }

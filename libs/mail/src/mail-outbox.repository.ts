@@ -65,9 +65,10 @@ export class MailOutboxRepository {
         WHERE status = 'stored' AND created_at < $1 AND (text_body IS NOT NULL OR html_body IS NOT NULL)`,
       [bodiesBefore],
     );
-    const deleted = await this.db.query(`DELETE FROM mail_outbox WHERE created_at < $1 AND status <> 'queued'`, [
-      rowsBefore,
-    ]);
+    const deleted = await this.db.query(
+      `DELETE FROM mail_outbox WHERE created_at < $1 AND status <> 'queued'`,
+      [rowsBefore],
+    );
     return { cleared: affected(cleared), deleted: affected(deleted) };
   }
 }

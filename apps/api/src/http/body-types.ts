@@ -12,7 +12,8 @@ const TUS_TYPE = 'application/offset+octet-stream';
 export function refuseOtherBodyTypes(fastify: FastifyInstance, uploadsPath: string): void {
   fastify.addHook('onRequest', (req, reply, done) => {
     const length = req.headers['content-length'];
-    const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return done();
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const expected = req.url.startsWith(`${uploadsPath}/`) ? [TUS_TYPE] : [JSON_TYPE];

@@ -11,7 +11,8 @@ const NO_CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
  * line or paragraph separators, and no bidirectional controls (U+202A–U+202E, U+2066–U+2069,
  * U+200E, U+200F, U+061C), which can make a displayed name read differently from what it is.
  */
-const SINGLE_LINE = /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]*$/;
+const SINGLE_LINE =
+  /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]*$/;
 
 /* eslint-enable no-control-regex */
 
