@@ -40,7 +40,10 @@ export class CalculatorController {
   @Post('sessions')
   @ReplayPolicy({ secret: true })
   @RateLimit({ name: 'session-create', limit: 100, windowSeconds: HOUR, key: byIp })
-  @ApiOperation({ summary: 'Start a calculator session; the session token is shown once' })
+  @ApiOperation({
+    summary:
+      'Start a calculator session; the session token is shown once (a repeated Idempotency-Key gets 409 `idempotency_replay_refused`, never the token again)',
+  })
   @ApiCreatedResponse({ type: CreatedSessionView })
   create() {
     return this.calculator.create();

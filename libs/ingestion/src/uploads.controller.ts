@@ -1,5 +1,6 @@
 import { Controller, Delete, Head, Param, Patch, Post, Req, Res, applyDecorators } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -14,12 +15,17 @@ import { UploadParam } from './ingest.dto.js';
 import { TusUploadsService } from './tus-uploads.service.js';
 
 /** Every TUS route: the ingest roles, the protocol header, the job lookup's 404. */
-const TusRoute = (summary: string) =>
+const TusRoute = (summary: string, more400 = '') =>
   applyDecorators(
     VendorAuth(ROLES.ingest),
     ApiHeader({ name: 'Tus-Resumable', required: true, example: '1.0.0' }),
     ApiOperation({ summary }),
     ApiNotFoundResponse({ description: '`ingest_job_not_found` (also for another vendor’s job)' }),
+    ApiBadRequestResponse({
+      description:
+        '`invalid_upload_url`: the URL must be exactly the job’s upload_url (no query string, no extra path)' +
+        more400,
+    }),
   );
 
 /**
@@ -32,9 +38,19 @@ export class UploadsController {
   constructor(private readonly tus: TusUploadsService) {}
 
   @Post(':jobId')
-  @TusRoute('TUS creation: creates the upload of this job (201, Location: this URL)')
+  @TusRoute(
+    'TUS creation: creates the upload of this job (201, Location: this URL)',
+    '; `defer_length_unsupported` (Upload-Defer-Length), `concatenation_unsupported` (Upload-Concat)',
+  )
   @ApiHeader({ name: 'Upload-Length', required: true, description: 'file size in bytes (≤ max_size_bytes)' })
-  @ApiConflictResponse({ description: '`upload_closed`: the upload already completed' })
+  @ApiConflictResponse({
+    description:
+      '`upload_closed`: the upload already completed; `upload_exists`: it was already created (resume it with HEAD + PATCH)',
+  })
+  @ApiBadRequestResponse({
+    description:
+      '`defer_length_unsupported` (Upload-Defer-Length), `concatenation_unsupported` (Upload-Concat)',
+  })
   @ApiPayloadTooLargeResponse({ description: 'Upload-Length over the limit' })
   create(
     @Principal() me: VendorPrincipal,
