@@ -125,6 +125,7 @@ async function main(): Promise<void> {
     options: '-c plan_cache_mode=force_custom_plan',
   });
   let api: Awaited<ReturnType<typeof startChild>> | null = null;
+  let apiNoRls: Awaited<ReturnType<typeof startChild>> | null = null;
   try {
     const v = await ensureVendor(ctx, { slug: 'bench-matches', name: 'Bench', category: 'grocery' });
     const p = await loadCatalogue(db.url, v.id, args.products!, { seed: 1 });
@@ -160,7 +161,23 @@ async function main(): Promise<void> {
       ['api'],
       benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients), LOG_LEVEL: 'warn' }),
     );
-    const base = `http://127.0.0.1:${api.port}`;
+    // the same api without row-level security (DATABASE_ROW_SECURITY=false): what the wall costs
+    apiNoRls = await startChild(
+      new URL('./support/http-servers.js', import.meta.url).pathname,
+      ['api'],
+      benchEnv(db.url, {
+        DATABASE_POOL_MAX: String(args.clients),
+        LOG_LEVEL: 'warn',
+        DATABASE_ROW_SECURITY: 'false',
+      }),
+    );
+    const httpOn = (port: number) => async (i: number) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/customers/${ids[i % ids.length]}/matches`, {
+        headers: { authorization: `Bearer ${v.apiKey}` },
+      });
+      if (res.status !== 200) throw new Error(`matches ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    };
     const execs: Record<string, (i: number) => Promise<void>> = {
       naive: async (i) => {
         const q = naive(criteria.get(ids[i % ids.length]!)!);
@@ -169,13 +186,8 @@ async function main(): Promise<void> {
       matches: async (i) => {
         await matches.forCustomer(actor, v.id, ids[i % ids.length]!, {});
       },
-      http: async (i) => {
-        const res = await fetch(`${base}/api/v1/customers/${ids[i % ids.length]}/matches`, {
-          headers: { authorization: `Bearer ${v.apiKey}` },
-        });
-        if (res.status !== 200) throw new Error(`matches ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      },
+      http: httpOn(api.port),
+      norls: httpOn(apiNoRls.port),
     };
     const results: Record<string, Record<number, Figures>> = {};
     for (const clients of [1, args.clients!]) {
@@ -192,6 +204,13 @@ async function main(): Promise<void> {
       const h = results.http![clients]!;
       console.log(
         `${clients} client(s): matches p95 ${m.p95.toFixed(1)} ms (http ${h.p95.toFixed(1)} ms) vs naive ${n.p95.toFixed(1)} ms: ${(n.p50 / m.p50).toFixed(1)}x at p50, ${(n.p95 / m.p95).toFixed(1)}x at p95`,
+      );
+    }
+    for (const clients of [1, args.clients!]) {
+      const on = results.http![clients]!;
+      const off = results.norls![clients]!;
+      console.log(
+        `row-level security, ${clients} client(s): http p95 ${on.p95.toFixed(1)} ms with, ${off.p95.toFixed(1)} ms without (${((on.p95 / off.p95 - 1) * 100).toFixed(1)} %; target ≤ +10 %)`,
       );
     }
 
@@ -211,6 +230,7 @@ async function main(): Promise<void> {
     );
   } finally {
     if (api) await stopChild(api.child);
+    if (apiNoRls) await stopChild(apiNoRls.child);
     await pool.end();
     await ctx.close();
     await db.close();

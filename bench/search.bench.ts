@@ -207,6 +207,7 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
   });
   let api: Awaited<ReturnType<typeof startChild>> | null = null;
+  let apiNoRls: Awaited<ReturnType<typeof startChild>> | null = null;
   const pool = new pg.Pool({
     connectionString: db.url,
     max: args.clients,
@@ -254,12 +255,25 @@ async function main(): Promise<void> {
       ['api'],
       benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients), LOG_LEVEL: 'warn' }),
     );
-    const base = `http://127.0.0.1:${api.port}`;
-    execs.http = async (q) => {
-      const res = await fetch(base + toPath(q), { headers: { authorization: `Bearer ${a.apiKey}` } });
+    // the same api without row-level security (DATABASE_ROW_SECURITY=false): what the wall costs
+    apiNoRls = await startChild(
+      new URL('./support/http-servers.js', import.meta.url).pathname,
+      ['api'],
+      benchEnv(db.url, {
+        DATABASE_POOL_MAX: String(args.clients),
+        LOG_LEVEL: 'warn',
+        DATABASE_ROW_SECURITY: 'false',
+      }),
+    );
+    const httpOn = (port: number) => async (q: Query) => {
+      const res = await fetch(`http://127.0.0.1:${port}${toPath(q)}`, {
+        headers: { authorization: `Bearer ${a.apiKey}` },
+      });
       if (res.status !== 200) throw new Error(`search ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
+    execs.http = httpOn(api.port);
+    execs.norls = httpOn(apiNoRls.port);
 
     const results: Record<string, Record<number, { all: Figures; common: Figures }>> = {};
     for (const clients of [1, args.clients!]) {
@@ -284,11 +298,19 @@ async function main(): Promise<void> {
           ` (naive/http p95 ${(n.common.p95 / h.common.p95).toFixed(1)}x)`,
       );
     }
+    for (const clients of [1, args.clients!]) {
+      const on = results.http![clients]!.all;
+      const off = results.norls![clients]!.all;
+      console.log(
+        `row-level security, ${clients} client(s): http p95 ${on.p95.toFixed(1)} ms with, ${off.p95.toFixed(1)} ms without (${((on.p95 / off.p95 - 1) * 100).toFixed(1)} %; target ≤ +10 %)`,
+      );
+    }
     console.log(
       `targets: one client p95 ≤ 20 ms, ${args.clients} clients p95 ≤ 150 ms, ≥ 5x the naive query on common words`,
     );
   } finally {
     if (api) await stopChild(api.child);
+    if (apiNoRls) await stopChild(apiNoRls.child);
     await pool.end();
     await ctx.close();
     await db.close();

@@ -7,6 +7,7 @@ import { Matches1795219700000 } from './1795219700000-matches.js';
 import { Webhooks1795219800000 } from './1795219800000-webhooks.js';
 import { Ingestion1795219900000 } from './1795219900000-ingestion.js';
 import { Security1795220000000 } from './1795220000000-security.js';
+import { RowLevelSecurity1795220100000 } from './1795220100000-row-level-security.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Webhooks1795219800000,
   Ingestion1795219900000,
   Security1795220000000,
+  RowLevelSecurity1795220100000,
 ];

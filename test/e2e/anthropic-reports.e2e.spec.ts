@@ -24,7 +24,7 @@ describe('reports written by the Anthropic API (e2e)', () => {
         ANTHROPIC_MAX_TOKENS: '3000',
       }),
     );
-    ds = app.get(DataSource);
+    ds = await db.owner();
     generation = app.get(ReportGenerationService);
   });
 

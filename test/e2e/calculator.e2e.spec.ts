@@ -20,7 +20,7 @@ describe('calculator and sandbox payments (e2e)', () => {
     smtp = await new SmtpReceiver().start();
     const config = testConfig(db.url, { SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://reports.example' });
     [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
-    ds = app.get(DataSource);
+    ds = await db.owner();
   });
 
   afterAll(async () => {

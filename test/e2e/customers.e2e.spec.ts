@@ -22,7 +22,7 @@ describe('customers: health profiles, derivations, diet rules, audit (e2e)', () 
     db = await createTestDatabase();
     const config = testConfig(db.url, { ADMIN_API_KEY: ADMIN_KEY });
     [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
-    ds = app.get(DataSource);
+    ds = await db.owner();
     a = (await createVendor(app, 'clinic-a')).client;
     b = (await createVendor(app, 'clinic-b')).client;
   });

@@ -70,7 +70,9 @@ describe('HTTP pipeline (e2e)', () => {
       createApiApp(testConfig(db.url), { imports: [ProbeModule] }),
       createApiApp(testConfig(db.url), { imports: [ProbeModule] }),
     ]);
-    await app.get(DataSource).query(`CREATE TABLE probe_orders (id serial PRIMARY KEY, item text NOT NULL)`);
+    const owner = await db.owner();
+    await owner.query(`CREATE TABLE probe_orders (id serial PRIMARY KEY, item text NOT NULL)`);
+    await owner.query(`SELECT grant_application_roles()`); // as the migrate command does for new tables
   });
 
   afterAll(async () => {
@@ -80,8 +82,7 @@ describe('HTTP pipeline (e2e)', () => {
 
   const executions = async (item: string) =>
     Number(
-      (await app.get(DataSource).query(`SELECT count(*) AS n FROM probe_orders WHERE item = $1`, [item]))[0]
-        .n,
+      (await (await db.owner()).query(`SELECT count(*) AS n FROM probe_orders WHERE item = $1`, [item]))[0].n,
     );
 
   const post = (

@@ -74,7 +74,7 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     });
     [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
     await app.listen(port, '127.0.0.1');
-    ds = app.get(DataSource);
+    ds = await db.owner();
     v = (await createVendor(app, 'ingesting')).client;
     other = (await createVendor(app, 'someone-else')).client;
   });
@@ -531,7 +531,7 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
   });
 
   it('maintenance: queues finished uploads, expires abandoned ones, deletes files past retention', async () => {
-    const maintenance = app.get(IngestService);
+    const maintenance = worker.get(IngestService); // the ingest.maintain cron runs in the worker
     const file = (id: string) => path.join(uploadDir, id);
     // an upload that completed while its job was not queued (the api stopped in between)
     const orphan = await start(v, 'products');

@@ -29,7 +29,7 @@ describe('product matches (e2e)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createApiApp(testConfig(db.url, { ADMIN_API_KEY: ADMIN_KEY, MATCH_CANDIDATES: '5000' }));
-    ds = app.get(DataSource);
+    ds = await db.owner();
     a = (await createVendor(app, 'match-a')).client;
     b = (await createVendor(app, 'match-b')).client;
     await loadCatalogue(db.url, a.vendorId, 1500, { seed: 11 });

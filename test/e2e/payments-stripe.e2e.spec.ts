@@ -26,7 +26,7 @@ describe('payments with Stripe (e2e)', () => {
         STRIPE_API_BASE: fake.baseUrl,
       }),
     );
-    ds = app.get(DataSource);
+    ds = await db.owner();
   });
 
   afterAll(async () => {

@@ -25,7 +25,7 @@ describe('reports (e2e)', () => {
     [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = await app.getUrl();
-    ds = app.get(DataSource);
+    ds = await db.owner();
   });
 
   afterAll(async () => {

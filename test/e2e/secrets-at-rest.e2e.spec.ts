@@ -32,7 +32,7 @@ describe('secrets and health data stay out of side tables (e2e)', () => {
       WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
     });
     [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
-    ds = app.get(DataSource);
+    ds = await db.owner();
     v = (await createVendor(app, 'sealed')).client;
   });
 

@@ -17,7 +17,7 @@ describe('vendors: tenants, keys, JWT, products, isolation, audit (e2e)', () => 
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createApiApp(testConfig(db.url, { ADMIN_API_KEY: ADMIN_KEY, JWT_SECRET }));
-    ds = app.get(DataSource);
+    ds = await db.owner();
     a = (await createVendor(app, 'vendor-a')).client;
     b = (await createVendor(app, 'vendor-b')).client;
   });

@@ -30,7 +30,7 @@ describe('webhooks: signed, retried, dead-lettered, replayed (e2e)', () => {
       WEBHOOKS_RETRY_SCHEDULE_SECONDS: '0.2,0.2,0.2',
     });
     [app, worker] = await Promise.all([createApiApp(config), createWorkerApp(config)]);
-    ds = app.get(DataSource);
+    ds = await db.owner();
     v = (await createVendor(app, 'hooked')).client;
   });
 

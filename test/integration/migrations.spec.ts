@@ -49,4 +49,26 @@ describe('migrations', () => {
     expect(await migrateUp(ds)).toHaveLength(MIGRATIONS.length);
     expect(await tables(ds)).toEqual(expect.arrayContaining(['idempotency_keys', 'rate_limit_counters']));
   });
+
+  it('guards every vendor table with row-level security, and grants the api role tables but never partitions', async () => {
+    const ds = await connect();
+    await migrateUp(ds);
+    const unguarded = await ds.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'vendor_id')
+          AND NOT (c.relrowsecurity AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'tenant_isolation'))`,
+    );
+    expect(unguarded).toEqual([]); // a new vendor table needs its policy (see the row-level-security migration)
+    const ungranted = await ds.query(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+          AND c.relname <> 'schema_migrations' AND NOT has_table_privilege('nrp_app', c.oid, 'SELECT')`,
+    );
+    expect(ungranted).toEqual([]);
+    const leaves = await ds.query(
+      `SELECT c.relname FROM pg_class c WHERE c.relispartition AND has_table_privilege('nrp_app', c.oid, 'SELECT')`,
+    );
+    expect(leaves).toEqual([]);
+  });
 });

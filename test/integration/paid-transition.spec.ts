@@ -13,7 +13,7 @@ describe('paid transition atomicity', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createApiApp(testConfig(db.url));
-    ds = app.get(DataSource);
+    ds = await db.owner();
   });
 
   afterAll(async () => {

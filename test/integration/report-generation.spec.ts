@@ -15,8 +15,10 @@ describe('report generation', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createApiApp(testConfig(db.url));
-    ds = app.get(DataSource);
+    // worker-side services (generation, partition maintenance) reached through the api's container:
+    // connect as the owner, as the worker does, not as the api's row-secured role
+    app = await createApiApp(testConfig(db.url, { DATABASE_ROW_SECURITY: 'false' }));
+    ds = await db.owner();
     generation = app.get(ReportGenerationService);
   });
 

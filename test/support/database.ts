@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '#libs/config';
 
 export interface TestDatabase {
   url: string;
   name: string;
+  /**
+   * A connection as the database's owner, for a test's own setup and assertions: the api's
+   * connection runs as `nrp_app` under row-level security and sees no vendor rows outside a
+   * vendor's request. Closed by drop().
+   */
+  owner(): Promise<DataSource>;
   drop(): Promise<void>;
 }
 
@@ -49,11 +56,16 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
       }
     }
   });
+  let owner: Promise<DataSource> | undefined;
   return {
     url: urlFor(name),
     name,
-    drop: () =>
-      admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    owner: () =>
+      (owner ??= new DataSource({ type: 'postgres', url: urlFor(name), extra: { max: 3 } }).initialize()),
+    drop: async () => {
+      if (owner) await (await owner).destroy();
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import {
   CommonModule,
   ErrorFilter,
   IdempotencyInterceptor,
+  DbScopeInterceptor,
   RateLimitGuard,
   loggerModule,
 } from '#libs/common';
@@ -33,7 +34,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
-        DbModule.forRoot('api'),
+        DbModule.forRoot('api', { rowSecurity: true }),
         QueueModule.forRoot('producer'),
         CommonModule,
         CalculatorHttpModule,
@@ -53,6 +54,8 @@ export class ApiModule {
         MetricsGuard,
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
+        // first: everything after it runs in the request's database scope (row-level security)
+        { provide: APP_INTERCEPTOR, useClass: DbScopeInterceptor },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
       ],
     };

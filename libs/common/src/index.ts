@@ -20,3 +20,4 @@ export * from './http/admin.guard.js';
 export * from './http/cursor.js';
 export * from './http/etag.interceptor.js';
 export * from './tenancy/vendor-id.js';
+export * from './http/db-scope.interceptor.js';

@@ -33,6 +33,8 @@ export class AppConfig {
     readonly replicaUrls: string[];
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
+    /** The api's sessions run as `nrp_app` under row-level security (off only to measure or diagnose). */
+    readonly rowSecurity: boolean;
     /** Wait for the WAL flush on rate-limit and idempotency writes (see BookkeepingPool). */
     readonly bookkeepingSyncCommit: boolean;
   };
@@ -319,6 +321,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       poolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500),
       statementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
       bookkeepingSyncCommit: r.bool('BOOKKEEPING_SYNC_COMMIT', false),
+      rowSecurity: r.bool('DATABASE_ROW_SECURITY', true),
     },
     queue: {
       schema: r.string('QUEUE_SCHEMA', 'pgboss'),

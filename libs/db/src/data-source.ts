@@ -8,6 +8,11 @@ export interface DataSourceRole {
   /** Migrations and bulk jobs run without the request statement timeout. */
   statementTimeoutMs?: number;
   poolMax?: number;
+  /**
+   * The role sessions run as (`nrp_app` for the api: row-level security applies, see
+   * tenant-scope.ts); the login role when absent (the worker, migrations, scripts).
+   */
+  sessionRole?: string;
 }
 
 /**
@@ -20,7 +25,7 @@ export function createDataSource(config: AppConfig, role: DataSourceRole): DataS
   const timeout = role.statementTimeoutMs ?? config.database.statementTimeoutMs;
   const extra = {
     max: role.poolMax ?? config.database.poolMax,
-    options: `-c plan_cache_mode=force_custom_plan -c statement_timeout=${timeout}`,
+    options: `-c plan_cache_mode=force_custom_plan -c statement_timeout=${timeout}${role.sessionRole ? ` -c role=${role.sessionRole}` : ''}`,
     application_name: role.applicationName,
   };
   const connection =

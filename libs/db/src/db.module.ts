@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { AppConfig } from '#libs/config';
 import { BookkeepingPool } from './bookkeeping-pool.js';
+import { APP_ROLE, enforceDbScope } from './tenant-scope.js';
 import { createDataSource } from './data-source.js';
 
 /** Provides the initialised TypeORM DataSource to the whole application. */
@@ -13,15 +14,27 @@ export class DbModule implements OnApplicationShutdown {
     @Inject(BookkeepingPool) private readonly bookkeeping: BookkeepingPool,
   ) {}
 
-  /** `applicationName` shows in pg_stat_activity (api, worker, …). */
-  static forRoot(applicationName: string): DynamicModule {
+  /**
+   * `applicationName` shows in pg_stat_activity (api, worker, …). `rowSecurity`: sessions run as
+   * `nrp_app` and queries follow the request's vendor scope (the api; off with
+   * DATABASE_ROW_SECURITY=false).
+   */
+  static forRoot(applicationName: string, opts: { rowSecurity?: boolean } = {}): DynamicModule {
     return {
       module: DbModule,
       providers: [
         {
           provide: DataSource,
           inject: [AppConfig],
-          useFactory: async (config: AppConfig) => createDataSource(config, { applicationName }).initialize(),
+          useFactory: async (config: AppConfig) => {
+            const rowSecurity = opts.rowSecurity === true && config.database.rowSecurity;
+            const ds = createDataSource(config, {
+              applicationName,
+              ...(rowSecurity ? { sessionRole: APP_ROLE } : {}),
+            });
+            if (rowSecurity) enforceDbScope(ds);
+            return ds.initialize();
+          },
         },
         {
           provide: BookkeepingPool,

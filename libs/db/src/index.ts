@@ -3,3 +3,4 @@ export * from './data-source.js';
 export * from './db.module.js';
 export * from './embedded-postgres.js';
 export * from './migrator.js';
+export * from './tenant-scope.js';

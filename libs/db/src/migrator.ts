@@ -19,6 +19,11 @@ async function withMigrationLock<T>(ds: DataSource, fn: () => Promise<T>): Promi
 export async function migrateUp(ds: DataSource): Promise<string[]> {
   return withMigrationLock(ds, async () => {
     const applied = await ds.runMigrations({ transaction: 'each' });
+    // tables a later migration added get the application roles' grants (partitions never do)
+    const [{ present }] = await ds.query(
+      `SELECT to_regprocedure('grant_application_roles()') IS NOT NULL AS present`,
+    );
+    if (present) await ds.query(`SELECT grant_application_roles()`);
     return applied.map((m) => m.name);
   });
 }

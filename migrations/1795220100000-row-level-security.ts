@@ -1,0 +1,104 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** Every table holding one vendor's rows (a `vendor_id` column), guarded by row-level security. */
+export const TENANT_TABLES = [
+  'vendor_api_keys',
+  'products',
+  'customers',
+  'customer_health',
+  'diet_rules',
+  'webhook_endpoints',
+  'webhook_events',
+  'webhook_deliveries',
+  'ingest_feeds',
+  'ingest_jobs',
+  'audit_log',
+  'vault_secrets',
+] as const;
+
+/**
+ * The database enforces tenant isolation as well as the repositories (row-level security):
+ * - `nrp_app`: the role the api's sessions run as. It owns nothing, has no BYPASSRLS, and sees a
+ *   vendor-scoped table's rows only where `vendor_id = app_vendor_id()`, the vendor set for the
+ *   current transaction (`set_config('app.vendor_id', …, true)`); with none set, it sees none.
+ * - `nrp_platform`: the narrow role for the api's cross-vendor paths (API-key authentication,
+ *   platform-admin vendor lifecycle): DML on the same tables, every row, no ownership, no DDL.
+ * The owner (migrations, and the worker, whose jobs are cross-vendor and build partitions) is
+ * unaffected. Partition DDL the platform admin triggers runs in SECURITY DEFINER functions.
+ * Roles are cluster-wide: created only when missing.
+ */
+export class RowLevelSecurity1795220100000 implements MigrationInterface {
+  name = 'RowLevelSecurity1795220100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      DO $$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nrp_app') THEN
+          CREATE ROLE nrp_app NOLOGIN NOBYPASSRLS;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'nrp_platform') THEN
+          CREATE ROLE nrp_platform NOLOGIN NOBYPASSRLS;
+        END IF;
+      END $$`);
+    // the login that runs the api must be able to become them
+    await q.query(`GRANT nrp_app, nrp_platform TO CURRENT_USER`);
+    await q.query(`
+      CREATE FUNCTION app_vendor_id() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE AS $$
+        SELECT NULLIF(current_setting('app.vendor_id', true), '')::uuid
+      $$`);
+    await q.query(`GRANT USAGE ON SCHEMA public TO nrp_app, nrp_platform`);
+    await q.query(`
+      CREATE FUNCTION grant_application_roles() RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE t regclass;
+      BEGIN
+        -- tables and partitioned parents, never partitions: a leaf read directly would skip the
+        -- parent's policies
+        FOR t IN
+          SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+             AND c.relname <> 'schema_migrations'
+        LOOP
+          EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO nrp_app, nrp_platform', t);
+        END LOOP;
+        FOR t IN
+          SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relispartition
+        LOOP
+          EXECUTE format('REVOKE ALL ON %s FROM nrp_app, nrp_platform', t);
+        END LOOP;
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO nrp_app, nrp_platform;
+      END $$`);
+    await q.query(`SELECT grant_application_roles()`);
+    for (const table of TENANT_TABLES) {
+      await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
+      await q.query(`
+        CREATE POLICY tenant_isolation ON ${table} TO nrp_app
+          USING (vendor_id = app_vendor_id()) WITH CHECK (vendor_id = app_vendor_id())`);
+      await q.query(`CREATE POLICY platform_all ON ${table} TO nrp_platform USING (true) WITH CHECK (true)`);
+    }
+    // DDL started by the platform admin (a vendor's partitions) runs with the owner's rights
+    for (const fn of ['create_vendor_partitions(uuid)', 'drop_vendor_partitions(uuid)']) {
+      await q.query(`ALTER FUNCTION ${fn} SECURITY DEFINER SET search_path = public, pg_temp`);
+      await q.query(`REVOKE EXECUTE ON FUNCTION ${fn} FROM PUBLIC`);
+      await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO nrp_platform`);
+    }
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const fn of ['create_vendor_partitions(uuid)', 'drop_vendor_partitions(uuid)']) {
+      await q.query(`ALTER FUNCTION ${fn} SECURITY INVOKER RESET search_path`);
+      await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO PUBLIC`);
+    }
+    for (const table of TENANT_TABLES) {
+      await q.query(`DROP POLICY platform_all ON ${table}`);
+      await q.query(`DROP POLICY tenant_isolation ON ${table}`);
+      await q.query(`ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`);
+    }
+    await q.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM nrp_app, nrp_platform`);
+    await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM nrp_app, nrp_platform`);
+    await q.query(`REVOKE USAGE ON SCHEMA public FROM nrp_app, nrp_platform`);
+    await q.query(`DROP FUNCTION grant_application_roles()`);
+    await q.query(`DROP FUNCTION app_vendor_id()`);
+  }
+}

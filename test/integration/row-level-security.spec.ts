@@ -1,0 +1,114 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { withPlatformScope, withVendorScope } from '../../libs/db/src/index.js';
+import { TENANT_TABLES } from '../../migrations/1795220100000-row-level-security.js';
+import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
+
+/**
+ * The database is a second wall between tenants: the api's sessions run as `nrp_app`, which owns
+ * nothing and cannot bypass row-level security, so even a deliberately unscoped query sees only the
+ * vendor of the current transaction — and nothing outside one.
+ */
+describe('row-level security (integration, through the api connection)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let ds: DataSource;
+  let a: VendorClient;
+  let b: VendorClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await createApiApp(testConfig(db.url, { ADMIN_API_KEY: ADMIN_KEY }));
+    ds = app.get(DataSource);
+    a = (await createVendor(app, 'rls-a')).client;
+    b = (await createVendor(app, 'rls-b')).client;
+    for (const [c, n] of [
+      [a, 3],
+      [b, 2],
+    ] as const) {
+      for (let i = 0; i < n; i++) {
+        const res = await c.request('POST', '/customers', {
+          external_id: `C-${i}`,
+          health_profile: { sex: 'female', age: 40 + i, conditions: ['hypertension'] },
+        });
+        expect(res.statusCode).toBe(201);
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('runs as a role that owns no table and cannot bypass row-level security', async () => {
+    const [me] = await ds.query(
+      `SELECT current_user AS role, r.rolbypassrls, r.rolsuper,
+              (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) AS owned
+         FROM pg_roles r WHERE r.rolname = current_user`,
+    );
+    expect(me).toEqual({ role: 'nrp_app', rolbypassrls: false, rolsuper: false, owned: 0 });
+    const owner = await db.owner();
+    const rls = await owner.query(
+      `SELECT relname FROM pg_class WHERE relname = ANY($1) AND relrowsecurity ORDER BY relname`,
+      [[...TENANT_TABLES]],
+    );
+    expect(rls.map((r: { relname: string }) => r.relname)).toEqual([...TENANT_TABLES].sort());
+  });
+
+  it('a deliberately unscoped SELECT * FROM customer_health sees only the vendor of its transaction', async () => {
+    const inA = await withVendorScope(a.vendorId, () => ds.query(`SELECT * FROM customer_health`));
+    expect(inA).toHaveLength(3);
+    expect(new Set(inA.map((r: { vendor_id: string }) => r.vendor_id))).toEqual(new Set([a.vendorId]));
+    const inB = await withVendorScope(b.vendorId, () =>
+      ds.transaction(async (m) => {
+        const rows = await m.query(`SELECT * FROM customer_health`);
+        const customers = await m.query(`SELECT * FROM customers`);
+        return [...rows, ...customers];
+      }),
+    );
+    expect(inB).toHaveLength(4);
+    expect(inB.every((r: { vendor_id: string }) => r.vendor_id === b.vendorId)).toBe(true);
+    // … and nothing outside a vendor's transaction
+    expect(await ds.query(`SELECT * FROM customer_health`)).toEqual([]);
+    expect(await ds.query(`SELECT * FROM products`)).toEqual([]);
+    expect(await ds.query(`SELECT * FROM audit_log`)).toEqual([]);
+    // the owner sees all five: the rows are there
+    const [{ n }] = await (await db.owner()).query(`SELECT count(*)::int AS n FROM customer_health`);
+    expect(n).toBe(5);
+  });
+
+  it("refuses to write a row into another vendor's data, even with its id in hand", async () => {
+    const [victim] = await (
+      await db.owner()
+    ).query(`SELECT id FROM customers WHERE vendor_id = $1 LIMIT 1`, [b.vendorId]);
+    await expect(
+      withVendorScope(a.vendorId, () =>
+        ds.query(
+          `INSERT INTO customers (vendor_id, id, external_id) VALUES ($1, gen_random_uuid(), 'INJECTED')`,
+          [b.vendorId],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const [, changed] = await withVendorScope(a.vendorId, () =>
+      ds.query(`UPDATE customers SET first_name = 'pwned' WHERE id = $1`, [victim.id]),
+    );
+    expect(changed).toBe(0);
+    // a leaf partition read directly would skip the parent's policies: the role has no access to any
+    const [leaf] = await (
+      await db.owner()
+    ).query(
+      `SELECT c.oid::regclass::text AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'customer_health'::regclass LIMIT 1`,
+    );
+    await expect(ds.query(`SELECT * FROM ${leaf.name}`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('the platform scope (key authentication, platform admin) sees every vendor', async () => {
+    const keys = await withPlatformScope(() => ds.query(`SELECT DISTINCT vendor_id FROM vendor_api_keys`));
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(await ds.query(`SELECT * FROM vendor_api_keys`)).toEqual([]);
+  });
+});
