@@ -111,4 +111,30 @@ describe('row-level security (integration, through the api connection)', () => {
     expect(keys.length).toBeGreaterThanOrEqual(2);
     expect(await ds.query(`SELECT * FROM vendor_api_keys`)).toEqual([]);
   });
+
+  it('brings a reused connection to each scope in turn (one pooled connection, interleaved vendors)', async () => {
+    const single = await createApiApp(testConfig(db.url, { DATABASE_POOL_MAX: '1' }));
+    try {
+      const one = single.get(DataSource);
+      const vendorsSeen = (rows: { vendor_id: string }[]) => [...new Set(rows.map((r) => r.vendor_id))];
+      const q = `SELECT vendor_id FROM customer_health`;
+      const runs = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          i % 3 === 0
+            ? withVendorScope(a.vendorId, () => one.query(q))
+            : i % 3 === 1
+              ? one.query(q)
+              : withVendorScope(b.vendorId, () => one.transaction((m) => m.query(q))),
+        ),
+      );
+      runs.forEach((rows, i) =>
+        expect(vendorsSeen(rows)).toEqual(i % 3 === 0 ? [a.vendorId] : i % 3 === 1 ? [] : [b.vendorId]),
+      );
+      const all = await withPlatformScope(() => one.query(q));
+      expect(vendorsSeen(all).sort()).toEqual([a.vendorId, b.vendorId].sort());
+      expect(await one.query(q)).toEqual([]); // and back to nothing
+    } finally {
+      await single.close();
+    }
+  });
 });

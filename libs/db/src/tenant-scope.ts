@@ -31,46 +31,56 @@ export function currentDbScope(): DbScope | undefined {
   return scope.getStore();
 }
 
-/** The statements that open a scoped transaction, sent in the same round trip as its BEGIN. */
-function scopeSql(s: DbScope): string {
-  // the vendor id is a checked uuid: inlined, so BEGIN and the setting travel as one simple query
-  return s.kind === 'vendor'
-    ? `SELECT set_config('app.vendor_id', '${s.vendorId}', true)`
-    : `SET LOCAL ROLE ${PLATFORM_ROLE}`;
+/** What a session is set to: role and vendor. A new session is `nrp_app` with no vendor. */
+const NONE = `${APP_ROLE}|`;
+const keyOf = (s: DbScope | undefined) =>
+  !s ? NONE : s.kind === 'vendor' ? `${APP_ROLE}|${s.vendorId}` : `${PLATFORM_ROLE}|`;
+
+interface PgClient {
+  query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
-type RunnerQuery = QueryRunner['query'];
+/** Per pooled connection: the scope it is set to, so a connection serving one vendor is set once. */
+const sessionScope = new WeakMap<PgClient, string>();
 
 /**
- * Makes every query runner of `dataSource` honour the scope: a transaction begins with the scope's
- * statement (one round trip: `START TRANSACTION; SELECT set_config(…)`), and a statement outside a
- * transaction runs in a transaction of its own that does the same. Without a scope, statements run
- * as the session's role (`nrp_app`: no vendor rows at all).
+ * Brings a connection to the scope of the work about to use it, in one statement at most (none when
+ * it already serves that scope): `set_config('role', …)` and `set_config('app.vendor_id', …)` at
+ * session level, outside any transaction, so the setting is committed and the cache stays true.
+ */
+async function ensureScope(client: PgClient, inTransaction: boolean): Promise<void> {
+  const want = keyOf(scope.getStore());
+  if ((sessionScope.get(client) ?? NONE) === want || inTransaction) return;
+  const [role, vendor] = want.split('|') as [string, string];
+  sessionScope.delete(client); // unknown until it succeeds
+  await client.query(`SELECT set_config('role', $1, false), set_config('app.vendor_id', $2, false)`, [
+    role,
+    vendor,
+  ]);
+  sessionScope.set(client, want);
+}
+
+/**
+ * Makes every query runner of `dataSource` honour the scope: before a runner's connection is used
+ * (a statement, a transaction's BEGIN, or raw use such as COPY), the session is set to the
+ * request's vendor, to the platform role, or back to `nrp_app` with no vendor. Without a scope a
+ * session sees no vendor rows at all.
  */
 export function enforceDbScope(dataSource: DataSource): void {
   const driver = dataSource.driver as unknown as { createQueryRunner(mode: string): QueryRunner };
   const create = driver.createQueryRunner.bind(driver);
   driver.createQueryRunner = (mode: string) => {
     const runner = create(mode);
-    const query = runner.query.bind(runner) as RunnerQuery;
-    const r = runner as QueryRunner & { transactionDepth: number };
-    runner.query = (async (sql: string, parameters?: unknown[], structured?: boolean) => {
-      const s = scope.getStore();
-      if (!s) return query(sql, parameters, structured as never);
-      if (sql === 'START TRANSACTION' && r.transactionDepth === 0) {
-        return query(`START TRANSACTION; ${scopeSql(s)}`, undefined, structured as never);
-      }
-      if (r.isTransactionActive) return query(sql, parameters, structured as never);
-      await query(`START TRANSACTION; ${scopeSql(s)}`);
-      try {
-        const result = await query(sql, parameters, structured as never);
-        await query('COMMIT');
-        return result;
-      } catch (err) {
-        await query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-    }) as RunnerQuery;
+    const connect = runner.connect.bind(runner) as () => Promise<PgClient>;
+    runner.connect = (async () => {
+      const client = await connect();
+      await ensureScope(client, runner.isTransactionActive && !isBegin(runner));
+      return client;
+    }) as QueryRunner['connect'];
     return runner;
   };
 }
+
+/** startTransaction marks the runner active just before sending BEGIN: the scope is set first. */
+const isBegin = (runner: QueryRunner) =>
+  (runner as QueryRunner & { transactionDepth: number }).transactionDepth === 0;
