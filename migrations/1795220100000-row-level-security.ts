@@ -21,8 +21,9 @@ export const TENANT_TABLES = [
  * - `nrp_app`: the role the api's sessions run as. It owns nothing, has no BYPASSRLS, and sees a
  *   vendor-scoped table's rows only where `vendor_id = app_vendor_id()`, the vendor set for the
  *   current transaction (`set_config('app.vendor_id', …, true)`); with none set, it sees none.
- * - `nrp_platform`: the narrow role for the api's cross-vendor paths (API-key authentication,
- *   platform-admin vendor lifecycle): DML on the same tables, every row, no ownership, no DDL.
+ * - `nrp_platform`: the narrow role for the api's one cross-vendor path, the platform admin's vendor
+ *   lifecycle: DML on the same tables, every row, no ownership, no DDL. (API-key authentication,
+ *   before the vendor is known, is the SECURITY DEFINER function authenticate_api_key.)
  * The owner (migrations, and the worker, whose jobs are cross-vendor and build partitions) is
  * unaffected. Partition DDL the platform admin triggers runs in SECURITY DEFINER functions.
  * Roles are cluster-wide: created only when missing.
@@ -95,6 +96,23 @@ export class RowLevelSecurity1795220100000 implements MigrationInterface {
           RAISE WARNING 'not a superuser: full-text and array conditions are not LEAKPROOF, so searches under row-level security scan instead of using their indexes';
         END IF;
       END $$`);
+    // API-key authentication happens before the vendor is known: nrp_app may look up exactly the
+    // key whose hash it presents (and mark it used, at most once a minute), nothing else. A
+    // function rather than the platform role, so an authenticated request never switches role.
+    await q.query(`
+      CREATE FUNCTION authenticate_api_key(hash text)
+        RETURNS TABLE (id uuid, vendor_id uuid, role text, revoked_at timestamptz, vendor_status text)
+        LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        WITH touched AS (
+          UPDATE vendor_api_keys k SET last_used_at = now()
+           WHERE k.key_hash = hash AND k.revoked_at IS NULL
+             AND (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute'))
+        SELECT k.id, k.vendor_id, k.role, k.revoked_at, v.status
+          FROM vendor_api_keys k JOIN vendors v ON v.id = k.vendor_id
+         WHERE k.key_hash = hash
+      $$`);
+    await q.query(`REVOKE EXECUTE ON FUNCTION authenticate_api_key(text) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION authenticate_api_key(text) TO nrp_app, nrp_platform`);
     // DDL started by the platform admin (a vendor's partitions) runs with the owner's rights
     for (const fn of ['create_vendor_partitions(uuid)', 'drop_vendor_partitions(uuid)']) {
       await q.query(`ALTER FUNCTION ${fn} SECURITY DEFINER SET search_path = public, pg_temp`);
@@ -126,6 +144,7 @@ export class RowLevelSecurity1795220100000 implements MigrationInterface {
     await q.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM nrp_app, nrp_platform`);
     await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM nrp_app, nrp_platform`);
     await q.query(`REVOKE USAGE ON SCHEMA public FROM nrp_app, nrp_platform`);
+    await q.query(`DROP FUNCTION authenticate_api_key(text)`);
     await q.query(`DROP FUNCTION grant_application_roles()`);
     await q.query(`DROP FUNCTION app_vendor_id()`);
   }

@@ -88,27 +88,15 @@ export class ApiKeysRepository {
   }
 
   /**
-   * The key behind a presented secret's hash, with its vendor's status (a plain read on every
-   * request); last_used_at is written at most once a minute per key.
+   * The key behind a presented secret's hash, with its vendor's status; last_used_at is written at
+   * most once a minute per key. Runs before the vendor is known, so through the database function
+   * that may see exactly this key under row-level security.
    */
   async findForAuthentication(hash: string): Promise<KeyAuthRow | null> {
-    const rows: (KeyAuthRow & { stale_use: boolean })[] = await this.db.query(
-      `SELECT k.id, k.vendor_id, k.role, k.revoked_at, v.status AS vendor_status,
-              (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS stale_use
-         FROM vendor_api_keys k JOIN vendors v ON v.id = k.vendor_id
-        WHERE k.key_hash = $1`,
+    const rows: KeyAuthRow[] = await this.db.query(
+      `SELECT id, vendor_id, role, revoked_at, vendor_status FROM authenticate_api_key($1)`,
       [hash],
     );
-    const row = rows[0];
-    if (!row) return null;
-    if (row.stale_use && !row.revoked_at) {
-      await this.db.query(
-        `UPDATE vendor_api_keys SET last_used_at = now()
-          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-        [row.id],
-      );
-    }
-    const { stale_use: _, ...key } = row;
-    return key;
+    return rows[0] ?? null;
   }
 }

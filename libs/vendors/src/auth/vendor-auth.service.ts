@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { AppConfig, DEV_JWT_SECRET } from '#libs/config';
-import { withPlatformScope } from '#libs/db';
 import { Forbidden, Unauthorized, sha256Hex, asVendorId, UUID_PATTERN } from '#libs/common';
 import { ApiKeysRepository } from '../api-keys.repository.js';
 import { VendorsRepository, type VendorStatus } from '../vendors.repository.js';
@@ -43,8 +42,7 @@ export class VendorAuthService {
 
   private async byApiKey(secret: string, ctx: RequestContext): Promise<VendorPrincipal> {
     if (secret.length > 100) throw new Unauthorized('Invalid API key', 'invalid_api_key');
-    // before the vendor is known: the one lookup across vendors' keys (row-level security's platform role)
-    const row = await withPlatformScope(() => this.keys.findForAuthentication(sha256Hex(secret)));
+    const row = await this.keys.findForAuthentication(sha256Hex(secret));
     if (!row) throw new Unauthorized('Invalid API key', 'invalid_api_key');
     if (row.revoked_at) throw new Unauthorized('This API key has been revoked', 'api_key_revoked');
     assertActive(row.vendor_status);
