@@ -22,7 +22,7 @@ import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
 import { benchEnv } from './support/api-client.js';
 import { startChild, stopChild } from './support/child.js';
 import { benchDatabase } from './support/database.js';
-import { parseArgs, percentile } from './support/load.js';
+import { alternate, parseArgs, percentile } from './support/load.js';
 
 /**
  * bench:matches — one vendor with 500 000 products and 1 000 000 customers. For random customers:
@@ -83,8 +83,14 @@ interface Figures {
   rps: number;
 }
 
-async function run(n: number, clients: number, exec: (i: number) => Promise<void>): Promise<Figures> {
+async function run(
+  n: number,
+  clients: number,
+  exec: (i: number) => Promise<void>,
+  afterWarmUp?: () => void,
+): Promise<Figures> {
   for (let i = 0; i < Math.min(n, 30); i++) await exec(i);
+  afterWarmUp?.();
   const lat: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -108,7 +114,7 @@ async function run(n: number, clients: number, exec: (i: number) => Promise<void
 }
 
 const fmt = (f: Figures) =>
-  `p50 ${f.p50.toFixed(1).padStart(6)} ms  p95 ${f.p95.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms  ${f.rps.toFixed(0).padStart(5)} req/s`;
+  `p50 ${f.p50.toFixed(1).padStart(6)} ms  p95 ${f.p95.toFixed(1).padStart(6)} ms  p99 ${f.p99.toFixed(1).padStart(6)} ms${Number.isNaN(f.rps) ? '' : `  ${f.rps.toFixed(0).padStart(5)} req/s`}`;
 
 async function main(): Promise<void> {
   console.log(
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`matches ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
+    const rls = alternate([httpOn(api.port), httpOn(apiNoRls.port)]);
     const execs: Record<string, (i: number) => Promise<void>> = {
       naive: async (i) => {
         const q = naive(criteria.get(ids[i % ids.length]!)!);
@@ -186,15 +193,32 @@ async function main(): Promise<void> {
       matches: async (i) => {
         await matches.forCustomer(actor, v.id, ids[i % ids.length]!, {});
       },
-      http: httpOn(api.port),
-      norls: httpOn(apiNoRls.port),
+      // with and without row-level security, alternating call by call under the same load
+      'http|norls': rls.exec,
     };
     const results: Record<string, Record<number, Figures>> = {};
     for (const clients of [1, args.clients!]) {
       for (const [name, exec] of Object.entries(execs)) {
-        const f = await run(args.requests!, clients, exec);
-        (results[name] ??= {})[clients] = f;
-        console.log(`${name.padEnd(7)} ${String(clients).padStart(2)} client(s)  ${fmt(f)}`);
+        if (exec !== rls.exec) {
+          const f = await run(args.requests!, clients, exec);
+          (results[name] ??= {})[clients] = f;
+          console.log(`${name.padEnd(7)} ${String(clients).padStart(2)} client(s)  ${fmt(f)}`);
+          continue;
+        }
+        // twice the requests: each variant gets as many as the other modes
+        await run(args.requests! * 2, clients, exec, rls.record);
+        rls.samples.forEach((m, v) => {
+          const lat = [...m.values()].flat().sort((x, y) => x - y);
+          const f = {
+            p50: percentile(lat, 50),
+            p95: percentile(lat, 95),
+            p99: percentile(lat, 99),
+            rps: NaN,
+          };
+          const label = v === 0 ? 'http' : 'norls';
+          (results[label] ??= {})[clients] = f;
+          console.log(`${label.padEnd(7)} ${String(clients).padStart(2)} client(s)  ${fmt(f)}`);
+        });
       }
     }
     console.log('\nsummary');

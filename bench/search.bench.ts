@@ -14,7 +14,7 @@ import { CATEGORIES } from '../scripts/seed/catalogue.js';
 import { benchEnv } from './support/api-client.js';
 import { startChild, stopChild } from './support/child.js';
 import { benchDatabase } from './support/database.js';
-import { parseArgs, percentile } from './support/load.js';
+import { alternate, parseArgs, percentile } from './support/load.js';
 
 /**
  * bench:search — 500 000 products for one vendor (and a second vendor of the same size beside it),
@@ -23,6 +23,8 @@ import { parseArgs, percentile } from './support/load.js';
  *   naive   the textbook query (WHERE tsv @@ q ORDER BY ts_rank LIMIT 20), straight SQL: the baseline
  *   search  our query through SearchService (in process, same pool size)
  *   http    GET /api/v1/search on the real api process (auth, validation, JSON included)
+ *   norls   the same on a second api process with DATABASE_ROW_SECURITY=false, alternating call by
+ *           call with http under the same load: what row-level security costs
  * Usage: npm run bench:search -- [--products 500000] [--passes 2]
  */
 const args = parseArgs({ products: 500_000, passes: 2, clients: 16 });
@@ -168,8 +170,10 @@ async function runMix(
   queries: Query[],
   clients: number,
   exec: (q: Query) => Promise<void>,
+  afterWarmUp?: () => void,
 ): Promise<{ all: Figures; byQuery: number[][] }> {
   for (const q of queries) await exec(q);
+  afterWarmUp?.();
   const byQuery: number[][] = queries.map(() => []);
   const total = queries.length * args.passes!;
   let next = 0;
@@ -272,18 +276,26 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`search ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
-    execs.http = httpOn(api.port);
-    execs.norls = httpOn(apiNoRls.port);
+    // with and without row-level security, alternating call by call under the same load
+    const rls = alternate([httpOn(api.port), httpOn(apiNoRls.port)]);
+    execs['http|norls'] = rls.exec;
 
     const results: Record<string, Record<number, { all: Figures; common: Figures }>> = {};
     for (const clients of [1, args.clients!]) {
       for (const [name, exec] of Object.entries(execs)) {
-        const r = await runMix(queries, clients, exec);
-        const common = figures(commonIdx.flatMap((i) => r.byQuery[i]!));
-        (results[name] ??= {})[clients] = { all: r.all, common };
-        console.log(
-          `${name.padEnd(6)} ${String(clients).padStart(2)} client(s)  all: ${fmt(r.all)}   common words: ${fmt(common)}`,
-        );
+        const r = await runMix(queries, clients, exec, exec === rls.exec ? rls.record : undefined);
+        const variants: [string, number[][]][] =
+          exec === rls.exec
+            ? rls.samples.map((m, v) => [v === 0 ? 'http' : 'norls', queries.map((q) => m.get(q) ?? [])])
+            : [[name, r.byQuery]];
+        for (const [label, byQuery] of variants) {
+          const all = exec === rls.exec ? figures(byQuery.flat()) : r.all;
+          const common = figures(commonIdx.flatMap((i) => byQuery[i]!));
+          (results[label] ??= {})[clients] = { all, common };
+          console.log(
+            `${label.padEnd(6)} ${String(clients).padStart(2)} client(s)  all: ${fmt(all)}   common words: ${fmt(common)}`,
+          );
+        }
       }
     }
 

@@ -208,3 +208,30 @@ export function printPhase(title: string, phase: Phase): void {
     if (r.errors) console.log(`unexpected statuses for ${r.name}:`, JSON.stringify(r.statuses));
   }
 }
+
+/**
+ * Two variants of one request measured under the same load, for a with/without comparison (row-level
+ * security on and off): calls alternate between them, so neither gets the quieter half of a noisy
+ * machine. `record()` (after a warm-up) starts keeping each variant's latencies, by argument.
+ */
+export function alternate<T>(variants: [(x: T) => Promise<void>, (x: T) => Promise<void>]) {
+  const samples: [Map<T, number[]>, Map<T, number[]>] = [new Map(), new Map()];
+  let turn = 0;
+  let recording = false;
+  return {
+    samples,
+    record: () => {
+      samples.forEach((m) => m.clear());
+      recording = true;
+    },
+    exec: async (x: T) => {
+      const v = turn++ % 2;
+      const t = performance.now();
+      await variants[v]!(x);
+      if (!recording) return;
+      const list = samples[v].get(x) ?? [];
+      list.push(performance.now() - t);
+      samples[v].set(x, list);
+    },
+  };
+}

@@ -2,8 +2,9 @@ import pg from 'pg';
 import type { AppConfig } from '#libs/config';
 
 /**
- * A small pg pool for per-request bookkeeping (rate-limit counters, idempotency keys) on the hot
- * path of every mutation. Its sessions run with `synchronous_commit = off` when
+ * A small pg pool for per-request bookkeeping (rate-limit counters, idempotency keys, the
+ * credential lookups of authentication) on the hot path of every request; it connects as the login
+ * role, outside the api's row-level-security scopes. Its sessions run with `synchronous_commit = off` when
  * BOOKKEEPING_SYNC_COMMIT is false (the default): a commit does not wait for the WAL flush, so a
  * database crash can lose the last ~200 ms of these records (never business data, which commits
  * through the main pool). That trade saves a disk flush per request; set the variable to true to

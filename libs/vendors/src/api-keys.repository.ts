@@ -1,6 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { BookkeepingPool } from '#libs/db';
 import type { VendorRole } from './auth/principal.js';
 
 export interface ApiKeyRow {
@@ -27,7 +28,10 @@ const COLUMNS = `k.id, k.vendor_id, k.name, k.role, k.key_prefix, k.created_by, 
 
 @Injectable()
 export class ApiKeysRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly bookkeeping: BookkeepingPool,
+  ) {}
 
   async insert(
     manager: EntityManager,
@@ -89,13 +93,15 @@ export class ApiKeysRepository {
 
   /**
    * The key behind a presented secret's hash, with its vendor's status; last_used_at is written at
-   * most once a minute per key. Runs before the vendor is known, so through the database function
-   * that may see exactly this key under row-level security.
+   * most once a minute per key. Runs before the vendor is known, through the database function that
+   * returns exactly this key, on the bookkeeping pool: the request's own connections are then set
+   * to its vendor once, not reset for this lookup and set again (see tenant-scope.ts).
    */
   async findForAuthentication(hash: string): Promise<KeyAuthRow | null> {
-    const rows: KeyAuthRow[] = await this.db.query(
+    const { rows } = await this.bookkeeping.query<KeyAuthRow>(
       `SELECT id, vendor_id, role, revoked_at, vendor_status FROM authenticate_api_key($1)`,
       [hash],
+      'authenticate_api_key',
     );
     return rows[0] ?? null;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { BookkeepingPool } from '#libs/db';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type VendorStatus = 'active' | 'suspended' | 'deleted';
@@ -41,7 +42,10 @@ const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description,
 
 @Injectable()
 export class VendorsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly bookkeeping: BookkeepingPool,
+  ) {}
 
   /** Inserts the vendor, creates its partitions and seeds its default diet rules (same transaction). */
   async insertWithPartitions(manager: EntityManager, p: VendorProfile): Promise<VendorRow | null> {
@@ -91,10 +95,13 @@ export class VendorsRepository {
     return rows[0] ?? null;
   }
 
+  /** For JWT authentication, before the request's scope: on the bookkeeping pool, as the key lookup. */
   async statusOf(id: string): Promise<VendorStatus | null> {
-    const rows: { status: VendorStatus }[] = await this.db.query(`SELECT status FROM vendors WHERE id = $1`, [
-      id,
-    ]);
+    const { rows } = await this.bookkeeping.query<{ status: VendorStatus }>(
+      `SELECT status FROM vendors WHERE id = $1`,
+      [id],
+      'vendor_status',
+    );
     return rows[0]?.status ?? null;
   }
 
