@@ -20,7 +20,7 @@ import { loadCustomers } from '../scripts/seed/customers.js';
 import { ensureVendor } from '../scripts/seed/context.js';
 import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
 import { benchEnv } from './support/api-client.js';
-import { startChild, stopChild } from './support/child.js';
+import { startApiChild, stopChild } from './support/child.js';
 import { benchDatabase } from './support/database.js';
 import { alternate, parseArgs, percentile } from './support/load.js';
 
@@ -130,8 +130,8 @@ async function main(): Promise<void> {
     max: args.clients,
     options: '-c plan_cache_mode=force_custom_plan',
   });
-  let api: Awaited<ReturnType<typeof startChild>> | null = null;
-  let apiNoRls: Awaited<ReturnType<typeof startChild>> | null = null;
+  let api: Awaited<ReturnType<typeof startApiChild>> | null = null;
+  let apiNoRls: Awaited<ReturnType<typeof startApiChild>> | null = null;
   try {
     const v = await ensureVendor(ctx, { slug: 'bench-matches', name: 'Bench', category: 'grocery' });
     const p = await loadCatalogue(db.url, v.id, args.products!, { seed: 1 });
@@ -162,21 +162,10 @@ async function main(): Promise<void> {
 
     const matches = ctx.get(MatchesService);
     const actor = { id: 'bench', role: 'analyst', vendorId: v.id, ip: null, userAgent: null };
-    api = await startChild(
-      new URL('./support/http-servers.js', import.meta.url).pathname,
-      ['api'],
-      benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients), LOG_LEVEL: 'warn' }),
-    );
-    // the same api without row-level security (DATABASE_ROW_SECURITY=false): what the wall costs
-    apiNoRls = await startChild(
-      new URL('./support/http-servers.js', import.meta.url).pathname,
-      ['api'],
-      benchEnv(db.url, {
-        DATABASE_POOL_MAX: String(args.clients),
-        LOG_LEVEL: 'warn',
-        DATABASE_ROW_SECURITY: 'false',
-      }),
-    );
+    const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients) });
+    api = await startApiChild(apiEnv);
+    // the same api without row-level security: what the wall costs
+    apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
     const httpOn = (port: number) => async (i: number) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/customers/${ids[i % ids.length]}/matches`, {
         headers: { authorization: `Bearer ${v.apiKey}` },

@@ -12,7 +12,7 @@ import { ensureVendor } from '../scripts/seed/context.js';
 import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
 import { CATEGORIES } from '../scripts/seed/catalogue.js';
 import { benchEnv } from './support/api-client.js';
-import { startChild, stopChild } from './support/child.js';
+import { startApiChild, stopChild } from './support/child.js';
 import { benchDatabase } from './support/database.js';
 import { alternate, parseArgs, percentile } from './support/load.js';
 
@@ -210,8 +210,8 @@ async function main(): Promise<void> {
   const ctx = await NestFactory.createApplicationContext(BenchModule.forRoot(config), {
     logger: ['error', 'warn'],
   });
-  let api: Awaited<ReturnType<typeof startChild>> | null = null;
-  let apiNoRls: Awaited<ReturnType<typeof startChild>> | null = null;
+  let api: Awaited<ReturnType<typeof startApiChild>> | null = null;
+  let apiNoRls: Awaited<ReturnType<typeof startApiChild>> | null = null;
   const pool = new pg.Pool({
     connectionString: db.url,
     max: args.clients,
@@ -254,21 +254,10 @@ async function main(): Promise<void> {
         await search.find(a.id, q);
       },
     };
-    api = await startChild(
-      new URL('./support/http-servers.js', import.meta.url).pathname,
-      ['api'],
-      benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients), LOG_LEVEL: 'warn' }),
-    );
-    // the same api without row-level security (DATABASE_ROW_SECURITY=false): what the wall costs
-    apiNoRls = await startChild(
-      new URL('./support/http-servers.js', import.meta.url).pathname,
-      ['api'],
-      benchEnv(db.url, {
-        DATABASE_POOL_MAX: String(args.clients),
-        LOG_LEVEL: 'warn',
-        DATABASE_ROW_SECURITY: 'false',
-      }),
-    );
+    const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients) });
+    api = await startApiChild(apiEnv);
+    // the same api without row-level security: what the wall costs
+    apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
     const httpOn = (port: number) => async (q: Query) => {
       const res = await fetch(`http://127.0.0.1:${port}${toPath(q)}`, {
         headers: { authorization: `Bearer ${a.apiKey}` },

@@ -30,3 +30,19 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * The real api in a child process on the bench database (`bench/support/http-servers.js api`),
+ * pool sized for `clients`; `extra` overrides its environment (DATABASE_ROW_SECURITY=false for the
+ * without-row-level-security twin).
+ */
+export function startApiChild(
+  env: NodeJS.ProcessEnv,
+  extra: Record<string, string> = {},
+): Promise<{ port: number; child: ChildProcess }> {
+  return startChild(new URL('./http-servers.js', import.meta.url).pathname, ['api'], {
+    ...env,
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
+}
