@@ -8,6 +8,7 @@ import { Webhooks1795219800000 } from './1795219800000-webhooks.js';
 import { Ingestion1795219900000 } from './1795219900000-ingestion.js';
 import { Security1795220000000 } from './1795220000000-security.js';
 import { RowLevelSecurity1795220100000 } from './1795220100000-row-level-security.js';
+import { WorkerRole1795220200000 } from './1795220200000-worker-role.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Ingestion1795219900000,
   Security1795220000000,
   RowLevelSecurity1795220100000,
+  WorkerRole1795220200000,
 ];

@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
+import { SchemaOwnerDb } from '../../libs/db/src/index.js';
 import { withPlatformScope, withVendorScope } from '../../libs/db/src/index.js';
 import { TENANT_TABLES } from '../../migrations/1795220100000-row-level-security.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
@@ -135,6 +137,34 @@ describe('row-level security (integration, through the api connection)', () => {
       expect(await one.query(q)).toEqual([]); // and back to nothing
     } finally {
       await single.close();
+    }
+  });
+
+  it("the worker's jobs run as nrp_platform: every vendor's rows, no ownership, no DDL; schema work as the owner", async () => {
+    const worker = await createWorkerApp(testConfig(db.url));
+    try {
+      const wds = worker.get(DataSource);
+      const [me] = await wds.query(
+        `SELECT current_user AS role, r.rolbypassrls, r.rolsuper,
+                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) AS owned
+           FROM pg_roles r WHERE r.rolname = current_user`,
+      );
+      expect(me).toEqual({ role: 'nrp_platform', rolbypassrls: false, rolsuper: false, owned: 0 });
+      const [{ n }] = await wds.query(`SELECT count(*)::int AS n FROM customer_health`);
+      expect(n).toBe(5);
+      await expect(wds.query(`CREATE TABLE worker_scratch (x int)`)).rejects.toThrow(/permission denied/);
+      await expect(wds.query(`DROP TABLE webhook_deliveries`)).rejects.toThrow(/must be owner/);
+      await expect(wds.query(`ALTER TABLE customers DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(/must be owner/);
+      await expect(wds.query(`TRUNCATE customers`)).rejects.toThrow(/permission denied/);
+      // partition upkeep it may do, through the owner's functions only
+      await wds.query(`SELECT ensure_audit_log_partitions(current_date, 2), ensure_report_access_log_partitions(3)`);
+      expect(await wds.query(`SELECT * FROM drop_report_access_log_partitions(90)`)).toEqual([]);
+      // the ingestion pipeline's connections are the owner's (it builds and swaps partitions)
+      const owner = await worker.get(SchemaOwnerDb).dataSource();
+      const [{ role }] = await owner.query(`SELECT current_user AS role`);
+      expect(role).not.toMatch(/^nrp_/);
+    } finally {
+      await worker.close();
     }
   });
 });

@@ -34,7 +34,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
-        DbModule.forRoot('api', { rowSecurity: true }),
+        DbModule.forRoot('api', { sessions: 'scoped' }),
         QueueModule.forRoot('producer'),
         CommonModule,
         CalculatorHttpModule,

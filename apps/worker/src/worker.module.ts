@@ -20,7 +20,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
-        DbModule.forRoot('worker'),
+        DbModule.forRoot('worker', { sessions: 'platform' }),
         QueueModule.forRoot('worker'),
         CommonModule,
         MailModule,

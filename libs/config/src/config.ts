@@ -33,7 +33,7 @@ export class AppConfig {
     readonly replicaUrls: string[];
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
-    /** The api's sessions run as `nrp_app` under row-level security (off only to measure or diagnose). */
+    /** The api's sessions run as `nrp_app` under row-level security, the worker's as `nrp_platform` (off only to measure or diagnose). */
     readonly rowSecurity: boolean;
     /** Wait for the WAL flush on rate-limit and idempotency writes (see BookkeepingPool). */
     readonly bookkeepingSyncCommit: boolean;

@@ -2,7 +2,8 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { AppConfig } from '#libs/config';
 import { BookkeepingPool } from './bookkeeping-pool.js';
-import { APP_ROLE, enforceDbScope } from './tenant-scope.js';
+import { SchemaOwnerDb } from './schema-owner-db.js';
+import { APP_ROLE, PLATFORM_ROLE, enforceDbScope } from './tenant-scope.js';
 import { createDataSource } from './data-source.js';
 
 /** Provides the initialised TypeORM DataSource to the whole application. */
@@ -12,14 +13,16 @@ export class DbModule implements OnApplicationShutdown {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(BookkeepingPool) private readonly bookkeeping: BookkeepingPool,
+    @Inject(SchemaOwnerDb) private readonly schemaOwner: SchemaOwnerDb,
   ) {}
 
   /**
-   * `applicationName` shows in pg_stat_activity (api, worker, …). `rowSecurity`: sessions run as
-   * `nrp_app` and queries follow the request's vendor scope (the api; off with
-   * DATABASE_ROW_SECURITY=false).
+   * `applicationName` shows in pg_stat_activity (api, worker, …). `sessions` (both off with
+   * DATABASE_ROW_SECURITY=false, when everything runs as the login role):
+   * - `scoped`: sessions run as `nrp_app` and queries follow the request's vendor scope (the api);
+   * - `platform`: sessions run as `nrp_platform`, every vendor's rows, no DDL (the worker).
    */
-  static forRoot(applicationName: string, opts: { rowSecurity?: boolean } = {}): DynamicModule {
+  static forRoot(applicationName: string, opts: { sessions?: 'scoped' | 'platform' } = {}): DynamicModule {
     return {
       module: DbModule,
       providers: [
@@ -27,12 +30,10 @@ export class DbModule implements OnApplicationShutdown {
           provide: DataSource,
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
-            const rowSecurity = opts.rowSecurity === true && config.database.rowSecurity;
-            const ds = createDataSource(config, {
-              applicationName,
-              ...(rowSecurity ? { sessionRole: APP_ROLE } : {}),
-            });
-            if (rowSecurity) enforceDbScope(ds);
+            const sessions = config.database.rowSecurity ? opts.sessions : undefined;
+            const sessionRole = { scoped: APP_ROLE, platform: PLATFORM_ROLE, none: undefined }[sessions ?? 'none'];
+            const ds = createDataSource(config, { applicationName, ...(sessionRole ? { sessionRole } : {}) });
+            if (sessions === 'scoped') enforceDbScope(ds);
             return ds.initialize();
           },
         },
@@ -41,13 +42,19 @@ export class DbModule implements OnApplicationShutdown {
           inject: [AppConfig],
           useFactory: (config: AppConfig) => new BookkeepingPool(config, applicationName),
         },
+        {
+          provide: SchemaOwnerDb,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => new SchemaOwnerDb(config, applicationName),
+        },
       ],
-      exports: [DataSource, BookkeepingPool],
+      exports: [DataSource, BookkeepingPool, SchemaOwnerDb],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.bookkeeping.close();
+    await this.schemaOwner.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

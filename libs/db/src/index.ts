@@ -4,3 +4,4 @@ export * from './db.module.js';
 export * from './embedded-postgres.js';
 export * from './migrator.js';
 export * from './tenant-scope.js';
+export * from './schema-owner-db.js';

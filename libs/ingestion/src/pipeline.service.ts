@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import { AuditService } from '#libs/audit';
 import { asVendorId } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { SchemaOwnerDb } from '#libs/db';
 import { QueueService } from '#libs/queue';
 import { WebhookEventsService } from '#libs/webhooks';
 import { CsvToCopy, readHeader } from './csv/csv-to-copy.js';
@@ -56,7 +57,7 @@ export class IngestPipeline {
   private readonly logger = new Logger(IngestPipeline.name);
 
   constructor(
-    private readonly db: DataSource,
+    private readonly schemaOwner: SchemaOwnerDb,
     private readonly jobs: IngestJobsRepository,
     private readonly events: WebhookEventsService,
     private readonly audit: AuditService,
@@ -98,7 +99,8 @@ export class IngestPipeline {
   }
 
   private async connect(): Promise<Conn> {
-    const runner = this.db.createQueryRunner();
+    // as the schema owner: the pipeline creates, swaps and vacuums partitions
+    const runner = (await this.schemaOwner.dataSource()).createQueryRunner();
     const client = (await runner.connect()) as pg.PoolClient;
     await client.query(SESSION);
     return { runner, client };

@@ -18,18 +18,22 @@ export async function installQueueSchema(connectionString: string, schema: strin
 }
 
 /**
- * The api enqueues inside its own transactions, as `nrp_app` (see the row-security migration):
- * that role needs the queue's tables, when it exists in this cluster.
+ * The api and the worker enqueue inside their own transactions, as `nrp_app` and `nrp_platform`
+ * (see the row-security and worker-role migrations): those roles need the queue's tables, when
+ * they exist in this cluster.
  */
 async function grantQueueSchema(connectionString: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT 1 FROM pg_roles WHERE rolname = 'nrp_app'`);
-    if (rows.length === 0) return;
-    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO nrp_app`);
-    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO nrp_app`);
-    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO nrp_app`);
+    const { rows } = await client.query<{ roles: string }>(
+      `SELECT string_agg(rolname, ', ' ORDER BY rolname) AS roles FROM pg_roles WHERE rolname IN ('nrp_app', 'nrp_platform')`,
+    );
+    const roles = rows[0]?.roles;
+    if (!roles) return;
+    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${roles}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${roles}`);
+    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${roles}`);
   } finally {
     await client.end();
   }

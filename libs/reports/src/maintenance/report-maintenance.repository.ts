@@ -23,15 +23,7 @@ export class ReportMaintenanceRepository {
   /** Drops monthly partitions that end before the retention horizon, and old rows of the default one. */
   async dropOlderThan(days: number): Promise<string[]> {
     const rows: { name: string }[] = await this.db.query(
-      `SELECT c.relname AS name
-         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname = 'report_access_log' AND c.relname ~ '^report_access_log_[0-9]{4}_[0-9]{2}$'
-          AND (to_date(substring(c.relname from '[0-9]{4}_[0-9]{2}$'), 'YYYY_MM') + interval '1 month') <= now() - make_interval(days => $1)`,
-      [days],
-    );
-    for (const { name } of rows) await this.db.query(`DROP TABLE ${JSON.stringify(name)}`);
-    await this.db.query(
-      `DELETE FROM report_access_log_default WHERE accessed_at < now() - make_interval(days => $1)`,
+      `SELECT name FROM drop_report_access_log_partitions($1) AS name`,
       [days],
     );
     return rows.map((r) => r.name);

@@ -1,0 +1,32 @@
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '#libs/config';
+import { createDataSource } from './data-source.js';
+
+/**
+ * Connections as the schema owner, for the one kind of work that changes the schema at run time:
+ * the ingestion pipeline, which builds a vendor's catalogue partition, indexes it and swaps it in
+ * (CREATE / ATTACH / DETACH / DROP, VACUUM need ownership). Everything else in the worker runs as
+ * `nrp_platform`. Opened on first use, so a process that never ingests holds no such connection.
+ */
+export class SchemaOwnerDb {
+  private opening?: Promise<DataSource>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly applicationName: string,
+  ) {}
+
+  dataSource(): Promise<DataSource> {
+    this.opening ??= createDataSource(this.config, {
+      applicationName: `${this.applicationName}-schema`,
+      statementTimeoutMs: 0,
+    }).initialize();
+    return this.opening;
+  }
+
+  async close(): Promise<void> {
+    if (!this.opening) return;
+    const ds = await this.opening.catch(() => undefined);
+    if (ds?.isInitialized) await ds.destroy();
+  }
+}
