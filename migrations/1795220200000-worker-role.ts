@@ -43,7 +43,10 @@ export class WorkerRole1795220200000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const fn of ['ensure_report_access_log_partitions(integer)', 'ensure_audit_log_partitions(date, integer)']) {
+    for (const fn of [
+      'ensure_report_access_log_partitions(integer)',
+      'ensure_audit_log_partitions(date, integer)',
+    ]) {
       await q.query(`ALTER FUNCTION ${fn} SECURITY INVOKER RESET search_path`);
       await q.query(`GRANT EXECUTE ON FUNCTION ${fn} TO PUBLIC`);
     }

@@ -154,10 +154,14 @@ describe('row-level security (integration, through the api connection)', () => {
       expect(n).toBe(5);
       await expect(wds.query(`CREATE TABLE worker_scratch (x int)`)).rejects.toThrow(/permission denied/);
       await expect(wds.query(`DROP TABLE webhook_deliveries`)).rejects.toThrow(/must be owner/);
-      await expect(wds.query(`ALTER TABLE customers DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(/must be owner/);
+      await expect(wds.query(`ALTER TABLE customers DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(
+        /must be owner/,
+      );
       await expect(wds.query(`TRUNCATE customers`)).rejects.toThrow(/permission denied/);
       // partition upkeep it may do, through the owner's functions only
-      await wds.query(`SELECT ensure_audit_log_partitions(current_date, 2), ensure_report_access_log_partitions(3)`);
+      await wds.query(
+        `SELECT ensure_audit_log_partitions(current_date, 2), ensure_report_access_log_partitions(3)`,
+      );
       expect(await wds.query(`SELECT * FROM drop_report_access_log_partitions(90)`)).toEqual([]);
       // the ingestion pipeline's connections are the owner's (it builds and swaps partitions)
       const owner = await worker.get(SchemaOwnerDb).dataSource();

@@ -31,7 +31,9 @@ export class DbModule implements OnApplicationShutdown {
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
             const sessions = config.database.rowSecurity ? opts.sessions : undefined;
-            const sessionRole = { scoped: APP_ROLE, platform: PLATFORM_ROLE, none: undefined }[sessions ?? 'none'];
+            const sessionRole = { scoped: APP_ROLE, platform: PLATFORM_ROLE, none: undefined }[
+              sessions ?? 'none'
+            ];
             const ds = createDataSource(config, { applicationName, ...(sessionRole ? { sessionRole } : {}) });
             if (sessions === 'scoped') enforceDbScope(ds);
             return ds.initialize();
