@@ -1,7 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type HeaderObject,
+  type OperationObject,
+  type ParameterObject,
+  type ResponseObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
+import { EVENT_DATA, EVENT_TYPES, eventEnvelopeSchema } from '#libs/webhooks';
 
-const ERROR_SCHEMA = {
+const ERROR_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['error', 'request_id'],
   properties: {
@@ -13,9 +23,15 @@ const ERROR_SCHEMA = {
         message: { type: 'string', example: 'The request is not valid' },
         details: {
           type: 'array',
+          description: 'One entry per problem; for validation, one per invalid field',
           items: {
             type: 'object',
-            properties: { field: { type: 'string' }, message: { type: 'string' } },
+            required: ['message'],
+            properties: {
+              field: { type: 'string', example: 'last_name' },
+              constraint: { type: 'string', example: 'required' },
+              message: { type: 'string', example: 'last_name is required' },
+            },
             additionalProperties: true,
           },
         },
@@ -25,67 +41,289 @@ const ERROR_SCHEMA = {
   },
 };
 
-const STANDARD_ERRORS: Record<string, string> = {
-  '400': 'Validation failed (`validation_failed`), malformed JSON (`invalid_json`) or a bad Idempotency-Key',
-  '429': 'Rate limited (`rate_limited`); see the Retry-After header',
-  '500': 'Internal error (`internal_error`); no internals are disclosed',
+/** The errors any route can answer, with the code each carries. */
+const STANDARD_ERRORS: Record<string, [string, string]> = {
+  '400': [
+    'Validation failed (`validation_failed`, one detail per invalid field), malformed JSON (`invalid_json`) or a bad Idempotency-Key (`invalid_idempotency_key`)',
+    'validation_failed',
+  ],
+  '429': ['Rate limited (`rate_limited`); see the Retry-After header', 'rate_limited'],
+  '500': ['Internal error (`internal_error`); no internals are disclosed', 'internal_error'],
 };
-const MUTATION_ERRORS: Record<string, string> = {
-  '409': 'A request with the same Idempotency-Key is still in progress (`idempotency_in_progress`)',
-  '422': 'The Idempotency-Key was used with a different request (`idempotency_key_reused`)',
+const MUTATION_ERRORS: Record<string, [string, string]> = {
+  '409': [
+    'A request with the same Idempotency-Key is still in progress (`idempotency_in_progress`)',
+    'idempotency_in_progress',
+  ],
+  '422': [
+    'The Idempotency-Key was used with a different request (`idempotency_key_reused`)',
+    'idempotency_key_reused',
+  ],
+};
+const BODY_ERRORS: Record<string, [string, string]> = {
+  '413': ['The body is too large (`payload_too_large`)', 'payload_too_large'],
+  '415': ['The body is not `application/json` (`unsupported_media_type`)', 'unsupported_media_type'],
+};
+const DEFAULT_CODE: Record<string, string> = {
+  '400': 'validation_failed',
+  '401': 'credentials_required',
+  '403': 'role_forbidden',
+  '404': 'not_found',
+  '409': 'conflict',
+  '410': 'gone',
+  '413': 'payload_too_large',
+  '415': 'unsupported_media_type',
+  '422': 'unprocessable_entity',
+  '429': 'rate_limited',
+  '500': 'internal_error',
+  '503': 'unavailable',
 };
 
-/** Every operation documents the shared error shape for the errors any route can return. */
-function addStandardErrors(doc: OpenAPIObject): void {
-  doc.components ??= {};
-  doc.components.schemas ??= {};
-  doc.components.schemas['Error'] = ERROR_SCHEMA as never;
-  const ref = { $ref: '#/components/schemas/Error' };
+const TAGS: [string, string][] = [
+  [
+    'calculator',
+    'The 4-step nutrition calculator: a session (its token in `X-Session-Token`), steps, progress',
+  ],
+  ['payments', 'Checkout for a report tier, payment verification, the Stripe webhook'],
+  ['reports', 'A paid report, read through its secret token: status, SSE progress, JSON, PDF, web page'],
+  ['vendor directory', 'The public list of vendors (cacheable, ETag)'],
+  ['vendor api keys', "A vendor's API keys (admin role)"],
+  ['products', "A vendor's catalogue: create, read, replace, change, delete, compare"],
+  ['search', 'Full-text catalogue search with filters'],
+  ['customers', 'Customers and their health profiles (admin and editor roles; every access audited)'],
+  ['diet rules', 'What each health condition limits, per vendor'],
+  ['webhooks', 'Endpoints that receive signed events (Standard Webhooks), deliveries, replays'],
+  ['ingestion', 'CSV ingestion: a job, its resumable upload (TUS 1.0), progress, rejected rows, feeds'],
+  ['audit', "The vendor's audit log (admin role)"],
+  ['admin', 'The platform admin (`X-Admin-Key`): vendors and report statistics'],
+  ['operations', 'Liveness and readiness'],
+];
+
+const header = (description: string, schema: SchemaObject = { type: 'string' }): HeaderObject => ({
+  description,
+  schema,
+});
+const REQUEST_ID = header('The request id (echoed when the client sent a sane one); errors carry it too');
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+type Op = OperationObject & Record<string, unknown>;
+
+/** The first `code` named in a response description (`product_not_found` …), else the status's. */
+function codeOf(status: string, description: string | undefined): string {
+  const named = /`([a-z][a-z0-9_]+)`/.exec(description ?? '');
+  return named?.[1] ?? DEFAULT_CODE[status] ?? 'error';
+}
+
+function errorResponse(status: string, description: string): ResponseObject {
+  return { description, content: jsonError(status, description) };
+}
+
+function jsonError(status: string, description: string) {
+  return {
+    'application/json': {
+      schema: { $ref: '#/components/schemas/Error' },
+      example: {
+        error: { code: codeOf(status, description), message: description.replace(/`/g, ''), details: [] },
+        request_id: '5f1c9b1e-3c2d-4a0e-9d3f-0c8e4f1f2a7b',
+      },
+    },
+  };
+}
+
+/**
+ * What the decorators cannot say once per route, said here for every operation: `security` (`[]`
+ * for public routes), the Idempotency-Key header (required where the server requires it), the
+ * session header, the errors any route can answer with their codes as examples, and the response
+ * headers every answer carries.
+ */
+function finishOperations(doc: OpenAPIObject): void {
   for (const [path, item] of Object.entries(doc.paths)) {
-    if (path.startsWith('/health') || path === '/metrics') continue;
-    for (const [method, op] of Object.entries(
-      item as Record<string, { responses?: Record<string, unknown> }>,
-    )) {
-      if (!op || typeof op !== 'object' || !('responses' in op)) continue;
+    for (const method of METHODS) {
+      const op = item[method] as Op | undefined;
+      if (!op) continue;
+      op.security ??= [];
+      const params = (op.parameters ??= []) as ParameterObject[];
+      const mutation = ['post', 'put', 'patch'].includes(method);
+      const idempotency = op['x-idempotency'] as string | undefined;
+      if (mutation && idempotency !== 'off' && !params.some((p) => p.name === 'Idempotency-Key')) {
+        params.push({
+          $ref:
+            idempotency === 'required'
+              ? '#/components/parameters/IdempotencyKeyRequired'
+              : '#/components/parameters/IdempotencyKey',
+        } as never);
+      }
+      if (
+        op.security.some((s: Record<string, string[]>) => 'session' in s) &&
+        !params.some((p) => p.name === 'X-Session-Token')
+      ) {
+        params.push({ $ref: '#/components/parameters/SessionToken' } as never);
+      }
+      if (params.length === 0) delete op.parameters;
+
       op.responses ??= {};
-      const errors = ['post', 'put', 'patch'].includes(method)
-        ? { ...STANDARD_ERRORS, ...MUTATION_ERRORS }
-        : STANDARD_ERRORS;
-      for (const [status, description] of Object.entries(errors)) {
-        op.responses[status] ??= { description, content: { 'application/json': { schema: ref } } };
+      if (path.startsWith('/health')) continue;
+      const errors = {
+        ...STANDARD_ERRORS,
+        ...(mutation && idempotency !== 'off' ? MUTATION_ERRORS : {}),
+        ...(op.requestBody ? BODY_ERRORS : {}),
+      };
+      for (const [status, [description]] of Object.entries(errors)) {
+        op.responses[status] ??= errorResponse(status, description);
       }
       for (const [status, response] of Object.entries(op.responses)) {
-        const r = response as { content?: unknown; description?: string };
-        if (Number(status) >= 400 && !r.content) r.content = { 'application/json': { schema: ref } };
+        const r = response as ResponseObject;
+        if (Number(status) >= 400 && !r.content) r.content = jsonError(status, r.description ?? '');
+        r.headers = { 'X-Request-Id': REQUEST_ID, ...r.headers };
+        if (status === '429' || status === '503') {
+          r.headers['Retry-After'] = header('Seconds to wait before trying again', { type: 'integer' });
+        }
+        if (Number(status) < 300 && mutation && idempotency !== 'off') {
+          r.headers['Idempotent-Replayed'] = header(
+            '`true` when this is the stored response of an earlier request with the same Idempotency-Key',
+            { type: 'string', enum: ['true'] },
+          );
+        }
+        if ((status === '200' || status === '304') && op['x-cacheable'] !== undefined) {
+          r.headers['ETag'] = header('The representation’s tag; send it back in If-None-Match');
+          r.headers['Cache-Control'] = header('public, max-age=…, stale-while-revalidate=…');
+        }
       }
     }
   }
 }
 
+/** OpenAPI 3.0 reads `nullable` with `enum` only when the enum itself lists null. */
+function nullableEnums(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach(nullableEnums);
+  const s = node as SchemaObject;
+  if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum.push(null);
+  for (const v of Object.values(s)) nullableEnums(v);
+}
+
+/** The outgoing events, as Redoc's `x-webhooks`: what a vendor's endpoint receives and how to verify it. */
+function webhooks(doc: OpenAPIObject): void {
+  const schemas = (doc.components!.schemas ??= {});
+  const signed: ParameterObject[] = [
+    {
+      name: 'webhook-id',
+      in: 'header',
+      required: true,
+      schema: { type: 'string' },
+      description: 'The event id; the same on every retry (de-duplicate on it)',
+    },
+    {
+      name: 'webhook-timestamp',
+      in: 'header',
+      required: true,
+      schema: { type: 'string' },
+      description: 'Unix seconds; refuse deliveries older than 5 minutes',
+    },
+    {
+      name: 'webhook-signature',
+      in: 'header',
+      required: true,
+      schema: { type: 'string' },
+      description:
+        'Space-separated `v1,<base64 HMAC-SHA256(id.timestamp.body)>` under each active secret (two during a rotation); verify with any Standard Webhooks library',
+    },
+  ];
+  const hooks: Record<string, unknown> = {};
+  for (const type of EVENT_TYPES) {
+    const { data, summary } = EVENT_DATA[type];
+    const name = `WebhookEvent_${type.replace(/\./g, '_')}`;
+    schemas[name] = eventEnvelopeSchema(type, `#/components/schemas/${data.name}`) as SchemaObject;
+    hooks[type] = {
+      post: {
+        operationId: `webhook_${type.replace(/\./g, '_')}`,
+        summary,
+        tags: ['webhooks'],
+        security: [],
+        parameters: signed,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+        },
+        responses: {
+          '200': { description: 'Any 2xx acknowledges the delivery' },
+          '410': { description: 'The endpoint is gone: it is disabled, no retries' },
+        },
+      },
+    };
+  }
+  (doc as OpenAPIObject & { 'x-webhooks': unknown })['x-webhooks'] = hooks;
+}
+
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Nutrition Reports Platform API')
     .setDescription(
       [
         'Consumers walk the 4-step calculator, pay for a tier and read their report through a secret token.',
         'Vendors (B2B tenants) manage catalogues and customers, search, get matches and receive signed webhooks.',
         '',
-        'Every error has one shape: `{"error": {"code", "message", "details"}, "request_id"}`.',
-        'POST, PUT and PATCH accept an `Idempotency-Key` header (required on vendor mutations): the same key',
-        'and request within 24 h replays the stored response; a different request under the same key is a 422;',
-        'a duplicate while the first still runs is a 409.',
+        'Every error has one shape: `{"error": {"code", "message", "details"}, "request_id"}`; each response',
+        'lists its codes. POST, PUT and PATCH accept an `Idempotency-Key` header (required on vendor mutations):',
+        'the same key and request within 24 h replays the stored response byte for byte (with',
+        '`Idempotent-Replayed: true`); a different request under the same key is a 422; a duplicate while the',
+        'first still runs is a 409.',
+        '',
+        'Outgoing webhook events and how they are signed: the `x-webhooks` section (schemas `WebhookEvent_*`).',
       ].join('\n'),
     )
     .setVersion('1.0')
+    .setLicense('Proprietary', 'https://example.invalid/terms')
+    .addServer('/', 'This server')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'Vendor API key (vk_…) or HS256 JWT' },
       'vendor',
     )
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Session-Token' }, 'session')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Admin-Key' }, 'admin')
-    .build();
-  const doc = SwaggerModule.createDocument(app, config);
-  addStandardErrors(doc);
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Session-Token', description: 'The calculator session token' },
+      'session',
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Admin-Key', description: 'The platform admin key' },
+      'admin',
+    );
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const doc = SwaggerModule.createDocument(app, builder.build(), {
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}_${method}`,
+    extraModels: Object.values(EVENT_DATA).map((e) => e.data),
+  });
+  doc.components ??= {};
+  doc.components.schemas ??= {};
+  doc.components.schemas['Error'] = ERROR_SCHEMA;
+  doc.components.parameters = {
+    IdempotencyKey: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+      description:
+        'Makes the request safe to retry: the same key and body within 24 h replay the first response',
+    },
+    IdempotencyKeyRequired: {
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+      description:
+        'Required here (`idempotency_key_required`): the same key and body within 24 h replay the first response',
+    },
+    SessionToken: {
+      name: 'X-Session-Token',
+      in: 'header',
+      required: true,
+      schema: { type: 'string' },
+      description: 'The calculator session token, from POST /calculator/sessions',
+    },
+  };
+  finishOperations(doc);
+  nullableEnums(doc.components.schemas);
+  webhooks(doc);
   return doc;
 }
 

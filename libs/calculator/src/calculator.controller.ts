@@ -24,7 +24,9 @@ import {
   Step3ResultView,
   Step4Dto,
   StepResultView,
-  TierView,
+  AcceptedView,
+  QuestionsView,
+  TiersView,
 } from './calculator.dto.js';
 import { CalculatorService } from './calculator.service.js';
 import { CurrentSession, SessionGuard, SessionToken } from './session.guard.js';
@@ -58,7 +60,7 @@ export class CalculatorController {
   @ApiOperation({
     summary: 'E-mail a resume link for the newest in-progress session of this address (always 202)',
   })
-  @ApiAcceptedResponse({ schema: { example: { status: 'accepted' } } })
+  @ApiAcceptedResponse({ type: AcceptedView })
   async resume(@Body() dto: ResumeDto) {
     await this.calculator.requestResume(dto.email);
     return { status: 'accepted' };
@@ -86,13 +88,14 @@ export class CalculatorController {
 
   @Get('questions')
   @ApiOperation({ summary: 'The form schema: steps, fields, types, choices and bounds' })
+  @ApiOkResponse({ type: QuestionsView })
   questions() {
     return this.calculator.questions();
   }
 
   @Get('tiers')
   @ApiOperation({ summary: 'Report tiers with price, sections, expiry and revisions' })
-  @ApiOkResponse({ type: [TierView] })
+  @ApiOkResponse({ type: TiersView })
   async tiers() {
     return { tiers: await this.calculator.listTiers() };
   }

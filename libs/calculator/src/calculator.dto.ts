@@ -253,6 +253,7 @@ export class ResumeDto {
 }
 
 export class SessionIdParam {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;
 }
@@ -292,9 +293,10 @@ export class SessionView {
     description: 'Answers saved so far (drafts and submitted steps)',
   })
   answers!: Record<string, unknown>;
-  @ApiPropertyOptional({ type: MacrosView, nullable: true }) macros!: MacrosView | null;
+  @ApiProperty({ type: MacrosView, nullable: true }) macros!: MacrosView | null;
   @ApiProperty() is_premium!: boolean;
-  @ApiPropertyOptional({ nullable: true }) tier!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'doctor', description: 'The tier paid for' }) tier!:
+    string | null;
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
 }
@@ -329,4 +331,46 @@ export class TierView {
   @ApiProperty() report_expiry_days!: number;
   @ApiProperty() revisions!: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) features!: Record<string, unknown>;
+}
+
+export class TiersView {
+  @ApiProperty({ type: [TierView] }) tiers!: TierView[];
+}
+
+export class ChoiceView {
+  @ApiProperty({ example: 'female' }) value!: string;
+  @ApiProperty({ example: 'Female' }) label!: string;
+}
+
+export class QuestionFieldView {
+  @ApiProperty({ example: 'sex' }) name!: string;
+  @ApiProperty({ example: 'Sex' }) label!: string;
+  @ApiProperty({ enum: ['enum', 'multi_enum', 'integer', 'number', 'email', 'text'] }) type!: string;
+  @ApiProperty({
+    oneOf: [{ type: 'boolean' }, { type: 'string' }],
+    description: 'true, false, or the condition under which it is required',
+  })
+  required!: boolean | string;
+  @ApiPropertyOptional({ type: [ChoiceView] }) choices?: ChoiceView[];
+  @ApiPropertyOptional() min?: number;
+  @ApiPropertyOptional() max?: number;
+  @ApiPropertyOptional({ type: 'integer' }) max_length?: number;
+  @ApiPropertyOptional({ type: 'integer' }) max_items?: number;
+  @ApiPropertyOptional({ example: 'cm' }) unit?: string;
+  @ApiPropertyOptional() help?: string;
+}
+
+export class QuestionStepView {
+  @ApiProperty({ example: 1 }) step!: number;
+  @ApiProperty({ example: 'About you' }) title!: string;
+  @ApiProperty({ example: '/api/v1/calculator/step/1' }) endpoint!: string;
+  @ApiProperty({ type: [QuestionFieldView] }) fields!: QuestionFieldView[];
+}
+
+export class QuestionsView {
+  @ApiProperty({ type: [QuestionStepView] }) steps!: QuestionStepView[];
+}
+
+export class AcceptedView {
+  @ApiProperty({ enum: ['accepted'] }) status!: 'accepted';
 }

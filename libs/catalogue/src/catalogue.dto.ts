@@ -39,18 +39,20 @@ const nutrient = (example: number, max: number) =>
 /** Every product field but the external id (PUT replaces them all; PATCH sends some). */
 export class ProductFieldsDto {
   @ApiProperty({ example: 'Dark chocolate protein bar' }) @IsSingleLine({ min: 1, max: 300 }) name!: string;
-  @ApiPropertyOptional({ example: 'Kalomi Foods', nullable: true })
+  @ApiPropertyOptional({ example: 'Kalomi Foods', nullable: true, type: String, maxLength: 200 })
   @IsOptional()
   @IsSingleLine({ max: 200 })
   brand?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) description?:
-    string | null;
-  @ApiPropertyOptional({ example: 'bars', nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 5000 })
+  @IsOptional()
+  @IsSafeText({ max: 5000 })
+  description?: string | null;
+  @ApiPropertyOptional({ example: 'bars', nullable: true, type: String, pattern: TAG.source })
   @IsOptional()
   @IsString()
   @Matches(TAG)
   category?: string | null;
-  @ApiPropertyOptional({ example: 299, nullable: true })
+  @ApiPropertyOptional({ example: 299, nullable: true, type: 'integer', minimum: 0, maximum: 100_000_000 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -70,7 +72,7 @@ export class ProductFieldsDto {
   @nutrient(150, 100_000) sodium_mg?: number | null;
   @nutrient(200, 100_000) potassium_mg?: number | null;
   @nutrient(3, 1000) saturated_fat_g?: number | null;
-  @ApiPropertyOptional({ example: 50, nullable: true })
+  @ApiPropertyOptional({ example: 50, nullable: true, type: Number, minimum: 0.01, maximum: 100_000 })
   @IsOptional()
   @IsNumber()
   @Min(0.01)
@@ -92,9 +94,11 @@ export class ProductFieldsDto {
   @IsString({ each: true })
   @Matches(TAG, { each: true })
   allergens?: string[];
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSafeText({ max: 5000 }) ingredients?:
-    string | null;
-  @ApiPropertyOptional({ example: '4006381333931', nullable: true })
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 5000 })
+  @IsOptional()
+  @IsSafeText({ max: 5000 })
+  ingredients?: string | null;
+  @ApiPropertyOptional({ example: '4006381333931', nullable: true, type: String, pattern: '^[0-9]{8,14}$' })
   @IsOptional()
   @IsString()
   @Matches(/^[0-9]{8,14}$/)
@@ -126,7 +130,7 @@ export class ReplaceProductDto extends ProductFieldsDto {
 export class PatchProductDto extends PartialType(ProductFieldsDto) {}
 
 export class ProductIdParam {
-  @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
 }
 
 export class CompareDto {
@@ -236,12 +240,40 @@ export class UpsertedProductView extends ProductView {
   created!: boolean;
 }
 
-export class CompareView {
+/** The nine nutrients, each null when the product does not state it. */
+export class NutrientsView {
+  @ApiProperty({ type: Number, nullable: true }) calories!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) protein_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) fat_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) carbs_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) sugar_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) fiber_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) sodium_mg!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) potassium_mg!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) saturated_fat_g!: number | null;
+}
+
+export class ComparedProductView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) brand!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) serving_size_g!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) price_cents!: number | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: NutrientsView, description: 'Per serving' }) per_serving!: NutrientsView;
+  @ApiProperty({ type: NutrientsView, nullable: true, description: 'null when the serving size is unknown' })
+  per_100g!: NutrientsView | null;
   @ApiProperty({
-    type: [Object],
-    description: 'Per product: per_serving, per_100g, price_per_10g_protein_cents',
+    type: Number,
+    nullable: true,
+    description: 'Price in cents of the amount holding 10 g of protein; null without price or protein',
   })
-  products!: unknown[];
+  price_per_10g_protein_cents!: number | null;
+}
+
+export class CompareView {
+  @ApiProperty({ type: [ComparedProductView] }) products!: ComparedProductView[];
 }
 
 export class SearchHitView {
@@ -258,10 +290,7 @@ export class SearchHitView {
   @ApiProperty({ enum: ['title', 'text', 'filter'], description: 'Where the words matched' })
   matched_in!: string;
   @ApiProperty() rank!: number;
-  @ApiProperty({ type: Object, description: 'Per-serving nutrients' }) nutrients!: Record<
-    string,
-    number | null
-  >;
+  @ApiProperty({ type: NutrientsView, description: 'Per serving' }) nutrients!: NutrientsView;
 }
 
 export class SearchView {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
-import { NUTRIENTS } from './product.types.js';
+import { NUTRIENTS, type Nutrient } from './product.types.js';
 import { toTsQuery, termCount } from './search-query.js';
 import {
   SearchRepository,
@@ -105,6 +105,9 @@ function hitView(h: SearchHit, match: Match | 'none'): SearchHitView {
     in_stock: h.in_stock,
     matched_in: match === 'none' ? 'filter' : h.tier === 0 ? 'title' : 'text',
     rank: h.rank,
-    nutrients: Object.fromEntries(NUTRIENTS.map((n) => [n, (h[n] as number | null) ?? null])),
+    nutrients: Object.fromEntries(NUTRIENTS.map((n) => [n, (h[n] as number | null) ?? null])) as Record<
+      Nutrient,
+      number | null
+    >,
   };
 }

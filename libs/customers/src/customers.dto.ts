@@ -26,23 +26,30 @@ const CODE = /^[a-z0-9][a-z0-9_-]{0,59}$/;
 
 export class HealthProfileDto {
   @ApiPropertyOptional({ enum: SEXES, nullable: true }) @IsOptional() @IsIn(SEXES) sex?: Sex | null;
-  @ApiPropertyOptional({ example: '1984-05-17', nullable: true })
+  @ApiPropertyOptional({ example: '1984-05-17', nullable: true, type: String, format: 'date' })
   @IsOptional()
   @IsDateString({ strict: true })
   birth_date?: string | null;
-  @ApiPropertyOptional({ example: 41, nullable: true, description: 'When birth_date is unknown' })
+  @ApiPropertyOptional({
+    example: 41,
+    nullable: true,
+    type: 'integer',
+    minimum: 0,
+    maximum: 130,
+    description: 'When birth_date is unknown',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(130)
   age?: number | null;
-  @ApiPropertyOptional({ example: 178, nullable: true })
+  @ApiPropertyOptional({ example: 178, nullable: true, type: Number, minimum: 40, maximum: 260 })
   @IsOptional()
   @IsNumber()
   @Min(40)
   @Max(260)
   height_cm?: number | null;
-  @ApiPropertyOptional({ example: 82.5, nullable: true })
+  @ApiPropertyOptional({ example: 82.5, nullable: true, type: Number, minimum: 2, maximum: 400 })
   @IsOptional()
   @IsNumber()
   @Min(2)
@@ -88,18 +95,31 @@ export class HealthProfileDto {
   @ArrayUnique()
   @Matches(CODE, { each: true })
   goals?: string[];
-  @ApiPropertyOptional({ nullable: true, description: 'Free text (e.g. medications); health data, audited' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    maxLength: 4000,
+    description: 'Free text (e.g. medications); health data, audited',
+  })
   @IsOptional()
   @IsSafeText({ max: 4000 })
   notes?: string | null;
 }
 
 export class CustomerIdentityDto {
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail() @MaxLength(320) email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) first_name?:
-    string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsSingleLine({ max: 200 }) last_name?:
-    string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'email', maxLength: 320 })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200 })
+  @IsOptional()
+  @IsSingleLine({ max: 200 })
+  first_name?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200 })
+  @IsOptional()
+  @IsSingleLine({ max: 200 })
+  last_name?: string | null;
 }
 
 export class CreateCustomerDto extends CustomerIdentityDto {
@@ -116,15 +136,25 @@ export class ReplaceCustomerDto extends CustomerIdentityDto {
 }
 
 export class CustomerIdParam {
-  @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
 }
 
 export class ConditionParam {
-  @IsString() @Matches(/^[a-z0-9_]{1,60}$/) condition_code!: string;
+  @ApiProperty({ pattern: '^[a-z0-9_]{1,60}$', example: 'hypertension' })
+  @IsString()
+  @Matches(/^[a-z0-9_]{1,60}$/)
+  condition_code!: string;
 }
 
+const DAILY_LIMITS = {
+  type: 'object',
+  additionalProperties: { type: 'number' },
+  example: { sodium_mg: 1500 },
+  description: 'Daily limits by nutrient field name (calories, sodium_mg, …)',
+} as const;
+
 export class DietRulePolicyDto {
-  @ApiProperty({ example: { sodium_mg: 1500 }, description: 'Daily limits by nutrient field name' })
+  @ApiProperty(DAILY_LIMITS)
   @IsObject()
   daily_limits!: Record<string, number>;
   @ApiPropertyOptional({ type: [String] })
@@ -184,6 +214,39 @@ export class UpsertedCustomerView extends CustomerView {
   @ApiProperty() created!: boolean;
 }
 
+export class DerivedLimitsView {
+  @ApiProperty({ ...DAILY_LIMITS, description: 'The most restrictive daily limit per nutrient' })
+  daily_limits!: Record<string, number>;
+  @ApiProperty({ type: [String] }) exclude_tags!: string[];
+  @ApiProperty({ type: [String] }) require_tags!: string[];
+  @ApiProperty({ type: [String] }) exclude_allergens!: string[];
+  @ApiProperty({ example: 0.3333, description: 'Share of a daily limit one serving may use' })
+  per_meal_fraction!: number;
+  @ApiProperty({ type: [String], description: 'The conditions with a diet rule' }) conditions!: string[];
+}
+
+export class MatchProductView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() external_id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ nullable: true, type: String }) brand!: string | null;
+  @ApiProperty({ nullable: true, type: String }) category!: string | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) price_cents!: number | null;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ type: [String] }) dietary_tags!: string[];
+  @ApiProperty({ type: [String] }) allergens!: string[];
+  @ApiProperty({ type: Number, nullable: true }) calories!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) protein_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) fat_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) carbs_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) sugar_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) fiber_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) sodium_mg!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) potassium_mg!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) saturated_fat_g!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) serving_size_g!: number | null;
+}
+
 export class HealthProfileView extends HealthProfileDto {
   @ApiProperty({ format: 'uuid' }) customer_id!: string;
   @ApiProperty({ nullable: true, type: Number, description: 'Mifflin-St Jeor, kcal/day' }) bmr!:
@@ -191,11 +254,10 @@ export class HealthProfileView extends HealthProfileDto {
   @ApiProperty({ nullable: true, type: Number, description: 'BMR × activity factor, kcal/day' })
   tdee_cached!: number | null;
   @ApiProperty({
-    type: Object,
-    description:
-      'daily_limits (most restrictive per nutrient), exclude/require tags, exclude_allergens, per_meal_fraction',
+    type: () => DerivedLimitsView,
+    description: 'What the diet rules of its conditions add up to',
   })
-  derived_limits!: unknown;
+  derived_limits!: DerivedLimitsView;
   @ApiProperty({ nullable: true, type: Date }) derived_at!: Date | null;
   @ApiProperty() updated_at!: Date;
 }
@@ -227,12 +289,7 @@ export class MatchesQueryDto {
 }
 
 export class MatchItemView {
-  @ApiProperty({
-    type: Object,
-    description:
-      'The product: id, external_id, name, brand, category, price, tags, allergens, per-serving nutrients',
-  })
-  product!: unknown;
+  @ApiProperty({ type: () => MatchProductView }) product!: MatchProductView;
   @ApiProperty({
     description:
       'Fit 0–100: goal 50 %, headroom under the tightest per-meal limit 30 %, protein density 20 %',

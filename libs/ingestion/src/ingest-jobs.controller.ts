@@ -4,7 +4,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { asStreamableCsv } from './views-http.js';
@@ -71,8 +71,11 @@ export class IngestJobsController {
   @ApiOperation({
     summary: 'Rejected rows: line, column (the header in the file), value, reason — one row per problem',
   })
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV with header `line,column,value,reason`' })
+  @ApiResponse({
+    status: 200,
+    description: 'CSV with header `line,column,value,reason`',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiNotFoundResponse({ description: '`ingest_job_not_found`' })
   errors(@Principal() me: VendorPrincipal, @Param() p: IdParam): Promise<StreamableFile> {
     return this.ingest.errorsCsv(me.vendorId, p.id).then((s) => asStreamableCsv(s, `errors-${p.id}.csv`));

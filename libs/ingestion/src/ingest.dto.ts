@@ -32,11 +32,11 @@ export class CreateIngestDto {
 }
 
 export class IdParam {
-  @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
 }
 
 export class UploadParam {
-  @IsUUID() jobId!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() jobId!: string;
 }
 
 export class ListJobsQuery {

@@ -7,6 +7,7 @@ import {
   ApiNotFoundResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -52,6 +53,11 @@ export class UploadsController {
       '`defer_length_unsupported` (Upload-Defer-Length), `concatenation_unsupported` (Upload-Concat)',
   })
   @ApiPayloadTooLargeResponse({ description: 'Upload-Length over the limit' })
+  @ApiResponse({
+    status: 201,
+    description: 'Created; Location is this URL',
+    headers: { Location: { schema: { type: 'string' }, description: 'The upload URL' } },
+  })
   create(
     @Principal() me: VendorPrincipal,
     @Param() p: UploadParam,
@@ -63,6 +69,14 @@ export class UploadsController {
 
   @Head(':jobId')
   @TusRoute('TUS: the offset received so far (Upload-Offset), to resume from')
+  @ApiResponse({
+    status: 200,
+    description: 'The upload so far (no body)',
+    headers: {
+      'Upload-Offset': { schema: { type: 'integer' }, description: 'Bytes received' },
+      'Upload-Length': { schema: { type: 'integer' }, description: 'The size declared at creation' },
+    },
+  })
   offset(
     @Principal() me: VendorPrincipal,
     @Param() p: UploadParam,

@@ -17,6 +17,8 @@ import {
   CheckoutDto,
   CheckoutIdParam,
   CheckoutView,
+  SandboxPaidView,
+  WebhookReceivedView,
   VerifiedPaymentView,
   VerifyDto,
 } from './payments.dto.js';
@@ -63,7 +65,7 @@ export class PaymentsController {
   @HttpCode(200)
   @SkipIdempotency()
   @ApiOperation({ summary: 'Stripe events (signature checked on the raw body; each event processed once)' })
-  @ApiOkResponse({ schema: { example: { received: true } } })
+  @ApiOkResponse({ type: WebhookReceivedView })
   @ApiBadRequestResponse({ description: '`invalid_signature`' })
   webhook(@RawBody() raw: Buffer | undefined, @Headers('stripe-signature') signature: string | undefined) {
     return this.payments.handleWebhook(raw, signature);
@@ -72,7 +74,7 @@ export class PaymentsController {
   @Post('payments/sandbox/:checkout_session_id/complete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sandbox mode only: pay a checkout (as the card form on Stripe would)' })
-  @ApiOkResponse({ schema: { example: { checkout_session_id: 'cs_sandbox_…', status: 'paid' } } })
+  @ApiOkResponse({ type: SandboxPaidView })
   @ApiNotFoundResponse({
     description: 'Unknown checkout, or payments are not in sandbox mode (`sandbox_disabled`)',
   })

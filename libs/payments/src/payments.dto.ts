@@ -25,10 +25,20 @@ export class VerifyDto {
 }
 
 export class CheckoutIdParam {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_]+$', maxLength: 255, example: 'cs_sandbox_a1b2c3' })
   @IsString()
   @MaxLength(255)
   @Matches(/^[A-Za-z0-9_]+$/)
   checkout_session_id!: string;
+}
+
+export class WebhookReceivedView {
+  @ApiProperty({ enum: [true] }) received!: true;
+}
+
+export class SandboxPaidView {
+  @ApiProperty({ example: 'cs_sandbox_a1b2c3' }) checkout_session_id!: string;
+  @ApiProperty({ enum: ['paid'] }) status!: 'paid';
 }
 
 export class CheckoutView {

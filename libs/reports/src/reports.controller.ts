@@ -1,26 +1,28 @@
 import { Controller, Get, Header, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiHeader,
   ApiConflictResponse,
   ApiForbiddenResponse,
   ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimit, byIp, byParam, clientIp, sendSse } from '#libs/common';
 import { ReportAccessService, type Viewer } from './access/report-access.service.js';
 import { REPORT_CSP } from './document/stylesheet.js';
-import { ReportStatusView, ReportView, TokenParam } from './reports.dto.js';
+import { PdfPendingView, RegenerateView, ReportStatusView, ReportView, TokenParam } from './reports.dto.js';
 
 const viewer = (req: FastifyRequest): Viewer => ({
   ip: clientIp(req),
   userAgent: req.headers['user-agent'] ?? null,
 });
 const HOUR = 3600;
+const HTML = { 'text/html': { schema: { type: 'string' } } };
 /** Token lookups per client address (guessing), and views per token. */
 const LOOKUPS = { name: 'report-lookup-ip', limit: 1000, windowSeconds: HOUR, key: byIp };
 const VIEWS = { name: 'report-views', limit: 100, windowSeconds: HOUR, key: byParam('token') };
@@ -45,13 +47,20 @@ export class ReportsController {
 
   @Get('stream')
   @RateLimit(LOOKUPS, POLLS)
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     summary: 'Server-Sent Events: progress, section, complete, error — each with a durable id',
     description:
       'Send Last-Event-ID to resume. A heartbeat comment every 15 s. The stream ends after `complete`.',
   })
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'An event stream: `event: progress` (data = the status object), `section` ({number, title}), `complete`, `error` ({code, message}); each `id:` is durable',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiNotFoundResponse({ description: '`report_not_found`' })
+  @ApiGoneResponse({ description: '`report_expired`' })
   async stream(
     @Param() p: TokenParam,
     @Req() req: FastifyRequest,
@@ -65,10 +74,15 @@ export class ReportsController {
 
   @Get('pdf')
   @RateLimit(LOOKUPS, VIEWS)
-  @ApiProduces('application/pdf')
   @ApiOperation({ summary: 'The report as PDF (latest completed revision)' })
-  @ApiOkResponse({ description: 'application/pdf' })
-  @ApiAcceptedResponse({ description: 'Not generated yet' })
+  @ApiResponse({
+    status: 200,
+    description: 'The PDF',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiAcceptedResponse({ type: PdfPendingView, description: 'Not generated yet' })
+  @ApiNotFoundResponse({ description: '`report_not_found`' })
+  @ApiGoneResponse({ description: '`report_expired`' })
   async pdf(@Param() p: TokenParam, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const result = await this.reports.pdf(p.token, viewer(req));
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
@@ -83,7 +97,9 @@ export class ReportsController {
   @HttpCode(202)
   @RateLimit(LOOKUPS, VIEWS)
   @ApiOperation({ summary: 'Write a new revision from the same inputs (earlier revisions are kept)' })
-  @ApiAcceptedResponse({ schema: { example: { status: 'queued', revision: 2 } } })
+  @ApiAcceptedResponse({ type: RegenerateView })
+  @ApiNotFoundResponse({ description: '`report_not_found`' })
+  @ApiGoneResponse({ description: '`report_expired`' })
   @ApiConflictResponse({ description: '`report_generating`: a revision is being written' })
   @ApiForbiddenResponse({ description: '`revisions_exhausted`: the tier’s revisions are used up' })
   regenerate(@Param() p: TokenParam, @Req() req: FastifyRequest) {
@@ -120,11 +136,12 @@ export class ReportPageController {
 
   @Get(':token')
   @RateLimit(LOOKUPS, { ...VIEWS, key: (req) => (req.params as { token?: string }).token })
-  @ApiProduces('text/html')
   @ApiOperation({
     summary: 'The report as a web page; a clear page for unknown (404) and expired (410) links',
   })
-  @ApiOkResponse({ description: 'text/html' })
+  @ApiResponse({ status: 200, description: 'The report page', content: HTML })
+  @ApiResponse({ status: 404, description: 'A page saying the link is unknown', content: HTML })
+  @ApiResponse({ status: 410, description: 'A page saying the link has expired', content: HTML })
   async page(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const { status, html } = await this.reports.page(token, viewer(req));
     return reply

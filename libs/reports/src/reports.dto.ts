@@ -2,8 +2,18 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 
 export class TokenParam {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_-]{20,200}$', description: 'The report access token' })
   @Matches(/^[A-Za-z0-9_-]{20,200}$/, { message: 'token is not a report access token' })
   token!: string;
+}
+
+export class RegenerateView {
+  @ApiProperty({ enum: ['queued'] }) status!: 'queued';
+  @ApiProperty({ type: 'integer', example: 2, description: 'The revision being written' }) revision!: number;
+}
+
+export class PdfPendingView {
+  @ApiProperty({ enum: ['generating'] }) status!: 'generating';
 }
 
 export class ReportStatusView {

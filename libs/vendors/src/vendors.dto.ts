@@ -85,11 +85,11 @@ export class UpdateVendorDto {
 }
 
 export class VendorIdParam {
-  @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
 }
 
 export class SlugParam {
-  @IsString() @Matches(SLUG) slug!: string;
+  @ApiProperty({ pattern: SLUG.source, example: 'kalomi-foods' }) @IsString() @Matches(SLUG) slug!: string;
 }
 
 export class CreateApiKeyDto {
@@ -215,8 +215,20 @@ export class AuditEntryView {
   @ApiProperty() action!: string;
   @ApiProperty() entity!: string;
   @ApiProperty({ nullable: true, type: String }) entity_id!: string | null;
-  @ApiProperty({ nullable: true, type: Object }) before!: unknown;
-  @ApiProperty({ nullable: true, type: Object }) after!: unknown;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'The entity before (changed fields only; for health data, field names and digests)',
+  })
+  before!: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'The entity after',
+  })
+  after!: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
   @ApiProperty({ nullable: true, type: String }) user_agent!: string | null;
 }

@@ -50,8 +50,8 @@ export const auditEntryView = (a: AuditRecord): AuditEntryView => ({
   action: a.action,
   entity: a.entity,
   entity_id: a.entity_id,
-  before: a.before,
-  after: a.after,
+  before: a.before as Record<string, unknown> | null, // jsonb objects, written by AuditService
+  after: a.after as Record<string, unknown> | null,
   ip: a.ip,
   user_agent: a.user_agent,
 });

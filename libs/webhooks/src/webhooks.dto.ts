@@ -50,7 +50,7 @@ export class UpdateEndpointDto {
 }
 
 export class IdParam {
-  @IsUUID() id!: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
 }
 
 export class DeliveriesQueryDto {

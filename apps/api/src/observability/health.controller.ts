@@ -1,7 +1,29 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HealthService, type Readiness } from './health.service.js';
+
+const CHECK = ['ok', 'error', 'timeout'];
+
+class LivenessView {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ChecksView {
+  @ApiProperty({ enum: CHECK }) database!: string;
+  @ApiProperty({ enum: CHECK }) queue!: string;
+}
+
+class ReadinessView {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: string;
+  @ApiProperty({ type: ChecksView }) checks!: ChecksView;
+}
 
 @ApiTags('operations')
 @Controller('health')
@@ -11,7 +33,7 @@ export class HealthController {
   @Get()
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({ type: LivenessView })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -21,10 +43,8 @@ export class HealthController {
     summary:
       'Readiness: the database and the queue answer (each check: ok, error or timeout; details go to the log)',
   })
-  @ApiOkResponse({ schema: { example: { status: 'ok', checks: { database: 'ok', queue: 'ok' } } } })
-  @ApiServiceUnavailableResponse({
-    schema: { example: { status: 'unavailable', checks: { database: 'error', queue: 'ok' } } },
-  })
+  @ApiOkResponse({ type: ReadinessView })
+  @ApiServiceUnavailableResponse({ type: ReadinessView, description: 'A check failed' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const readiness = await this.health.readiness();
     reply.status(readiness.status === 'ok' ? 200 : 503);

@@ -103,11 +103,14 @@ export class ServiceUnavailable extends AppError {
   }
 }
 
-/** A stored response replayed verbatim (idempotency); rendered as-is by the error filter. */
+/**
+ * A stored response replayed verbatim (idempotency): `json` is the exact text first sent, so the
+ * replay is byte for byte the original; rendered as-is by the error filter.
+ */
 export class StoredResponse extends Error {
   constructor(
     readonly status: number,
-    readonly body: unknown,
+    readonly json: string,
     readonly headers: Record<string, string> = {},
   ) {
     super('stored response');

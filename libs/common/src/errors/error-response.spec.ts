@@ -57,11 +57,11 @@ describe('renderError', () => {
   });
 
   it('replays stored responses verbatim', () => {
-    const stored = new StoredResponse(201, { id: 1 }, { 'idempotent-replayed': 'true' });
+    const stored = new StoredResponse(201, '{"id":1,"a":null}', { 'idempotent-replayed': 'true' });
     expect(renderError(stored, 'other')).toEqual({
       status: 201,
-      body: { id: 1 },
-      headers: { 'idempotent-replayed': 'true' },
+      body: '{"id":1,"a":null}',
+      headers: { 'idempotent-replayed': 'true', 'content-type': 'application/json; charset=utf-8' },
     });
   });
 });

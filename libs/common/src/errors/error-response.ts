@@ -56,7 +56,13 @@ function body(requestId: string, code: string, message: string, details: ErrorDe
 /** Maps any thrown value to the one error shape; 5xx never leaks internals. */
 export function renderError(exception: unknown, requestId: string): RenderedError {
   if (exception instanceof StoredResponse) {
-    return { status: exception.status, body: exception.body, headers: exception.headers };
+    return {
+      status: exception.status,
+      body: exception.json,
+      headers: exception.json
+        ? { ...exception.headers, 'content-type': 'application/json; charset=utf-8' }
+        : exception.headers,
+    };
   }
   if (exception instanceof AppError) {
     return {

@@ -8,7 +8,7 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, map } from 'rxjs';
 import { sha256Hex } from '../crypto/tokens.js';
@@ -55,5 +55,6 @@ export function Cacheable(maxAgeSeconds: number) {
       description: 'An ETag from an earlier response: 304 when unchanged',
     }),
     ApiResponse({ status: 304, description: 'Not modified (the If-None-Match ETag is current)' }),
+    ApiExtension('x-cacheable', maxAgeSeconds),
   );
 }

@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 export const IDEMPOTENCY_METADATA = 'common:idempotency';
 export const IDEMPOTENCY_REPLAY_METADATA = 'common:idempotency-replay';
@@ -6,9 +7,16 @@ export type IdempotencyMode = 'required' | 'optional' | 'off';
 
 /** Vendor mutations: a missing Idempotency-Key is a 400. */
 export const IdempotencyRequired = () =>
-  SetMetadata(IDEMPOTENCY_METADATA, 'required' satisfies IdempotencyMode);
+  applyDecorators(
+    SetMetadata(IDEMPOTENCY_METADATA, 'required' satisfies IdempotencyMode),
+    ApiExtension('x-idempotency', 'required'),
+  );
 /** Routes with their own de-duplication (signed provider webhooks, TUS). */
-export const SkipIdempotency = () => SetMetadata(IDEMPOTENCY_METADATA, 'off' satisfies IdempotencyMode);
+export const SkipIdempotency = () =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENCY_METADATA, 'off' satisfies IdempotencyMode),
+    ApiExtension('x-idempotency', 'off'),
+  );
 
 /** How a stored response may be replayed (every stored body is sealed by the vault). */
 export interface ReplayPolicy {

@@ -87,7 +87,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.idempotency.begin(claim)).pipe(
       mergeMap(async (begin) => {
         if (begin.kind === 'run') return begin;
-        if (policy.auditAs) await this.auditReplay(req as ScopedRequest, policy.auditAs, begin.response.body);
+        if (policy.auditAs)
+          await this.auditReplay(
+            req as ScopedRequest,
+            policy.auditAs,
+            begin.response.json ? JSON.parse(begin.response.json) : null,
+          );
         throw begin.response;
       }),
       mergeMap(() => {

@@ -55,12 +55,10 @@ export class IdempotencyService {
           'idempotency_replay_refused',
         );
       }
-      const body: unknown = JSON.parse(
-        this.vault.openValue(context(claim.scope, claim.key), existing.response_sealed),
-      );
+      const json = this.vault.openValue(context(claim.scope, claim.key), existing.response_sealed);
       return {
         kind: 'replay',
-        response: new StoredResponse(existing.response_status ?? 200, body, {
+        response: new StoredResponse(existing.response_status ?? 200, json, {
           'idempotent-replayed': 'true',
         }),
       };
@@ -71,10 +69,15 @@ export class IdempotencyService {
     );
   }
 
-  /** Stores the outcome; `keepBody` false keeps only the status (the body is never replayed). */
+  /**
+   * Stores the outcome; `keepBody` false keeps only the status (the body is never replayed). The
+   * body is kept as the JSON text sent (serialised here exactly as the reply serialises it).
+   */
   async finish(scope: string, key: string, status: number, body: unknown, keepBody = true): Promise<void> {
     if (status >= 500) return this.keys.release(scope, key);
-    const sealed = keepBody ? this.vault.sealValue(context(scope, key), JSON.stringify(body ?? null)) : null;
+    const sealed = keepBody
+      ? this.vault.sealValue(context(scope, key), body === undefined ? '' : JSON.stringify(body))
+      : null;
     await this.keys.complete(scope, key, status, sealed);
   }
 

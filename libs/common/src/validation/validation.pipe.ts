@@ -1,14 +1,25 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailed, type ErrorDetail } from '../errors/app-error.js';
 
+/**
+ * One problem per field, the one a person can act on: a missing field is "<field> is required";
+ * otherwise the first constraint it fails (validation stops there), not the cascade after it.
+ */
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([constraint, message]) => ({
-      field,
-      constraint,
-      message: constraint === 'whitelistValidation' ? `${field} is not an allowed field` : message,
-    }));
+    const [first] = Object.entries(e.constraints ?? {});
+    const own: ErrorDetail[] = [];
+    if (first) {
+      const [constraint, message] = first;
+      if (constraint === 'whitelistValidation') {
+        own.push({ field, constraint, message: `${field} is not an allowed field` });
+      } else if (e.value === undefined) {
+        own.push({ field, constraint: 'required', message: `${field} is required` });
+      } else {
+        own.push({ field, constraint, message });
+      }
+    }
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -74,7 +85,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    stopAtFirstError: true,
+    // the value is looked at (is it missing?), never echoed: details carry field and message only
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new ValidationFailed('The request is not valid', flatten(errors)),
   });
 }
