@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fc from 'fast-check';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { freePort } from '../../libs/db/src/embedded-postgres.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';

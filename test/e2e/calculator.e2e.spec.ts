@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { CalculatorClient, MICHAEL } from '../support/calculator-client.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
@@ -252,6 +252,20 @@ describe('calculator and sandbox payments (e2e)', () => {
       expect(fields).toEqual(
         expect.arrayContaining(['email', 'first_name', 'conditions', 'medications', 'additional_notes']),
       );
+    });
+
+    it('names each invalid field once: a missing field is "required", a bad one its first problem', async () => {
+      const c = await client();
+      for (const n of [1, 2, 3] as const) await c.step(n, MICHAEL[`step${n}`]);
+      const { last_name: _, ...withoutLastName } = MICHAEL.step4;
+      const res = await c.step(4, { ...withoutLastName, first_name: 'x'.repeat(101) });
+      expect(res.statusCode).toBe(400);
+      const details = res.json().error.details as { field: string; message: string }[];
+      expect(details.filter((d) => d.field === 'last_name')).toEqual([
+        { field: 'last_name', constraint: 'required', message: 'last_name is required' },
+      ]);
+      expect(details.filter((d) => d.field === 'first_name')).toHaveLength(1);
+      expect(details).toHaveLength(2);
     });
 
     it('limits step 4 to 3 submissions an hour per session', async () => {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { freePort } from '../../libs/db/src/embedded-postgres.js';
 import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { isSafe, matchCriteria, type CandidateProduct } from '../../libs/customers/src/matching.js';
 import { prng } from '../../scripts/seed/catalogue.js';
 import { loadCatalogue } from '../../scripts/seed/load-catalogue.js';

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { CalculatorClient } from '../support/calculator-client.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { FakeStripe } from '../support/fake-stripe.js';

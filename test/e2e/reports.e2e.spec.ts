@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PDFParse } from 'pdf-parse';
 import { DataSource } from 'typeorm';
 import { SECTION_TITLES } from '#libs/reports';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { paidReport } from '../support/paid-report.js';

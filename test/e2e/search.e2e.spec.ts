@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
 

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { MailDeliveryService } from '../../libs/mail/src/index.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as tus from 'tus-js-client';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { freePort } from '../../libs/db/src/embedded-postgres.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { uuidV5 } from '../../libs/vendors/src/deterministic-id.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, VendorClient, createVendor, product, vendorJwt } from '../support/vendor-client.js';

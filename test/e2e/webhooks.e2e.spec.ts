@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { postWebhook } from '../../libs/webhooks/src/http-delivery.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { freePort } from '../../libs/db/src/embedded-postgres.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { tusUpload } from '../support/tus-upload.js';

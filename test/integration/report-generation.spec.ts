@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { PermanentGenerationError, ReportGenerationService } from '#libs/reports';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { ReportMaintenanceRepository } from '../../libs/reports/src/maintenance/report-maintenance.repository.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { paidReport } from '../support/paid-report.js';

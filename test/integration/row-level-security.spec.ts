@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { SchemaOwnerDb } from '../../libs/db/src/index.js';
 import { withPlatformScope, withVendorScope } from '../../libs/db/src/index.js';

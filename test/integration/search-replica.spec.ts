@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '#libs/db';
 import { migrateAll } from '../../scripts/database.js';
 import { testConfig } from '../support/database.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
 import { waitFor } from '../support/wait.js';

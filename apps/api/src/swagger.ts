@@ -178,7 +178,12 @@ function finishOperations(doc: OpenAPIObject): void {
         if (status === '429' || status === '503') {
           r.headers['Retry-After'] = header('Seconds to wait before trying again', { type: 'integer' });
         }
-        if (Number(status) < 300 && mutation && idempotency !== 'off') {
+        if (op['x-tus'] && Number(status) >= 400 && r.content) {
+          // errors the TUS server itself writes (offset mismatch, size limit) are plain text
+          r.content['text/plain'] = { schema: { type: 'string' } };
+        }
+        // 2xx and 4xx answers are stored and replayed under their Idempotency-Key
+        if (Number(status) < 500 && mutation && idempotency !== 'off') {
           r.headers['Idempotent-Replayed'] = header(
             '`true` when this is the stored response of an earlier request with the same Idempotency-Key',
             { type: 'string', enum: ['true'] },

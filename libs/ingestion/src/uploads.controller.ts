@@ -1,6 +1,7 @@
 import { Controller, Delete, Head, Param, Patch, Post, Req, Res, applyDecorators } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiExtension,
   ApiConflictResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -19,6 +20,7 @@ import { TusUploadsService } from './tus-uploads.service.js';
 const TusRoute = (summary: string, more400 = '') =>
   applyDecorators(
     VendorAuth(ROLES.ingest),
+    ApiExtension('x-tus', true),
     ApiHeader({ name: 'Tus-Resumable', required: true, example: '1.0.0' }),
     ApiOperation({ summary }),
     ApiNotFoundResponse({ description: '`ingest_job_not_found` (also for another vendor’s job)' }),

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 export class CheckoutDto {
@@ -34,6 +34,9 @@ export class CheckoutIdParam {
 
 export class WebhookReceivedView {
   @ApiProperty({ enum: [true] }) received!: true;
+  @ApiPropertyOptional({ enum: [true], description: 'The event was processed before' }) duplicate?: true;
+  @ApiPropertyOptional({ enum: [true], description: 'An event type or payment this service does not act on' })
+  ignored?: true;
 }
 
 export class SandboxPaidView {

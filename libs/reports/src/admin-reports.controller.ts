@@ -1,15 +1,8 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AdminGuard } from '#libs/common';
+import { AdminAuth } from '#libs/common';
 import { ReportMaintenanceRepository } from './maintenance/report-maintenance.repository.js';
 
 export class StatsQuery {
@@ -49,8 +42,7 @@ export class ReportStatsView {
 }
 
 @ApiTags('admin')
-@ApiSecurity('admin')
-@UseGuards(AdminGuard)
+@AdminAuth()
 @Controller('admin/reports')
 export class AdminReportsController {
   constructor(private readonly repo: ReportMaintenanceRepository) {}

@@ -1,15 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Actor } from '#libs/audit';
-import { AdminGuard, ReplayPolicy } from '#libs/common';
+import { AdminAuth, ReplayPolicy } from '#libs/common';
 import { AdminActor } from './admin-actor.decorator.js';
 import {
   CreateApiKeyDto,
@@ -24,8 +23,7 @@ import { VendorsService } from './vendors.service.js';
 import { issuedKeyView, vendorView } from './views.js';
 
 @ApiTags('admin')
-@ApiSecurity('admin')
-@UseGuards(AdminGuard)
+@AdminAuth()
 @Controller('admin/vendors')
 export class AdminVendorsController {
   constructor(private readonly vendors: VendorsService) {}

@@ -1,4 +1,5 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UseGuards, applyDecorators } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '#libs/config';
 import { safeEqual } from '../crypto/tokens.js';
@@ -21,3 +22,12 @@ export class AdminGuard implements CanActivate {
     return true;
   }
 }
+
+/** A platform-admin controller: the guard, and its security and errors in the document. */
+export const AdminAuth = () =>
+  applyDecorators(
+    ApiSecurity('admin'),
+    UseGuards(AdminGuard),
+    ApiUnauthorizedResponse({ description: '`invalid_admin_key`: X-Admin-Key missing or wrong' }),
+    ApiForbiddenResponse({ description: '`admin_disabled`: ADMIN_API_KEY is not set' }),
+  );
