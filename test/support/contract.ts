@@ -66,7 +66,8 @@ export function toJsonSchema(node: unknown): unknown {
   return s;
 }
 
-function buildContract(doc: Json): Contract {
+/** The guard's view of a document: its routes and a validator per response. */
+export function contractFromDocument(doc: Json): Contract {
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addFormat('binary', true);
@@ -162,7 +163,7 @@ export function guardContract(app: NestFastifyApplication): NestFastifyApplicati
   let contract: Promise<Contract> | undefined;
   const guardedInject = async (opts?: unknown) => {
     if (opts === undefined) return inject();
-    contract ??= inject({ url: '/docs-json' }).then((r) => buildContract(JSON.parse(r.body) as Json));
+    contract ??= inject({ url: '/docs-json' }).then((r) => contractFromDocument(JSON.parse(r.body) as Json));
     const res = await inject(opts);
     const o = (typeof opts === 'string' ? { url: opts } : opts) as {
       method?: string;

@@ -153,10 +153,8 @@ function finishOperations(doc: OpenAPIObject): void {
               : '#/components/parameters/IdempotencyKey',
         } as never);
       }
-      if (
-        op.security.some((s: Record<string, string[]>) => 'session' in s) &&
-        !params.some((p) => p.name === 'X-Session-Token')
-      ) {
+      const session = op.security.some((s: Record<string, string[]>) => 'session' in s);
+      if (session && !params.some((p) => p.name === 'X-Session-Token')) {
         params.push({ $ref: '#/components/parameters/SessionToken' } as never);
       }
       if (params.length === 0) delete op.parameters;
@@ -168,6 +166,12 @@ function finishOperations(doc: OpenAPIObject): void {
         ...(mutation && idempotency !== 'off' ? MUTATION_ERRORS : {}),
         ...(op.requestBody ? BODY_ERRORS : {}),
       };
+      if (session) {
+        op.responses['401'] ??= errorResponse(
+          '401',
+          '`session_token_required` or `invalid_session_token`: the X-Session-Token of this session is needed',
+        );
+      }
       for (const [status, [description]] of Object.entries(errors)) {
         op.responses[status] ??= errorResponse(status, description);
       }
@@ -205,6 +209,21 @@ function nullableEnums(node: unknown): void {
   const s = node as SchemaObject;
   if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum.push(null);
   for (const v of Object.values(s)) nullableEnums(v);
+}
+
+/**
+ * A request field's default is applied by the server; said in its description rather than as
+ * `default`, which generators (openapi-typescript) read as "always present" and so make required.
+ */
+function requestDefaults(schemas: Record<string, unknown>): void {
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!/(Dto|Query)$/.test(name)) continue;
+    for (const p of Object.values((schema as SchemaObject).properties ?? {}) as SchemaObject[]) {
+      if (p.default === undefined) continue;
+      p.description = `${p.description ? `${p.description}. ` : ''}Default: \`${JSON.stringify(p.default)}\``;
+      delete p.default;
+    }
+  }
 }
 
 /** The outgoing events, as Redoc's `x-webhooks`: what a vendor's endpoint receives and how to verify it. */
@@ -328,6 +347,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   };
   finishOperations(doc);
   nullableEnums(doc.components.schemas);
+  requestDefaults(doc.components.schemas);
   webhooks(doc);
   return doc;
 }
