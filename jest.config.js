@@ -11,6 +11,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   moduleNameMapper: {
+    '^#libs/db/embedded$': '<rootDir>/libs/db/src/embedded-postgres.ts',
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

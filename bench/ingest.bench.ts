@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import * as tus from 'tus-js-client';
-import { freePort } from '#libs/db';
+import { freePort } from '#libs/db/embedded';
 import { CatalogueGenerator, PRODUCT_COLUMNS, productCsvLine } from '../scripts/seed/catalogue.js';
 import { CustomerGenerator } from '../scripts/seed/customers.js';
 import { benchEnv } from './support/api-client.js';

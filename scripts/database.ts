@@ -1,14 +1,8 @@
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '#libs/config';
-import {
-  createDataSource,
-  migrateDown,
-  migrateUp,
-  runningEmbeddedPostgres,
-  startEmbeddedPostgres,
-  type RunningPostgres,
-} from '#libs/db';
+import { createDataSource, migrateDown, migrateUp } from '#libs/db';
+import type { RunningPostgres } from '#libs/db/embedded';
 import { installQueueSchema } from '#libs/queue';
 
 export interface ResolvedDatabase {
@@ -20,6 +14,8 @@ export interface ResolvedDatabase {
 export async function resolveDatabase(log: (line: string) => void): Promise<ResolvedDatabase> {
   const base = loadConfig(process.env, { requireDatabase: false });
   if (process.env.DATABASE_URL) return { url: base.database.url, embedded: null };
+  // a development dependency: loaded only here, never by a deployment that sets DATABASE_URL
+  const { runningEmbeddedPostgres, startEmbeddedPostgres } = await import('#libs/db/embedded');
   const dir = path.resolve(base.dataDir, 'postgres');
   const running = runningEmbeddedPostgres(dir, 'nutrition');
   if (running) {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '#libs/config';
-import { ensureDatabase, startEmbeddedPostgres } from '#libs/db';
+import { ensureDatabase, startEmbeddedPostgres } from '#libs/db/embedded';
 import { migrateAll } from '../../scripts/database.js';
 
 export interface BenchDatabase {

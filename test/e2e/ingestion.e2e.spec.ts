@@ -10,7 +10,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
-import { freePort } from '../../libs/db/src/embedded-postgres.js';
+import { freePort } from '#libs/db/embedded';
 import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { CuttingProxy, tusUpload } from '../support/tus-upload.js';

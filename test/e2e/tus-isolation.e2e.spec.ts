@@ -6,7 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import * as tus from 'tus-js-client';
 import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
-import { freePort } from '../../libs/db/src/embedded-postgres.js';
+import { freePort } from '#libs/db/embedded';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';

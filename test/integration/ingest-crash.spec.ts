@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { createApiApp } from '../support/api-app.js';
-import { freePort } from '../../libs/db/src/embedded-postgres.js';
+import { freePort } from '#libs/db/embedded';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';

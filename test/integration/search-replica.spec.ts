@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { createApiApp } from '../support/api-app.js';
-import { startEmbeddedPostgres, type RunningPostgres } from '#libs/db';
+import { startEmbeddedPostgres, type RunningPostgres } from '#libs/db/embedded';
 import { migrateAll } from '../../scripts/database.js';
 import { testConfig } from '../support/database.js';
 import { startStreamingReplica } from '../support/streaming-replica.js';

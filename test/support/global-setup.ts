@@ -2,7 +2,8 @@ import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '#libs/config';
-import { createDataSource, ensureDatabase, migrateUp, startEmbeddedPostgres } from '#libs/db';
+import { createDataSource, migrateUp } from '#libs/db';
+import { ensureDatabase, startEmbeddedPostgres } from '#libs/db/embedded';
 import { installQueueSchema } from '#libs/queue';
 
 /**

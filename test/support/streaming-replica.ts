@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type RunningPostgres } from '#libs/db';
+import { startEmbeddedPostgres, type RunningPostgres } from '#libs/db/embedded';
 
 /**
  * A real streaming replica of a running embedded primary: a base backup taken with the low-level

@@ -74,8 +74,10 @@ export class AppConfig {
   };
   declare readonly payments: {
     readonly enabled: boolean;
-    /** null → sandbox provider (refused in production). */
+    /** null → sandbox provider (refused in production unless allowSandbox). */
     readonly stripeSecretKey: string | null;
+    /** PAYMENTS_ALLOW_SANDBOX: the sandbox provider in production (staging, smoke tests), explicitly. */
+    readonly allowSandbox: boolean;
     readonly stripeWebhookSecret: string | null;
     /** Points the Stripe SDK at another host (tests use a local fake): http://127.0.0.1:12111 */
     readonly stripeApiBase: string | null;
@@ -274,6 +276,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   r.url('SMTP_URL', smtpUrl ?? undefined, ['smtp:', 'smtps:']);
   r.url('ANTHROPIC_BASE_URL', r.raw('ANTHROPIC_BASE_URL'), ['http:', 'https:']);
   const paymentsEnabled = r.bool('PAYMENTS_ENABLED', true);
+  const allowSandbox = r.bool('PAYMENTS_ALLOW_SANDBOX', false);
   const stripeSecretKey = r.optional('STRIPE_SECRET_KEY');
   const stripeWebhookSecret = r.optional('STRIPE_WEBHOOK_SECRET');
   const stripeApiBase = r.optional('STRIPE_API_BASE');
@@ -287,9 +290,9 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     r.problems.push('STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY');
   }
   if (production) {
-    if (paymentsEnabled && stripeSecretKey === null) {
+    if (paymentsEnabled && stripeSecretKey === null && !allowSandbox) {
       r.problems.push(
-        'STRIPE_SECRET_KEY is required when NODE_ENV=production (sandbox payments are refused); or set PAYMENTS_ENABLED=false',
+        'STRIPE_SECRET_KEY is required when NODE_ENV=production (sandbox payments are refused); or set PAYMENTS_ENABLED=false, or PAYMENTS_ALLOW_SANDBOX=true for a staging deployment',
       );
     }
     if (jwtSecret === undefined) r.problems.push('JWT_SECRET is required when NODE_ENV=production');
@@ -350,6 +353,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     },
     payments: {
       enabled: paymentsEnabled,
+      allowSandbox,
       stripeSecretKey,
       stripeWebhookSecret,
       stripeApiBase,

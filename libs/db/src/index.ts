@@ -1,7 +1,6 @@
 export * from './bookkeeping-pool.js';
 export * from './data-source.js';
 export * from './db.module.js';
-export * from './embedded-postgres.js';
 export * from './migrator.js';
 export * from './tenant-scope.js';
 export * from './schema-owner-db.js';

@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Server } from '@tus/server';
 import { Conflict, ValidationFailed, type VendorId } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { IngestService, UPLOADS_PATH } from './ingest.service.js';
+import { PgLocker } from './pg-locker.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
 
@@ -22,8 +23,9 @@ type TusRequest = { runtime?: { node?: { req?: IncomingMessage } } };
  * must be exactly the job's upload URL.
  */
 @Injectable()
-export class TusUploadsService implements OnModuleInit {
+export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
   private server!: Server;
+  private locker!: PgLocker;
   /** Raw request → the job id the guard and uploadTarget authorised for it. */
   private readonly authorised = new WeakMap<IncomingMessage, string>();
 
@@ -35,7 +37,10 @@ export class TusUploadsService implements OnModuleInit {
 
   onModuleInit(): void {
     const origins = this.config.http.corsOrigins;
+    // one lock per upload across every api process (the default MemoryLocker is per process)
+    this.locker = new PgLocker({ connectionString: this.config.database.url, applicationName: 'api-tus-locks' });
     this.server = new Server({
+      locker: this.locker,
       path: UPLOADS_PATH,
       datastore: this.uploads.store,
       maxSize: this.config.ingest.maxUploadBytes,
@@ -56,6 +61,10 @@ export class TusUploadsService implements OnModuleInit {
         return {};
       },
     });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.locker?.close();
   }
 
   async handle(vendorId: VendorId, jobId: string, req: FastifyRequest, reply: FastifyReply): Promise<void> {
