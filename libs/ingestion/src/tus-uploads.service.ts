@@ -38,7 +38,10 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     const origins = this.config.http.corsOrigins;
     // one lock per upload across every api process (the default MemoryLocker is per process)
-    this.locker = new PgLocker({ connectionString: this.config.database.url, applicationName: 'api-tus-locks' });
+    this.locker = new PgLocker({
+      connectionString: this.config.database.url,
+      applicationName: 'api-tus-locks',
+    });
     this.server = new Server({
       locker: this.locker,
       path: UPLOADS_PATH,
