@@ -6,11 +6,21 @@ import { createApiApp } from './api.app.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApiApp(config);
-  app.enableShutdownHooks();
+  const logger = app.get(Logger);
+  let stopping = false;
+  // SIGTERM (a deploy, a scale-down): stop accepting, let requests in flight finish, close the
+  // pools, exit 0 — what a supervisor (compose, Kubernetes, systemd) counts as a clean stop.
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log({ msg: 'api stopping: finishing requests in flight', signal });
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
   await app.listen({ port: config.http.port, host: config.http.host });
-  app
-    .get(Logger)
-    .log({ msg: 'api listening', url: await app.getUrl(), docs: `${config.http.publicBaseUrl}/docs` });
+  logger.log({ msg: 'api listening', url: await app.getUrl(), docs: `${config.http.publicBaseUrl}/docs` });
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 import { Upload, type DataStore } from '@tus/utils';
@@ -31,7 +31,7 @@ export async function createUploadStore(config: AppConfig): Promise<UploadStore>
       },
     });
   } else {
-    mkdirSync(config.ingest.uploadDir, { recursive: true });
+    writableDirectory(config.ingest.uploadDir);
     store = new FileStore({ directory: config.ingest.uploadDir, expirationPeriodInMilliseconds });
   }
   return {
@@ -60,4 +60,17 @@ export async function createUploadStore(config: AppConfig): Promise<UploadStore>
       }
     },
   };
+}
+
+/** Creates the upload directory; a clear start-up error when this process may not write there. */
+function writableDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new Error(
+      `The upload directory ${dir} is not writable by this process (${code}): point DATA_DIR (or INGEST_UPLOAD_DIR) at a writable volume shared by the api and the worker, or use INGEST_STORE=s3`,
+    );
+  }
 }
