@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
@@ -245,7 +245,8 @@ describeAsRoot('production shape: 2 api + 2 workers as uid 65534, NODE_ENV=produ
     await db?.drop();
     if (appDir) rmSync(appDir, { recursive: true, force: true });
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    console.log(`production shape timings (s): ${JSON.stringify(timings)}`);
+    const version = execFileSync(NODE, ['--version']).toString().trim();
+    console.log(`production shape on Node.js ${version}, timings (s): ${JSON.stringify(timings)}`);
   });
 
   it('refuses to start, with a clear message, when its data directory is not writable', async () => {
