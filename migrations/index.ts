@@ -9,6 +9,7 @@ import { Ingestion1795219900000 } from './1795219900000-ingestion.js';
 import { Security1795220000000 } from './1795220000000-security.js';
 import { RowLevelSecurity1795220100000 } from './1795220100000-row-level-security.js';
 import { WorkerRole1795220200000 } from './1795220200000-worker-role.js';
+import { DistributionReady1795220300000 } from './1795220300000-distribution-ready.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Security1795220000000,
   RowLevelSecurity1795220100000,
   WorkerRole1795220200000,
+  DistributionReady1795220300000,
 ];

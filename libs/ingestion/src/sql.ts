@@ -150,6 +150,9 @@ const allValid = (mapping: ColumnMapping) =>
  * `withheld` (customer files: health data), a row keeps the column and the reason but not the
  * value, except the external id; a malformed record keeps no text.
  */
+/** The job's vendor, for the rows that belong to it (evaluated once per statement). */
+const jobVendor = (jobId: string) => `(SELECT vendor_id FROM ingest_jobs WHERE id = ${lit(jobId)}::uuid)`;
+
 export function insertErrorsSql(
   stage: string,
   typed: string,
@@ -163,14 +166,14 @@ export function insertErrorsSql(
     .map((u) => `(${lit(u.header)}, ${shown(u)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`)
     .join(',\n');
   return `WITH bad AS (SELECT s.* FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${typed} t WHERE t.line_no = s.line_no))
-    INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
-    SELECT * FROM (
+    INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason)
+    SELECT ${jobVendor(jobId)}, * FROM (
       SELECT ${lit(jobId)}::uuid, s.line_no, e.col, left(e.val, 500), e.reason
         FROM bad s CROSS JOIN LATERAL (VALUES ${values}) e(col, val, reason)
        WHERE s.problem IS NULL AND e.reason IS NOT NULL
       UNION ALL
       SELECT ${lit(jobId)}::uuid, s.line_no, NULL, ${withheld ? 'NULL' : 'left(s.raw, 500)'}, s.problem FROM bad s WHERE s.problem IS NOT NULL
-    ) e ORDER BY 2 LIMIT ${MAX_ERROR_ROWS}`;
+    ) e ORDER BY 3 LIMIT ${MAX_ERROR_ROWS}`;
 }
 
 /** Distinct live columns the file fills (external_id excluded: it is the key). */
@@ -216,8 +219,8 @@ export function dedupeSql(typed: string, jobId: string, mapping: ColumnMapping):
   const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
   return `WITH d AS (SELECT id, max(line_no) AS keep FROM ${typed} GROUP BY id HAVING count(*) > 1),
     gone AS (DELETE FROM ${typed} t USING d WHERE t.id = d.id AND t.line_no < d.keep RETURNING t.line_no, t.external_id, d.keep)
-    INSERT INTO ingest_errors (job_id, line_no, column_name, value, reason)
-    SELECT ${lit(jobId)}::uuid, line_no, ${lit(ext.header)}, left(external_id, 500),
+    INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason)
+    SELECT ${jobVendor(jobId)}, ${lit(jobId)}::uuid, line_no, ${lit(ext.header)}, left(external_id, 500),
            'duplicate external_id: line ' || keep || ' has the same id and is used instead'
       FROM gone ORDER BY line_no LIMIT ${MAX_ERROR_ROWS}`;
 }

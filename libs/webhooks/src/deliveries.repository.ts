@@ -106,9 +106,9 @@ export class DeliveriesRepository {
       `WITH u AS (
          UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3,
                 last_latency_ms = $4, updated_at = now()
-          WHERE id = $1 RETURNING attempts)
-       INSERT INTO webhook_attempts (delivery_id, attempt, status, error, latency_ms)
-       SELECT $1, attempts, $2, $3, $4 FROM u RETURNING attempt AS attempts`,
+          WHERE id = $1 RETURNING vendor_id, attempts)
+       INSERT INTO webhook_attempts (vendor_id, delivery_id, attempt, status, error, latency_ms)
+       SELECT vendor_id, $1, attempts, $2, $3, $4 FROM u RETURNING attempt AS attempts`,
       [id, a.status, a.error, a.latencyMs],
     );
     return rows[0]!.attempts;
@@ -128,8 +128,9 @@ export class DeliveriesRepository {
          UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = NULL,
                 last_latency_ms = $4, status = 'succeeded', next_attempt_at = NULL, delivered_at = now(),
                 updated_at = now()
-          WHERE id = $1 RETURNING attempts),
-       a AS (INSERT INTO webhook_attempts (delivery_id, attempt, status, latency_ms) SELECT $1, attempts, $3, $4 FROM d),
+          WHERE id = $1 RETURNING vendor_id, attempts),
+       a AS (INSERT INTO webhook_attempts (vendor_id, delivery_id, attempt, status, latency_ms)
+             SELECT vendor_id, $1, attempts, $3, $4 FROM d),
        e AS (UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $2 AND failing_since IS NOT NULL)
        SELECT 1`,
       [id, endpointId, a.status, a.latencyMs],
