@@ -14,12 +14,17 @@ describe('vault (integration)', () => {
   let db: TestDatabase;
   let ctx: TestingModule;
   let ds: DataSource;
+  let vendorId: string;
   const oldKey = hex();
 
   beforeAll(async () => {
     db = await createTestDatabase();
     ctx = await serviceContext(testConfig(db.url, { VAULT_MASTER_KEY: oldKey }), 'producer', [VaultModule]);
     ds = ctx.get(DataSource);
+    // every secret belongs to a vendor (vendor_id leads its key)
+    [{ id: vendorId }] = await ds.query(
+      `INSERT INTO vendors (slug, name, category) VALUES ('vault-test', 'Vault test', 'grocery') RETURNING id`,
+    );
   });
 
   afterAll(async () => {
@@ -29,7 +34,7 @@ describe('vault (integration)', () => {
 
   it('stores only ciphertext and the key id, and reveals the secret by reference', async () => {
     const vault = ctx.get(VaultService);
-    const ref = await vault.store({ vendorId: null, name: 'webhook', plaintext: 'whsec_top_secret' });
+    const ref = await vault.store({ vendorId, name: 'webhook', plaintext: 'whsec_top_secret' });
     expect(await vault.reveal(ref)).toBe('whsec_top_secret');
     const [row] = await ds.query(`SELECT key_id, ciphertext FROM vault_secrets WHERE id = $1`, [ref]);
     expect(row.key_id).toBe(parseMasterKey(oldKey).id);
@@ -42,9 +47,7 @@ describe('vault (integration)', () => {
   it('rotates every secret to a new master key while the old one is listed as previous', async () => {
     const vault = ctx.get(VaultService);
     const refs = await Promise.all(
-      Array.from({ length: 7 }, (_, i) =>
-        vault.store({ vendorId: null, name: `s${i}`, plaintext: `secret-${i}` }),
-      ),
+      Array.from({ length: 7 }, (_, i) => vault.store({ vendorId, name: `s${i}`, plaintext: `secret-${i}` })),
     );
     const newKey = hex();
     const rotated = new VaultService(

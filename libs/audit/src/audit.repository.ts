@@ -9,6 +9,8 @@ export class AuditRepository {
 
   async append(actor: Actor, entries: AuditEntry[], manager?: EntityManager): Promise<void> {
     if (entries.length === 0) return;
+    // every entry is some vendor's (platform-admin actions name the vendor acted on)
+    if (!actor.vendorId) throw new Error('An audit entry needs the vendor it concerns (actor.vendorId)');
     await (manager ?? this.db.manager).query(
       `INSERT INTO audit_log (vendor_id, actor_id, actor_role, action, entity, entity_id, before, after, ip, user_agent)
        SELECT $1, $2, $3, e.action, e.entity, e.entity_id, e.before, e.after, $4, $5

@@ -23,7 +23,7 @@ export class VaultRepository {
 
   async insert(
     manager: EntityManager | undefined,
-    s: { id: string; vendorId: string | null; name: string; sealed: Sealed },
+    s: { id: string; vendorId: string; name: string; sealed: Sealed },
   ): Promise<void> {
     await (manager ?? this.db.manager).query(
       `INSERT INTO vault_secrets (id, vendor_id, name, key_id, nonce, ciphertext, auth_tag)

@@ -27,7 +27,7 @@ export class VaultService {
 
   /** Seals and stores a secret; returns its reference. Pass the caller's transaction manager. */
   async store(
-    s: { vendorId: string | null; name: string; plaintext: string },
+    s: { vendorId: string; name: string; plaintext: string },
     manager?: EntityManager,
   ): Promise<string> {
     const id = randomUUID();
