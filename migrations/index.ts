@@ -10,6 +10,7 @@ import { Security1795220000000 } from './1795220000000-security.js';
 import { RowLevelSecurity1795220100000 } from './1795220100000-row-level-security.js';
 import { WorkerRole1795220200000 } from './1795220200000-worker-role.js';
 import { DistributionReady1795220300000 } from './1795220300000-distribution-ready.js';
+import { CheckoutReturn1795220400000 } from './1795220400000-checkout-return.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RowLevelSecurity1795220100000,
   WorkerRole1795220200000,
   DistributionReady1795220300000,
+  CheckoutReturn1795220400000,
 ];

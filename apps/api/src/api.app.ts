@@ -115,6 +115,8 @@ export async function createApiApp(
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
       { path: 'r/:token', method: RequestMethod.GET },
+      { path: 'calculator/paid', method: RequestMethod.GET },
+      { path: 'calculator/checkout-cancelled', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -1,21 +1,36 @@
-import { Body, Controller, Get, Header, Headers, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiExcludeEndpoint,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiSecurity,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentSession, SessionGuard, type SessionRow } from '#libs/calculator';
-import { RateLimit, RawBody, SkipIdempotency, byHeader } from '#libs/common';
+import { AppError, RateLimit, RawBody, SkipIdempotency, byHeader, byIp } from '#libs/common';
+import { checkoutCancelledPage, checkoutPageCsp, returnPage, sandboxCheckoutPage } from './checkout-pages.js';
 import {
   CheckoutDto,
   CheckoutIdParam,
+  CheckoutReturnQuery,
   CheckoutView,
   SandboxPaidView,
   WebhookReceivedView,
@@ -23,6 +38,9 @@ import {
   VerifyDto,
 } from './payments.dto.js';
 import { PaymentsService } from './payments.service.js';
+
+const HTML = { 'text/html': { schema: { type: 'string' } } };
+const LOCATION = { Location: { schema: { type: 'string' }, description: 'Where to go next' } };
 
 @ApiTags('payments')
 @Controller()
@@ -82,9 +100,111 @@ export class PaymentsController {
     return this.payments.completeSandbox(params.checkout_session_id);
   }
 
+  /** The sandbox's payment page (checkout_url): what is bought, Pay and Cancel. */
   @Get('payments/sandbox/:checkout_session_id')
-  @ApiExcludeEndpoint()
-  sandboxCheckout(@Param() params: CheckoutIdParam) {
-    return this.payments.sandboxCheckout(params.checkout_session_id);
+  @ApiOperation({
+    summary: 'Sandbox mode only: the payment page at checkout_url (HTML; Pay and Cancel buttons)',
+  })
+  @ApiResponse({ status: 200, description: 'The page', content: HTML })
+  @ApiNotFoundResponse({ description: '`not_found`, or `sandbox_disabled`' })
+  async sandboxCheckout(@Param() params: CheckoutIdParam, @Res() reply: FastifyReply) {
+    const { state, tier } = await this.payments.sandboxCheckout(params.checkout_session_id);
+    const urls = this.payments.returnUrls(params.checkout_session_id);
+    return sendPage(reply, 200, sandboxCheckoutPage(params.checkout_session_id, state, tier), [
+      urls.success,
+      urls.cancel,
+    ]);
   }
+
+  @Post('payments/sandbox/:checkout_session_id/pay')
+  @SkipIdempotency()
+  @ApiOperation({ summary: "Sandbox mode only: the page's Pay button — pays, then 303 to the success URL" })
+  @ApiResponse({ status: 303, description: 'To PAYMENT_SUCCESS_URL with the checkout id', headers: LOCATION })
+  @ApiNotFoundResponse({ description: '`not_found`, or `sandbox_disabled`' })
+  async sandboxPay(@Param() params: CheckoutIdParam, @Res() reply: FastifyReply) {
+    await this.payments.completeSandbox(params.checkout_session_id);
+    return reply
+      .status(303)
+      .header('location', this.payments.returnUrls(params.checkout_session_id).success)
+      .send();
+  }
+
+  @Post('payments/sandbox/:checkout_session_id/cancel')
+  @SkipIdempotency()
+  @ApiOperation({ summary: "Sandbox mode only: the page's Cancel button — 303 to the cancel URL" })
+  @ApiResponse({ status: 303, description: 'To PAYMENT_CANCEL_URL', headers: LOCATION })
+  @ApiNotFoundResponse({ description: '`not_found`, or `sandbox_disabled`' })
+  async sandboxCancel(@Param() params: CheckoutIdParam, @Res() reply: FastifyReply) {
+    await this.payments.sandboxCheckout(params.checkout_session_id);
+    return reply
+      .status(303)
+      .header('location', this.payments.returnUrls(params.checkout_session_id).cancel)
+      .send();
+  }
+}
+
+/**
+ * Where checkout returns (outside /api/v1, for people in a browser): the default
+ * PAYMENT_SUCCESS_URL and PAYMENT_CANCEL_URL, for Stripe and the sandbox alike.
+ */
+@ApiTags('payments')
+@Controller('calculator')
+export class CheckoutReturnController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Get('paid')
+  @RateLimit({ name: 'checkout-return', limit: 30, windowSeconds: 3600, key: byIp })
+  @ApiOperation({
+    summary:
+      'Return from checkout: confirms the payment with the provider, then 303 to the report page (once per checkout, within an hour)',
+  })
+  @ApiResponse({
+    status: 303,
+    description: 'To /r/{token}, the report (a progress page while it is written)',
+    headers: LOCATION,
+  })
+  @ApiResponse({ status: 404, description: 'Unknown checkout (page)', content: HTML })
+  @ApiResponse({
+    status: 409,
+    description: 'Not paid yet, or the link was used already (page)',
+    content: HTML,
+  })
+  async paid(@Query() q: CheckoutReturnQuery, @Res() reply: FastifyReply) {
+    const urls = this.payments.returnUrls(q.checkout_session_id);
+    try {
+      const result = await this.payments.returnFromCheckout(q.checkout_session_id);
+      if ('used' in result) return sendPage(reply, 409, returnPage('used'), [urls.success]);
+      return reply
+        .status(303)
+        .header('location', `/r/${result.token}`)
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-store')
+        .send();
+    } catch (err) {
+      if (err instanceof AppError && err.status === 404)
+        return sendPage(reply, 404, returnPage('unknown'), []);
+      if (err instanceof AppError && err.code === 'payment_not_completed') {
+        return sendPage(reply, 409, returnPage('unpaid'), []);
+      }
+      throw err;
+    }
+  }
+
+  @Get('checkout-cancelled')
+  @ApiOperation({ summary: 'Return from a cancelled checkout (page)' })
+  @ApiResponse({ status: 200, description: 'Nothing was charged', content: HTML })
+  cancelled(@Res() reply: FastifyReply) {
+    return sendPage(reply, 200, checkoutCancelledPage(), []);
+  }
+}
+
+function sendPage(reply: FastifyReply, status: number, html: string, returnUrls: string[]) {
+  return reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', checkoutPageCsp(returnUrls))
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-store')
+    .header('x-robots-tag', 'noindex')
+    .send(html);
 }

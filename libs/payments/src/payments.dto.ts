@@ -32,6 +32,14 @@ export class CheckoutIdParam {
   checkout_session_id!: string;
 }
 
+export class CheckoutReturnQuery {
+  @ApiProperty({ pattern: '^[A-Za-z0-9_]+$', maxLength: 255, example: 'cs_sandbox_a1b2c3' })
+  @IsString()
+  @MaxLength(255)
+  @Matches(/^[A-Za-z0-9_]+$/)
+  checkout_session_id!: string;
+}
+
 export class WebhookReceivedView {
   @ApiProperty({ enum: [true] }) received!: true;
   @ApiPropertyOptional({ enum: [true], description: 'The event was processed before' }) duplicate?: true;

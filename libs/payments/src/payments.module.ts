@@ -4,7 +4,7 @@ import { CalculatorModule } from '#libs/calculator';
 import { AppConfig } from '#libs/config';
 import { ReportsModule } from '#libs/reports';
 import { PaymentProvider } from './payment-provider.js';
-import { PaymentsController } from './payments.controller.js';
+import { CheckoutReturnController, PaymentsController } from './payments.controller.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
@@ -29,5 +29,8 @@ import { StripePaymentProvider } from './stripe.provider.js';
 })
 export class PaymentsModule {}
 
-@Module({ imports: [PaymentsModule, CalculatorModule], controllers: [PaymentsController] })
+@Module({
+  imports: [PaymentsModule, CalculatorModule],
+  controllers: [PaymentsController, CheckoutReturnController],
+})
 export class PaymentsHttpModule {}

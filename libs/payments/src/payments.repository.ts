@@ -50,6 +50,22 @@ export class PaymentsRepository {
     );
   }
 
+  /**
+   * Claims the one use of a checkout's return link: true the first time, within `maxAgeSeconds`
+   * of the payment's creation.
+   */
+  async redeemReturn(manager: EntityManager, id: string, maxAgeSeconds: number): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `WITH u AS (
+         UPDATE payments SET return_redeemed_at = now()
+          WHERE id = $1 AND return_redeemed_at IS NULL AND created_at > now() - make_interval(secs => $2)
+          RETURNING 1)
+       SELECT * FROM u`,
+      [id, maxAgeSeconds],
+    );
+    return rows.length === 1;
+  }
+
   /** True the first time an event id is seen (inside the transaction that processes it). */
   async recordEvent(
     manager: EntityManager,

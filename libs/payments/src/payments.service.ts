@@ -134,12 +134,45 @@ export class PaymentsService {
     return { checkout_session_id: checkoutId, status: 'paid' };
   }
 
-  async sandboxCheckout(checkoutId: string): Promise<CheckoutState> {
+  /** The sandbox checkout as its page shows it: the tier bought and whether it is paid. */
+  async sandboxCheckout(checkoutId: string): Promise<{ state: CheckoutState; tier: Tier }> {
     if (!(this.provider instanceof SandboxPaymentProvider))
       throw new NotFound('Sandbox checkout', 'sandbox_disabled');
+    const payment = await this.payments.findByCheckout(checkoutId);
     const state = await this.provider.retrieveCheckout(checkoutId);
-    if (!state) throw new NotFound('Sandbox checkout');
-    return state;
+    if (!payment || !state) throw new NotFound('Sandbox checkout');
+    return { state, tier: await this.tierOrFail(payment.tier) };
+  }
+
+  /**
+   * The return from checkout (the default success URL, for Stripe and the sandbox alike): the
+   * checkout is confirmed with the provider (paid, amount, currency, session), the report created
+   * if the webhook has not done it yet, and a report link issued — once per checkout, within
+   * RETURN_WINDOW_SECONDS of it, since the checkout id is all the caller shows.
+   */
+  async returnFromCheckout(checkoutId: string): Promise<{ token: string } | { used: true }> {
+    const payment = await this.payments.findByCheckout(checkoutId);
+    if (!payment) throw new NotFound('Checkout session', 'checkout_not_found');
+    const state = await this.provider.retrieveCheckout(checkoutId);
+    if (!state) throw new NotFound('Checkout session', 'checkout_not_found');
+    return this.db.transaction(async (manager) => {
+      const report = await this.completePaid(manager, payment, state);
+      if (!(await this.payments.redeemReturn(manager, payment.id, RETURN_WINDOW_SECONDS))) {
+        return { used: true as const };
+      }
+      const token = newToken();
+      await this.reports.addAccessToken(manager, report.id, sha256Hex(token), 'owner');
+      return { token };
+    });
+  }
+
+  /** Where the sandbox page's buttons lead: the success URL with the checkout id, or the cancel URL. */
+  returnUrls(checkoutId: string): { success: string; cancel: string } {
+    const { successUrl, cancelUrl } = this.config.payments;
+    return {
+      success: successUrl.replace('{CHECKOUT_SESSION_ID}', encodeURIComponent(checkoutId)),
+      cancel: cancelUrl,
+    };
   }
 
   private async completePaid(
@@ -190,6 +223,9 @@ export class PaymentsService {
     return tier;
   }
 }
+
+/** How long after checkout its return link may be used (once). */
+export const RETURN_WINDOW_SECONDS = 3600;
 
 function assertMatches(payment: PaymentRow, tier: Tier, state: CheckoutState): void {
   if (!state.paid) throw new Conflict('The checkout has not been paid', 'payment_not_completed');

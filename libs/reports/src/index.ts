@@ -4,3 +4,5 @@ export * from './generation/report-generation.service.js';
 export * from './report-links.js';
 export * from './reports.module.js';
 export * from './reports.repository.js';
+export * from './document/render-html.js';
+export { REPORT_CSS_HASH } from './document/stylesheet.js';

@@ -89,11 +89,24 @@ export class ReportAccessService {
       const r = await this.open(token, 'page', viewer);
       const done = await this.access.latestPageHtml(r.id);
       if (!done) {
+        if (r.status === 'failed') {
+          return {
+            status: 200,
+            html: renderHtmlPage(
+              'Your report could not be written',
+              '<div class="error-page"><h1>Your report could not be written</h1><p>Something went wrong while writing it, and it was logged. Your payment and this link stay valid: reply to your receipt e-mail and we will write it again.</p></div>',
+            ),
+          };
+        }
+        // a progress page that refreshes itself (no script) and becomes the report when it is done
+        const stage = STAGES.find((s) => s.stage === r.stage)?.name ?? 'Queued';
         return {
           status: 202,
           html: renderHtmlPage(
             'Your report is being written',
-            `<div class="error-page"><h1>Your report is being written</h1><p>${r.progress}% done. This page does not refresh by itself: reload it in a few seconds.</p></div>`,
+            `<div class="error-page"><h1>Your report is being written</h1><p class="progress">${escapeHtml(stage)} — ${r.progress}% done.</p><p>This page refreshes by itself and shows the report when it is ready.</p></div>`,
+            undefined,
+            { refreshSeconds: 3 },
           ),
         };
       }

@@ -68,7 +68,12 @@ export function renderHtmlBody(doc: ReportDocument): string {
 }
 
 /** A complete page: one inline stylesheet (print styles included), no script. */
-export function renderHtmlPage(title: string, bodyHtml: string, footer?: string): string {
+export function renderHtmlPage(
+  title: string,
+  bodyHtml: string,
+  footer?: string,
+  opts: { refreshSeconds?: number } = {},
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -77,7 +82,7 @@ export function renderHtmlPage(title: string, bodyHtml: string, footer?: string)
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
 <link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
+${opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSeconds}">\n` : ''}<title>${escapeHtml(title)}</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
