@@ -35,7 +35,10 @@ export function redactUrl(url: string): string {
     .map((seg) => (TOKEN_SHAPED.test(seg) && !UUID_SHAPED.test(seg) ? '[redacted]' : seg))
     .join('/');
   for (const re of TOKEN_PATHS) path = path.replace(re, '$1[redacted]');
-  return path + query.replace(/([?&](?:token|access_token|session_token|checkout_session_id)=)[^&#]*/gi, '$1[redacted]');
+  return (
+    path +
+    query.replace(/([?&](?:token|access_token|session_token|checkout_session_id)=)[^&#]*/gi, '$1[redacted]')
+  );
 }
 
 export const REDACTED_HEADERS = [
