@@ -11,6 +11,7 @@ import { RowLevelSecurity1795220100000 } from './1795220100000-row-level-securit
 import { WorkerRole1795220200000 } from './1795220200000-worker-role.js';
 import { DistributionReady1795220300000 } from './1795220300000-distribution-ready.js';
 import { CheckoutReturn1795220400000 } from './1795220400000-checkout-return.js';
+import { GenerationAttempts1795220500000 } from './1795220500000-generation-attempts.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   WorkerRole1795220200000,
   DistributionReady1795220300000,
   CheckoutReturn1795220400000,
+  GenerationAttempts1795220500000,
 ];

@@ -16,7 +16,9 @@ export interface FakeCall {
 
 export type Behaviour =
   | { kind: 'text'; write: (key: string, call: number) => string }
-  | { kind: 'error'; status: number; type: string };
+  | { kind: 'error'; status: number; type: string }
+  /** Never answers (a call in flight when its worker is killed). */
+  | { kind: 'hang' };
 
 /**
  * A local Messages API: answers POST /v1/messages as JSON or, for `stream: true`, as SSE with the
@@ -44,6 +46,7 @@ export class FakeAnthropic extends LoopbackServer {
     this.calls.push({ headers: req.headers, body, sections });
     const behaviour = this.queue.shift() ?? this.fallback;
     const requestId = `req_fake_${this.calls.length}`;
+    if (behaviour.kind === 'hang') return;
     if (behaviour.kind === 'error') {
       res.writeHead(behaviour.status, {
         'content-type': 'application/json',

@@ -24,6 +24,7 @@ export abstract class LoopbackServer {
   }
 
   stop(): Promise<void> {
+    this.server.closeAllConnections(); // a deliberately unanswered request must not hold the close
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

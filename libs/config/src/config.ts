@@ -332,8 +332,8 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       workerQueues: r.list('WORKER_QUEUES'),
       workerHealthPort: r.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
       shutdownTimeoutMs: r.int('WORKER_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
-      superviseIntervalSeconds: r.int('QUEUE_SUPERVISE_INTERVAL_SECONDS', 60, 1, 3600),
-      heartbeatSeconds: r.int('QUEUE_HEARTBEAT_SECONDS', 30, 10, 3600),
+      superviseIntervalSeconds: r.int('QUEUE_SUPERVISE_INTERVAL_SECONDS', 15, 1, 3600),
+      heartbeatSeconds: r.int('QUEUE_HEARTBEAT_SECONDS', 10, 10, 3600),
     },
     secrets: {
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,

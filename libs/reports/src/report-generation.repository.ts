@@ -17,7 +17,7 @@ export interface GenerationTarget {
   macros: Macros | null;
 }
 
-export type EventType = 'progress' | 'section' | 'complete' | 'error';
+export type EventType = 'progress' | 'section' | 'complete' | 'error' | 'attempt';
 
 export interface ReportEvent {
   id: string;
@@ -82,6 +82,39 @@ export class ReportGenerationRepository {
       type,
       JSON.stringify(data),
     ]);
+  }
+
+  /**
+   * A section event, once per section of a revision: a retried attempt writes the same sections
+   * again, and a client that has them (replaying the stream) must not get them twice.
+   */
+  async sectionOnce(
+    reportId: string,
+    revision: number,
+    data: { key: string; number: number; title: string },
+  ) {
+    await this.db.query(
+      `INSERT INTO report_events (report_id, revision, type, data)
+       SELECT $1, $2, 'section', $3::jsonb
+        WHERE NOT EXISTS (SELECT 1 FROM report_events
+                           WHERE report_id = $1 AND revision = $2 AND type = 'section' AND data->>'key' = $4)`,
+      [reportId, revision, JSON.stringify(data), data.key],
+    );
+  }
+
+  /**
+   * Whether a worker is at this report now: its generation job is active and heartbeating. A
+   * worker that died leaves the job active with a stale heartbeat until the queue retries it.
+   */
+  async attemptAlive(reportId: string, queueSchema: string, heartbeatSeconds: number): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM ${queueSchema}.job
+        WHERE name = 'report.generate' AND state = 'active' AND data->>'reportId' = $1
+          AND coalesce(heartbeat_on, started_on) > now() - make_interval(secs => $2)
+        LIMIT 1`,
+      [reportId, heartbeatSeconds],
+    );
+    return rows.length > 0;
   }
 
   /** Stores the finished revision; the caller adds the e-mail in the same transaction. */

@@ -56,7 +56,7 @@ export class ReportsController {
   @ApiResponse({
     status: 200,
     description:
-      'An event stream: `event: progress` (data = the status object), `section` ({number, title}), `complete`, `error` ({code, message}); each `id:` is durable',
+      'An event stream: `event: progress` (data = the status object), `section` ({number, title}; once per section, even across attempts), `attempt` ({attempt}: a retry starts, the stages run again), `complete`, `error` ({code, message}); each `id:` is durable',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiNotFoundResponse({ description: '`report_not_found`' })

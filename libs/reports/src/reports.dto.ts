@@ -21,7 +21,13 @@ export class ReportStatusView {
   @ApiProperty({ minimum: 0, maximum: 5 }) stage!: number;
   @ApiProperty({ example: 'Analysing health' }) stage_name!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
-  @ApiProperty() time_remaining_seconds!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description:
+      'An estimate while a worker is writing the report; null while no live worker is (one died and the report waits to be picked up again)',
+  })
+  time_remaining_seconds!: number | null;
   @ApiProperty() revision!: number;
   @ApiProperty() expires_at!: string;
 }

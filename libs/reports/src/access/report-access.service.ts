@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppError, Conflict, Forbidden, Gone, NotFound, sha256Hex } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { escapeHtml, renderHtmlPage } from '../document/render-html.js';
 import { STAGES } from '../generation/report-generation.service.js';
@@ -30,6 +31,7 @@ export class ReportAccessService {
     private readonly generation: ReportGenerationRepository,
     private readonly hub: ReportEventsHub,
     private readonly queue: QueueService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Resolves a token; logs the access (success or 410) for known reports. */
@@ -45,10 +47,19 @@ export class ReportAccessService {
   async status(token: string, viewer: Viewer) {
     const r = await this.open(token, 'status', viewer);
     const stage = STAGES.find((s) => s.stage === r.stage);
-    let remaining = 0;
+    let remaining: number | null = 0;
     if (r.status === 'queued' || r.status === 'generating') {
+      // an estimate only while a worker is at it: a dead attempt promises nothing (null) until the
+      // queue hands the report to another worker
+      const alive =
+        r.status === 'queued' ||
+        (await this.generation.attemptAlive(
+          r.id,
+          this.config.queue.schema,
+          this.config.queue.heartbeatSeconds,
+        ));
       const mean = (await this.generation.recentMeanSeconds()) ?? 10;
-      remaining = Math.max(1, Math.ceil(mean * (1 - r.progress / 100)));
+      remaining = alive ? Math.max(1, Math.ceil(mean * (1 - r.progress / 100))) : null;
     }
     return {
       status: r.status,

@@ -49,6 +49,13 @@ export class ReportGenerationService {
     const target = await this.repo.target(reportId);
     if (!target) throw new PermanentGenerationError(`report ${reportId} does not exist`);
     if (target.status === 'completed') return 'skipped';
+    // a retry (after an error, or after the last worker died) is a new attempt: the stream says so,
+    // then the stages run again
+    if (attempt.retryCount > 0) {
+      await this.repo.event(this.db, reportId, target.revision, 'attempt', {
+        attempt: attempt.retryCount + 1,
+      });
+    }
     try {
       await this.run(target, attempt.lastAttempt);
       return 'completed';
@@ -90,8 +97,7 @@ export class ReportGenerationService {
       reportId: id,
       revision,
       lastAttempt,
-      onSection: (s) =>
-        this.repo.event(this.db, id, revision, 'section', { key: s.key, number: s.number, title: s.title }),
+      onSection: (s) => this.repo.sectionOnce(id, revision, { key: s.key, number: s.number, title: s.title }),
     });
 
     await stage(3);
