@@ -77,7 +77,13 @@ export const JOB_DEFAULTS: Required<
 export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   'mail.send': { retryLimit: 8, retryDelaySeconds: 10, concurrency: 4 },
   // heartbeat: a worker that dies mid-generation is noticed in seconds, not at the 10-minute expiry
-  'report.generate': { retryLimit: 5, retryDelaySeconds: 5, concurrency: 4, expireInSeconds: 600, heartbeat: true },
+  'report.generate': {
+    retryLimit: 5,
+    retryDelaySeconds: 5,
+    concurrency: 4,
+    expireInSeconds: 600,
+    heartbeat: true,
+  },
   'reports.expire': {
     cron: '*/15 * * * *',
     retryLimit: 2,
