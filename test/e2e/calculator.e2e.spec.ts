@@ -272,7 +272,16 @@ describe('calculator and sandbox payments (e2e)', () => {
       const c = await client();
       for (const n of [1, 2, 3] as const) await c.step(n, MICHAEL[`step${n}`]);
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await c.step(4, MICHAEL.step4)).statusCode);
+      for (let i = 0; i < 3; i++) statuses.push((await c.step(4, MICHAEL.step4)).statusCode);
+      // a resume link is a new token for the same session: it brings no fresh allowance
+      const resumed = 'r'.repeat(43);
+      await ds.query(
+        `INSERT INTO calculator_session_tokens (token_hash, session_id, purpose, expires_at)
+         VALUES (encode(sha256($1::bytea), 'hex'), $2, 'resume', now() + interval '7 days')`,
+        [resumed, c.id],
+      );
+      c.token = resumed;
+      statuses.push((await c.step(4, MICHAEL.step4)).statusCode);
       expect(statuses).toEqual([200, 200, 200, 429]);
     });
 

@@ -120,4 +120,16 @@ describe('report generation', () => {
     );
     expect(await maintenance.dropOlderThan(90)).toEqual(['report_access_log_2020_01']);
   });
+
+  it('LLM call logs are kept 90 days', async () => {
+    const maintenance = app.get(ReportMaintenanceRepository);
+    const before: { n: number }[] = await ds.query(`SELECT count(*)::int AS n FROM llm_api_logs`);
+    await ds.query(
+      `INSERT INTO llm_api_logs (model, purpose, duration_ms, status, created_at)
+       VALUES ('m', 'old', 1, 'ok', now() - interval '91 days'), ('m', 'recent', 1, 'ok', now() - interval '89 days')`,
+    );
+    expect(await maintenance.purgeLlmLogs(90)).toBe(1);
+    const after: { n: number }[] = await ds.query(`SELECT count(*)::int AS n FROM llm_api_logs`);
+    expect(after[0]!.n).toBe(before[0]!.n + 1);
+  });
 });

@@ -9,7 +9,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { RateLimit, byBodyField, byHeader, byIp, ReplayPolicy } from '#libs/common';
+import { LateRateLimitGuard, RateLimit, byBodyField, byIp, ReplayPolicy } from '#libs/common';
 import type { SessionRow } from './calculator.repository.js';
 import {
   CreatedSessionView,
@@ -29,10 +29,9 @@ import {
   TiersView,
 } from './calculator.dto.js';
 import { CalculatorService } from './calculator.service.js';
-import { CurrentSession, SessionGuard, SessionToken } from './session.guard.js';
+import { CurrentSession, SessionGuard, SessionToken, bySessionId } from './session.guard.js';
 
 const HOUR = 3600;
-const bySession = byHeader('x-session-token');
 
 @ApiTags('calculator')
 @Controller('calculator')
@@ -135,8 +134,8 @@ export class CalculatorController {
 
   @Post('step/4')
   @HttpCode(200)
-  @UseGuards(SessionGuard)
-  @RateLimit({ name: 'step4', limit: 3, windowSeconds: HOUR, key: bySession })
+  @UseGuards(SessionGuard, LateRateLimitGuard)
+  @RateLimit({ name: 'step4', limit: 3, windowSeconds: HOUR, key: bySessionId, late: true })
   @ApiSecurity('session')
   @ApiOperation({ summary: 'Step 4: the health profile (3 submissions per hour per session)' })
   @ApiOkResponse({ type: StepResultView })

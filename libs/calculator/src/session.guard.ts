@@ -7,6 +7,13 @@ import { CalculatorService } from './calculator.service.js';
 type SessionRequest = FastifyRequest & { calculatorSession?: SessionRow };
 
 /**
+ * A rate-limit key: the calculator session behind the token (not the token: each resume link is a
+ * new token for the same session). A `late` rule, counted after SessionGuard.
+ */
+export const bySessionId = (req: FastifyRequest): string | undefined =>
+  (req as SessionRequest).calculatorSession?.id;
+
+/**
  * X-Session-Token opens one calculator session. The session is the one named in the path (`:id`)
  * or body (`session_id`) when given — the token must belong to it — else the token's own session.
  * Unknown token, or a session it does not open: 401 (no hint whether the session exists).

@@ -5,7 +5,7 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { PurgeIdempotencyKeysJob } from './idempotency/purge-idempotency-keys.job.js';
 import { PurgeRateLimitsJob } from './rate-limit/purge-rate-limits.job.js';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { LateRateLimitGuard, RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
 
 /** Cross-cutting request machinery shared by every feature; the api wires it globally. */
@@ -15,12 +15,13 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
   providers: [
     RateLimitRepository,
     RateLimitGuard,
+    LateRateLimitGuard,
     IdempotencyRepository,
     IdempotencyService,
     IdempotencyInterceptor,
     PurgeRateLimitsJob,
     PurgeIdempotencyKeysJob,
   ],
-  exports: [RateLimitGuard, RateLimitRepository, IdempotencyService, IdempotencyInterceptor],
+  exports: [RateLimitGuard, LateRateLimitGuard, RateLimitRepository, IdempotencyService, IdempotencyInterceptor],
 })
 export class CommonModule {}

@@ -24,8 +24,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { CurrentSession, SessionGuard, type SessionRow } from '#libs/calculator';
-import { AppError, RateLimit, RawBody, SkipIdempotency, byHeader, byIp } from '#libs/common';
+import { CurrentSession, SessionGuard, bySessionId, type SessionRow } from '#libs/calculator';
+import { AppError, LateRateLimitGuard, RateLimit, RawBody, SkipIdempotency, byIp } from '#libs/common';
 import { checkoutCancelledPage, checkoutPageCsp, returnPage, sandboxCheckoutPage } from './checkout-pages.js';
 import {
   CheckoutDto,
@@ -59,8 +59,8 @@ export class PaymentsController {
 
   @Post('calculator/payment/verify')
   @HttpCode(200)
-  @UseGuards(SessionGuard)
-  @RateLimit({ name: 'payment-verify', limit: 5, windowSeconds: 3600, key: byHeader('x-session-token') })
+  @UseGuards(SessionGuard, LateRateLimitGuard)
+  @RateLimit({ name: 'payment-verify', limit: 5, windowSeconds: 3600, key: bySessionId, late: true })
   @Header('cache-control', 'no-store')
   @Header('referrer-policy', 'no-referrer')
   @ApiSecurity('session')

@@ -11,6 +11,11 @@ export interface RateLimitRule {
   windowSeconds: number;
   /** What is counted: a client IP, a session, a token… Undefined skips the rule. */
   key: (req: FastifyRequest) => string | undefined;
+  /**
+   * Counted after the route's own guards (with LateRateLimitGuard listed after them), for keys only
+   * an authenticating guard can give, such as the calculator session behind a token.
+   */
+  late?: boolean;
 }
 
 /** Limits a route: `limit` requests per `windowSeconds` per key; 429 with Retry-After beyond. */

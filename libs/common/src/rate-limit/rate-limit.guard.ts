@@ -9,6 +9,9 @@ import { RateLimitRepository } from './rate-limit.repository.js';
 /** Applies the @RateLimit rules of a route. Keys are hashed: tokens never reach the table. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  /** The global guard counts the early rules; LateRateLimitGuard the `late` ones. */
+  protected readonly late: boolean = false;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly counters: RateLimitRepository,
@@ -24,6 +27,7 @@ export class RateLimitGuard implements CanActivate {
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const applicable = rules.flatMap((rule) => {
+      if ((rule.late ?? false) !== this.late) return [];
       const key = rule.key(req);
       return key === undefined ? [] : [{ rule, bucket: sha256Hex(`${rule.name}\n${key}`) }];
     });
@@ -44,4 +48,10 @@ export class RateLimitGuard implements CanActivate {
     if (limited) throw limited;
     return true;
   }
+}
+
+/** The `late` @RateLimit rules, listed after the guard that provides their key. */
+@Injectable()
+export class LateRateLimitGuard extends RateLimitGuard {
+  protected override readonly late = true;
 }

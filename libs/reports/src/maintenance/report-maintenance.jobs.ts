@@ -13,7 +13,10 @@ export class ExpireReportsJob implements JobHandler<'reports.expire'> {
   }
 }
 
-/** Cron: access-log partitions for the next three months; partitions past 90 days dropped. */
+/**
+ * Cron: access-log partitions for the next three months; partitions past 90 days dropped; LLM call
+ * logs (prompt sizes, cost, errors) kept 90 days like the access logs.
+ */
 @Job('reports.maintain-partitions')
 export class MaintainReportPartitionsJob implements JobHandler<'reports.maintain-partitions'> {
   private readonly logger = new Logger(MaintainReportPartitionsJob.name);
@@ -22,6 +25,7 @@ export class MaintainReportPartitionsJob implements JobHandler<'reports.maintain
   async handle(): Promise<void> {
     const created = await this.repo.ensurePartitions(3);
     const dropped = await this.repo.dropOlderThan(90);
-    this.logger.log({ msg: 'report access log partitions maintained', created, dropped });
+    const llmLogsPurged = await this.repo.purgeLlmLogs(90);
+    this.logger.log({ msg: 'report logs maintained', created, dropped, llm_logs_purged: llmLogsPurged });
   }
 }

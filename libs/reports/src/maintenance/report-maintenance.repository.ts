@@ -29,6 +29,16 @@ export class ReportMaintenanceRepository {
     return rows.map((r) => r.name);
   }
 
+  /** Deletes LLM call logs older than `days`; returns how many. */
+  async purgeLlmLogs(days: number): Promise<number> {
+    const rows: unknown[] = await this.db.query(
+      `WITH d AS (DELETE FROM llm_api_logs WHERE created_at < now() - make_interval(days => $1) RETURNING 1)
+       SELECT * FROM d`,
+      [days],
+    );
+    return rows.length;
+  }
+
   async stats(days: number) {
     const [counts, latency, cost] = await Promise.all([
       this.db.query(`SELECT status, count(*)::int AS count FROM reports GROUP BY status ORDER BY status`),
