@@ -22,6 +22,12 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
     PurgeRateLimitsJob,
     PurgeIdempotencyKeysJob,
   ],
-  exports: [RateLimitGuard, LateRateLimitGuard, RateLimitRepository, IdempotencyService, IdempotencyInterceptor],
+  exports: [
+    RateLimitGuard,
+    LateRateLimitGuard,
+    RateLimitRepository,
+    IdempotencyService,
+    IdempotencyInterceptor,
+  ],
 })
 export class CommonModule {}
