@@ -12,6 +12,7 @@ import { WorkerRole1795220200000 } from './1795220200000-worker-role.js';
 import { DistributionReady1795220300000 } from './1795220300000-distribution-ready.js';
 import { CheckoutReturn1795220400000 } from './1795220400000-checkout-return.js';
 import { GenerationAttempts1795220500000 } from './1795220500000-generation-attempts.js';
+import { LlmFallbacks1795220600000 } from './1795220600000-llm-fallbacks.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   DistributionReady1795220300000,
   CheckoutReturn1795220400000,
   GenerationAttempts1795220500000,
+  LlmFallbacks1795220600000,
 ];

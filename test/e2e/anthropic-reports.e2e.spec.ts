@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { metricsRegistry } from '#libs/metrics';
 import { ReportGenerationService } from '#libs/reports';
+import { ADMIN_KEY } from '../support/vendor-client.js';
 import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
@@ -22,11 +24,17 @@ describe('reports written by the Anthropic API (e2e)', () => {
         ANTHROPIC_API_KEY: 'sk-ant-test',
         ANTHROPIC_BASE_URL: fake.baseUrl,
         ANTHROPIC_MAX_TOKENS: '3000',
+        ADMIN_API_KEY: ADMIN_KEY,
       }),
     );
     ds = await db.owner();
     generation = app.get(ReportGenerationService);
   });
+
+  const authErrors = async () => {
+    const text = await metricsRegistry().metrics();
+    return Number(/llm_errors_total\{kind="auth"\} (\d+)/.exec(text)?.[1] ?? 0);
+  };
 
   afterAll(async () => {
     await app.close();
@@ -136,11 +144,47 @@ describe('reports written by the Anthropic API (e2e)', () => {
     expect((await page(token)).markdown).toContain('One meal at a time, Michael.');
   });
 
-  it('an authentication error falls back to the composer at once', async () => {
+  it('an authentication error falls back to the composer at once, and says so everywhere', async () => {
+    const before = await authErrors();
+    expect((await app.inject({ url: '/health/ready' })).json().checks.generator).toBe('ok');
     const { id, token } = await newReport();
     fake.queue.push({ kind: 'error', status: 401, type: 'authentication_error' });
     expect(await generation.generate(id, { retryCount: 0, lastAttempt: false })).toBe('completed');
     expect(fake.calls).toHaveLength(1);
     expect((await page(token)).status).toBe('completed');
+    // the revision records the fallback and why; the failed call its kind
+    const [revision] = await ds.query(
+      `SELECT generator, fallback_reason FROM report_revisions WHERE report_id = $1`,
+      [id],
+    );
+    expect(revision.fallback_reason).toMatch(/^anthropic auth: /);
+    const [call] = await ds.query(`SELECT error_kind FROM llm_api_logs WHERE report_id = $1`, [id]);
+    expect(call.error_kind).toBe('auth');
+    // the metric, readiness (degraded generator, still ready) and the admin stats
+    expect(await authErrors()).toBe(before + 1);
+    const ready = await app.inject({ url: '/health/ready' });
+    expect([ready.statusCode, ready.json().checks.generator]).toEqual([200, 'degraded']);
+    const stats = (
+      await app.inject({ url: '/api/v1/admin/reports/stats', headers: { 'x-admin-key': ADMIN_KEY } })
+    ).json();
+    expect(stats.fallbacks).toBeGreaterThanOrEqual(1);
+    expect(stats.llm_errors).toContainEqual({ kind: 'auth', count: expect.any(Number) });
+  });
+
+  it('sends every answer of the form (but e-mail and last name) and the tier’s sections', async () => {
+    const { id } = await newReport();
+    expect(await generation.generate(id, { retryCount: 0, lastAttempt: false })).toBe('completed');
+    const prompt = fake.calls[0]!.body.messages[0]!.content;
+    for (const field of [
+      'height_cm',
+      'weight_kg',
+      'lifestyle_activity',
+      'exercise_frequency',
+      'deficit_percentage',
+    ])
+      expect(prompt).toContain(`"${field}"`);
+    expect(prompt).not.toContain('@example');
+    expect(prompt).not.toContain('"last_name"');
+    expect(prompt).toMatch(/report has these sections: .+;/);
   });
 });

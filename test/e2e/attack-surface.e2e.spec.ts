@@ -214,7 +214,7 @@ describe('attack surface (e2e)', () => {
 
   it('shows readiness as codes: a broken database is "error", never the driver message', async () => {
     const ok = await app.inject({ url: '/health/ready' });
-    expect(ok.json()).toEqual({ status: 'ok', checks: { database: 'ok', queue: 'ok' } });
+    expect(ok.json()).toEqual({ status: 'ok', checks: { database: 'ok', queue: 'ok', generator: 'off' } });
     const other = await createTestDatabase();
     const broken = await createApiApp(testConfig(other.url));
     try {

@@ -123,7 +123,10 @@ describe('HTTP pipeline (e2e)', () => {
       expect((await app.inject({ url: '/health' })).json()).toEqual({ status: 'ok' });
       const ready = await app.inject({ url: '/health/ready' });
       expect(ready.statusCode).toBe(200);
-      expect(ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', queue: 'ok' } });
+      expect(ready.json()).toEqual({
+        status: 'ok',
+        checks: { database: 'ok', queue: 'ok', generator: 'off' },
+      });
     });
 
     it('serves Swagger UI and a valid OpenAPI 3 document', async () => {

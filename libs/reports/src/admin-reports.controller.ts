@@ -35,10 +35,22 @@ class DailyCostView {
   @ApiProperty({ type: 'integer' }) output_tokens!: number;
 }
 
+class LlmErrorCountView {
+  @ApiProperty({
+    example: 'auth',
+    description: 'auth, permission, model_not_found, rate_limited, overloaded, server, timeout, other',
+  })
+  kind!: string;
+  @ApiProperty({ type: 'integer' }) count!: number;
+}
+
 export class ReportStatsView {
   @ApiProperty({ type: [StatusCountView] }) counts!: StatusCountView[];
   @ApiProperty({ type: LatencyView }) latency!: LatencyView;
   @ApiProperty({ type: [DailyCostView] }) cost!: DailyCostView[];
+  @ApiProperty({ type: 'integer', description: 'Reports the composer wrote because the model could not' })
+  fallbacks!: number;
+  @ApiProperty({ type: [LlmErrorCountView] }) llm_errors!: LlmErrorCountView[];
 }
 
 @ApiTags('admin')

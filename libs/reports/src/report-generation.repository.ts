@@ -122,14 +122,22 @@ export class ReportGenerationRepository {
     m: EntityManager,
     reportId: string,
     revision: number,
-    content: { generator: string; document: ReportDocument; markdown: string; html: string; pdf: Buffer },
+    content: {
+      generator: string;
+      document: ReportDocument;
+      markdown: string;
+      html: string;
+      pdf: Buffer;
+      /** Why the composer wrote what the model should have (null when it did not). */
+      fallback: string | null;
+    },
   ): Promise<boolean> {
     const sections = content.document.sections.map((s) => ({ key: s.key, number: s.number, title: s.title }));
     const updated: unknown[] = await m.query(
       `WITH u AS (
          UPDATE report_revisions
             SET status = 'completed', stage = 5, progress = 100, generator = $3, sections = $4, document = $5,
-                markdown = $6, html = $7, pdf = $8, completed_at = now(), error = NULL
+                markdown = $6, html = $7, pdf = $8, completed_at = now(), error = NULL, fallback_reason = $9
           WHERE report_id = $1 AND revision = $2 AND status <> 'completed'
           RETURNING 1
        ) SELECT * FROM u`,
@@ -142,6 +150,7 @@ export class ReportGenerationRepository {
         content.markdown,
         content.html,
         content.pdf,
+        content.fallback,
       ],
     );
     if (updated.length === 0) return false;

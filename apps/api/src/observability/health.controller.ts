@@ -18,6 +18,12 @@ class LivenessView {
 class ChecksView {
   @ApiProperty({ enum: CHECK }) database!: string;
   @ApiProperty({ enum: CHECK }) queue!: string;
+  @ApiProperty({
+    enum: ['ok', 'degraded', 'off'],
+    description:
+      'The report generator: off (no ANTHROPIC_API_KEY, the composer writes), ok, or degraded (the model refused the key, permission or model name within the last hour: the composer writes until it is fixed)',
+  })
+  generator!: string;
 }
 
 class ReadinessView {

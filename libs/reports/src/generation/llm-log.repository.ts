@@ -12,6 +12,8 @@ export interface LlmCall {
   durationMs: number;
   status: 'ok' | 'error';
   error: string | null;
+  /** auth, permission, model_not_found, rate_limited, overloaded, server, timeout, other */
+  errorKind?: string | null;
   costUsd: number | null;
 }
 
@@ -36,8 +38,8 @@ export class LlmLogRepository {
 
   async record(c: LlmCall): Promise<void> {
     await this.db.query(
-      `INSERT INTO llm_api_logs (report_id, revision, request_id, model, purpose, input_tokens, output_tokens, duration_ms, status, error, cost_usd)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO llm_api_logs (report_id, revision, request_id, model, purpose, input_tokens, output_tokens, duration_ms, status, error, cost_usd, error_kind)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         c.reportId,
         c.revision,
@@ -50,6 +52,7 @@ export class LlmLogRepository {
         c.status,
         c.error?.slice(0, 2000) ?? null,
         c.costUsd,
+        c.errorKind ?? null,
       ],
     );
   }

@@ -93,7 +93,11 @@ export class ReportGenerationService {
 
     await stage(1);
     await stage(2);
+    let fallback: string | null = null;
     const document = await this.generator.generate(input, {
+      onFallback: (reason) => {
+        fallback = reason;
+      },
       reportId: id,
       revision,
       lastAttempt,
@@ -116,6 +120,7 @@ export class ReportGenerationService {
           markdown,
           html,
           pdf,
+          fallback,
         }))
       )
         return;

@@ -8,6 +8,8 @@ export interface GenerationContext {
   lastAttempt: boolean;
   /** Called as each section is ready (drives the SSE `section` events). */
   onSection(section: Section): Promise<void>;
+  /** The composer wrote (part of) the report instead of the model, and why. */
+  onFallback?(reason: string): void;
 }
 
 /** Writes a report document: the offline composer, or the Anthropic API with the composer behind it. */

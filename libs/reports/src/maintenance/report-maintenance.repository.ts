@@ -40,7 +40,7 @@ export class ReportMaintenanceRepository {
   }
 
   async stats(days: number) {
-    const [counts, latency, cost] = await Promise.all([
+    const [counts, latency, cost, fallbacks, llmErrors] = await Promise.all([
       this.db.query(`SELECT status, count(*)::int AS count FROM reports GROUP BY status ORDER BY status`),
       this.db.query(
         `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s)::float AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY s)::float AS p95,
@@ -56,7 +56,17 @@ export class ReportMaintenanceRepository {
            FROM llm_api_logs WHERE created_at > now() - make_interval(days => $1) GROUP BY 1 ORDER BY 1`,
         [days],
       ),
+      this.db.query(
+        `SELECT count(*)::int AS n FROM report_revisions
+          WHERE fallback_reason IS NOT NULL AND completed_at > now() - make_interval(days => $1)`,
+        [days],
+      ),
+      this.db.query(
+        `SELECT coalesce(error_kind, 'other') AS kind, count(*)::int AS count FROM llm_api_logs
+          WHERE status = 'error' AND created_at > now() - make_interval(days => $1) GROUP BY 1 ORDER BY 1`,
+        [days],
+      ),
     ]);
-    return { counts, latency: latency[0], cost };
+    return { counts, latency: latency[0], cost, fallbacks: fallbacks[0].n as number, llm_errors: llmErrors };
   }
 }
