@@ -13,6 +13,7 @@ import { DistributionReady1795220300000 } from './1795220300000-distribution-rea
 import { CheckoutReturn1795220400000 } from './1795220400000-checkout-return.js';
 import { GenerationAttempts1795220500000 } from './1795220500000-generation-attempts.js';
 import { LlmFallbacks1795220600000 } from './1795220600000-llm-fallbacks.js';
+import { PaymentLifecycle1795220700000 } from './1795220700000-payment-lifecycle.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CheckoutReturn1795220400000,
   GenerationAttempts1795220500000,
   LlmFallbacks1795220600000,
+  PaymentLifecycle1795220700000,
 ];

@@ -5,6 +5,7 @@ import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { CalculatorClient, MICHAEL } from '../support/calculator-client.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { paidReport } from '../support/paid-report.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
 import { waitFor } from '../support/wait.js';
 
@@ -318,6 +319,37 @@ describe('calculator and sandbox payments (e2e)', () => {
       const statuses = [];
       for (let i = 0; i < 6; i++) statuses.push((await c.verify(checkout_session_id)).statusCode);
       expect(statuses).toEqual([409, 409, 409, 409, 409, 429]);
+    });
+  });
+
+  describe('sandbox refunds and disputes', () => {
+    async function paid() {
+      const { client: c, token, checkoutId } = await paidReport(app);
+      return { c, token, checkoutId };
+    }
+    const reportStatus = async (token: string) => {
+      const res = await app.inject({ url: `/api/v1/reports/${token}/status` });
+      return [res.statusCode, res.statusCode === 410 ? res.json().error.code : 'ok'];
+    };
+    const post = (url: string, payload?: object) =>
+      app.inject({ method: 'POST', url: `/api/v1/payments/sandbox/${url}`, ...(payload ? { payload } : {}) });
+
+    it('a partial refund keeps the report, a full one takes it back; a dispute too', async () => {
+      const { token, checkoutId } = await paid();
+      const part = await post(`${checkoutId}/refund`, { amount_cents: 300 });
+      expect([part.statusCode, part.json()]).toEqual([
+        200,
+        { checkout_session_id: checkoutId, status: 'completed', refunded_cents: 300 },
+      ]);
+      expect(await reportStatus(token)).toEqual([200, 'ok']);
+      const rest = await post(`${checkoutId}/refund`, {});
+      expect(rest.json().status).toBe('refunded');
+      expect(await reportStatus(token)).toEqual([410, 'report_refunded']);
+      expect((await post(`${checkoutId}/refund`, {})).statusCode).toBe(409); // nothing left to refund
+
+      const other = await paid();
+      expect((await post(`${other.checkoutId}/dispute`)).json().status).toBe('disputed');
+      expect(await reportStatus(other.token)).toEqual([410, 'report_disputed']);
     });
   });
 

@@ -178,4 +178,124 @@ describe('payments with Stripe (e2e)', () => {
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('sandbox_disabled');
   });
+
+  describe('money that comes back', () => {
+    /** A paid report, its token and its payment intent. */
+    async function paidReportViaStripe() {
+      const { c, checkout } = await paidSession();
+      const paid = fake.markPaid(checkout.checkout_session_id);
+      expect((await postWebhook(event('checkout.session.completed', paid))).statusCode).toBe(200);
+      const token = (await c.verify(checkout.checkout_session_id)).json().access_token as string;
+      return { c, checkout, token, pi: paid.payment_intent!, amount: paid.amount_total };
+    }
+    const reportStatus = async (token: string) => {
+      const res = await app.inject({ url: `/api/v1/reports/${token}/status` });
+      return [res.statusCode, res.statusCode === 410 ? res.json().error.code : 'ok'];
+    };
+    const charge = (pi: string, amount: number, refunded: number) => ({
+      id: `ch_${pi}`,
+      object: 'charge',
+      payment_intent: pi,
+      amount,
+      amount_refunded: refunded,
+      refunded: refunded >= amount,
+      metadata: {},
+    });
+    const transitions = (checkoutId: string) =>
+      ds.query(
+        `SELECT t.from_status, t.to_status, t.amount_cents FROM payment_transitions t
+           JOIN payments p ON p.id = t.payment_id WHERE p.checkout_session_id = $1 ORDER BY t.id`,
+        [checkoutId],
+      );
+
+    it('a partial refund keeps the report; a full refund takes it back (410 report_refunded)', async () => {
+      const { checkout, token, pi, amount } = await paidReportViaStripe();
+      expect(await reportStatus(token)).toEqual([200, 'ok']);
+      expect((await postWebhook(event('charge.refunded', charge(pi, amount, 500)))).statusCode).toBe(200);
+      expect(await reportStatus(token)).toEqual([200, 'ok']);
+      expect((await postWebhook(event('charge.refunded', charge(pi, amount, amount)))).statusCode).toBe(200);
+      expect(await reportStatus(token)).toEqual([410, 'report_refunded']);
+      const page = await app.inject({ url: `/r/${token}` });
+      expect([page.statusCode, page.body.includes('was refunded')]).toEqual([410, true]);
+      expect(await transitions(checkout.checkout_session_id)).toEqual([
+        { from_status: 'completed', to_status: 'completed', amount_cents: 500 },
+        { from_status: 'completed', to_status: 'refunded', amount_cents: amount },
+      ]);
+    });
+
+    it('a dispute takes the report back while it is open (410 report_disputed)', async () => {
+      const { token, pi } = await paidReportViaStripe();
+      const dispute = {
+        id: `dp_${pi}`,
+        object: 'dispute',
+        payment_intent: pi,
+        charge: `ch_${pi}`,
+        status: 'needs_response',
+      };
+      expect((await postWebhook(event('charge.dispute.created', dispute))).statusCode).toBe(200);
+      expect(await reportStatus(token)).toEqual([410, 'report_disputed']);
+    });
+
+    it('an expired or failed checkout lets the session check out again', async () => {
+      const { c, checkout } = await paidSession();
+      const expired = { ...fake.sessions.get(checkout.checkout_session_id)!, status: 'expired' };
+      expect((await postWebhook(event('checkout.session.expired', expired))).statusCode).toBe(200);
+      const [p] = await ds.query(`SELECT status FROM payments WHERE checkout_session_id = $1`, [
+        checkout.checkout_session_id,
+      ]);
+      expect(p.status).toBe('expired');
+      const again = await c.checkout('doctor');
+      const pi = { id: 'pi_failed_1', object: 'payment_intent', metadata: { session_id: c.id } };
+      expect((await postWebhook(event('payment_intent.payment_failed', pi))).statusCode).toBe(200);
+      const [q] = await ds.query(`SELECT status FROM payments WHERE checkout_session_id = $1`, [
+        again.checkout_session_id,
+      ]);
+      expect(q.status).toBe('failed');
+      expect((await c.checkout('doctor')).checkout_session_id).toMatch(/^cs_test_/);
+    });
+
+    it('a new checkout closes the earlier open one at Stripe (one payment per session)', async () => {
+      const { c, checkout } = await paidSession();
+      await c.checkout('doctor');
+      expect(fake.sessions.get(checkout.checkout_session_id)!.status).toBe('expired');
+      const open = await ds.query(
+        `SELECT count(*)::int AS n FROM payments WHERE session_id = $1 AND status = 'pending'`,
+        [c.id],
+      );
+      expect(open[0].n).toBe(1);
+    });
+
+    it('two checkouts paid at once: one report, one completed payment, the other refunded through Stripe', async () => {
+      const c = await new CalculatorClient(app).start();
+      await c.completeSteps();
+      // two tabs check out at the same moment: neither sees the other's open checkout
+      const [a, b] = await Promise.all([c.checkout('doctor'), c.checkout('doctor')]);
+      const paidA = fake.markPaid(a.checkout_session_id);
+      const paidB = fake.markPaid(b.checkout_session_id);
+      expect((await postWebhook(event('checkout.session.completed', paidA))).statusCode).toBe(200);
+      expect((await postWebhook(event('checkout.session.completed', paidB))).statusCode).toBe(200);
+      expect(await reportsFor(c.id)).toHaveLength(1);
+      const payments = await ds.query(
+        `SELECT checkout_session_id, status, refunded_cents FROM payments WHERE session_id = $1 ORDER BY status`,
+        [c.id],
+      );
+      expect(payments).toEqual([
+        { checkout_session_id: a.checkout_session_id, status: 'completed', refunded_cents: 0 },
+        {
+          checkout_session_id: b.checkout_session_id,
+          status: 'refunded',
+          refunded_cents: paidB.amount_total,
+        },
+      ]);
+      const [payB] = await ds.query(`SELECT id FROM payments WHERE checkout_session_id = $1`, [
+        b.checkout_session_id,
+      ]);
+      expect(fake.refunds).toContainEqual(
+        expect.objectContaining({
+          payment_intent: paidB.payment_intent,
+          idempotencyKey: `refund-duplicate-${payB.id}`,
+        }),
+      );
+    });
+  });
 });

@@ -13,7 +13,7 @@ export interface FakeCheckoutSession {
   url: string;
   mode: string;
   payment_status: 'unpaid' | 'paid';
-  status: 'open' | 'complete';
+  status: 'open' | 'complete' | 'expired';
   amount_total: number;
   currency: string;
   metadata: Record<string, string>;
@@ -45,6 +45,13 @@ export function parseStripeForm(body: string): Record<string, unknown> {
 export class FakeStripe extends LoopbackServer {
   readonly sessions = new Map<string, FakeCheckoutSession>();
   readonly requests: { method: string; path: string; auth: string | undefined }[] = [];
+  /** Refunds created through the API (POST /v1/refunds), with the idempotency key sent. */
+  readonly refunds: {
+    id: string;
+    payment_intent: string;
+    amount: number | null;
+    idempotencyKey: string | undefined;
+  }[] = [];
   markPaid(id: string, patch: Partial<FakeCheckoutSession> = {}): FakeCheckoutSession {
     const s = this.sessions.get(id);
     if (!s) throw new Error(`no fake checkout ${id}`);
@@ -95,6 +102,35 @@ export class FakeStripe extends LoopbackServer {
       };
       this.sessions.set(id, session);
       return send(200, session);
+    }
+    const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(url.pathname);
+    if (req.method === 'POST' && expire) {
+      const s = this.sessions.get(decodeURIComponent(expire[1]!));
+      if (!s)
+        return send(404, { error: { type: 'invalid_request_error', message: 'No such checkout.session' } });
+      if (s.status !== 'open') {
+        return send(400, {
+          error: {
+            type: 'invalid_request_error',
+            message: `Only open sessions can be expired (${s.status})`,
+          },
+        });
+      }
+      s.status = 'expired';
+      return send(200, s);
+    }
+    if (req.method === 'POST' && url.pathname === '/v1/refunds') {
+      const form = parseStripeForm(body) as { payment_intent: string; amount?: string };
+      const idempotencyKey = req.headers['idempotency-key'] as string | undefined;
+      const earlier = this.refunds.find((r) => idempotencyKey && r.idempotencyKey === idempotencyKey);
+      const refund = earlier ?? {
+        id: `re_${randomBytes(8).toString('hex')}`,
+        payment_intent: form.payment_intent,
+        amount: form.amount ? Number(form.amount) : null,
+        idempotencyKey,
+      };
+      if (!earlier) this.refunds.push(refund);
+      return send(200, { ...refund, object: 'refund', status: 'succeeded' });
     }
     const m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && m) {

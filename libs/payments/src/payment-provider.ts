@@ -18,7 +18,16 @@ export interface CheckoutState {
   amountCents: number | null;
   currency: string | null;
   metadata: Record<string, string>;
+  /** The provider's payment behind a paid checkout (Stripe's payment intent): what refunds name. */
+  paymentId: string | null;
 }
+
+/** Money coming back, or not coming: what refund, dispute, expiry and failure events say. */
+export type PaymentChange =
+  | { kind: 'refunded'; paymentId: string; refundedCents: number; fully: boolean }
+  | { kind: 'disputed'; paymentId: string }
+  | { kind: 'expired'; checkoutId: string }
+  | { kind: 'failed'; sessionId: string };
 
 export interface ProviderEvent {
   id: string;
@@ -26,6 +35,7 @@ export interface ProviderEvent {
   /** For checkout events: the checkout id; for payment events: the session id in the metadata. */
   checkoutId?: string;
   sessionId?: string;
+  change?: PaymentChange;
 }
 
 /** Stripe in production; the sandbox (same interface) when STRIPE_SECRET_KEY is unset. */
@@ -33,6 +43,18 @@ export abstract class PaymentProvider {
   abstract readonly name: 'stripe' | 'sandbox';
   abstract createCheckout(request: CheckoutRequest): Promise<CreatedCheckout>;
   abstract retrieveCheckout(id: string): Promise<CheckoutState | null>;
+  /**
+   * Refunds a paid checkout (all of it without `amountCents`). `idempotencyKey` makes a retried
+   * call refund once.
+   */
+  abstract refund(r: {
+    checkoutId: string;
+    paymentId: string | null;
+    amountCents?: number;
+    idempotencyKey: string;
+  }): Promise<void>;
+  /** Closes an open checkout so it can no longer be paid: `paid` when it already was. */
+  abstract expireCheckout(checkoutId: string): Promise<'expired' | 'paid'>;
   /** Verifies the signature over the raw body; throws InvalidSignature. */
   abstract parseWebhook(rawBody: Buffer, signature: string | undefined): ProviderEvent;
 }

@@ -31,6 +31,8 @@ import {
   CheckoutDto,
   CheckoutIdParam,
   CheckoutReturnQuery,
+  SandboxPaymentView,
+  SandboxRefundDto,
   CheckoutView,
   SandboxPaidView,
   WebhookReceivedView,
@@ -114,6 +116,31 @@ export class PaymentsController {
       urls.success,
       urls.cancel,
     ]);
+  }
+
+  @Post('payments/sandbox/:checkout_session_id/refund')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Sandbox mode only: refund a paid checkout (all, or amount_cents), as Stripe would (full refund → the report answers 410 report_refunded)',
+  })
+  @ApiOkResponse({ type: SandboxPaymentView })
+  @ApiNotFoundResponse({ description: '`not_found`, or `sandbox_disabled`' })
+  @ApiConflictResponse({ description: '`payment_not_completed`' })
+  sandboxRefund(@Param() params: CheckoutIdParam, @Body() dto: SandboxRefundDto) {
+    return this.payments.sandboxRefund(params.checkout_session_id, dto.amount_cents);
+  }
+
+  @Post('payments/sandbox/:checkout_session_id/dispute')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Sandbox mode only: the buyer disputes a paid checkout (the report answers 410 report_disputed)',
+  })
+  @ApiOkResponse({ type: SandboxPaymentView })
+  @ApiNotFoundResponse({ description: '`not_found`, or `sandbox_disabled`' })
+  @ApiConflictResponse({ description: '`payment_not_completed`' })
+  sandboxDispute(@Param() params: CheckoutIdParam) {
+    return this.payments.sandboxDispute(params.checkout_session_id);
   }
 
   @Post('payments/sandbox/:checkout_session_id/pay')

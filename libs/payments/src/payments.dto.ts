@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, Min, MaxLength } from 'class-validator';
 
 export class CheckoutDto {
   @ApiProperty({ format: 'uuid' })
@@ -38,6 +38,25 @@ export class CheckoutReturnQuery {
   @MaxLength(255)
   @Matches(/^[A-Za-z0-9_]+$/)
   checkout_session_id!: string;
+}
+
+export class SandboxRefundDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'Cents to refund; all that is left when omitted',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  amount_cents?: number;
+}
+
+export class SandboxPaymentView {
+  @ApiProperty({ example: 'cs_sandbox_a1b2c3' }) checkout_session_id!: string;
+  @ApiProperty({ enum: ['pending', 'completed', 'failed', 'expired', 'refunded', 'disputed'] })
+  status!: string;
+  @ApiProperty({ type: 'integer' }) refunded_cents!: number;
 }
 
 export class WebhookReceivedView {

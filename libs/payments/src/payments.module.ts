@@ -7,6 +7,7 @@ import { PaymentProvider } from './payment-provider.js';
 import { CheckoutReturnController, PaymentsController } from './payments.controller.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
+import { PaymentLifecycleService } from './payment-lifecycle.service.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
 import { StripePaymentProvider } from './stripe.provider.js';
 
@@ -24,6 +25,7 @@ import { StripePaymentProvider } from './stripe.provider.js';
     },
     PaymentsRepository,
     PaymentsService,
+    PaymentLifecycleService,
   ],
   exports: [PaymentsService],
 })

@@ -9,16 +9,23 @@ export interface PaymentRow {
   checkout_session_id: string;
   amount_cents: number;
   currency: string;
-  status: 'pending' | 'completed';
+  status: PaymentStatus;
+  provider_payment_id: string | null;
+  refunded_cents: number;
 }
 
-const COLUMNS = 'id, session_id, tier, provider, checkout_session_id, amount_cents, currency, status';
+export type PaymentStatus = 'pending' | 'completed' | 'failed' | 'expired' | 'refunded' | 'disputed';
+
+const COLUMNS =
+  'id, session_id, tier, provider, checkout_session_id, amount_cents, currency, status, provider_payment_id, refunded_cents';
 
 @Injectable()
 export class PaymentsRepository {
   constructor(private readonly db: DataSource) {}
 
-  async insert(p: Omit<PaymentRow, 'id' | 'status'>): Promise<PaymentRow> {
+  async insert(
+    p: Omit<PaymentRow, 'id' | 'status' | 'provider_payment_id' | 'refunded_cents'>,
+  ): Promise<PaymentRow> {
     const rows: PaymentRow[] = await this.db.query(
       `INSERT INTO payments (session_id, tier, provider, checkout_session_id, amount_cents, currency)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
@@ -43,11 +50,59 @@ export class PaymentsRepository {
     return rows[0] ?? null;
   }
 
-  async markCompleted(manager: EntityManager, id: string): Promise<void> {
+  async markCompleted(manager: EntityManager, id: string, providerPaymentId: string | null): Promise<void> {
     await manager.query(
-      `UPDATE payments SET status = 'completed', completed_at = now() WHERE id = $1 AND status = 'pending'`,
-      [id],
+      `UPDATE payments SET status = 'completed', completed_at = now(), provider_payment_id = coalesce($2, provider_payment_id)
+        WHERE id = $1 AND status = 'pending'`,
+      [id, providerPaymentId],
     );
+  }
+
+  /** Open checkouts of a session (a new checkout supersedes them). */
+  async pendingOfSession(sessionId: string): Promise<PaymentRow[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM payments WHERE session_id = $1 AND status = 'pending'`, [
+      sessionId,
+    ]);
+  }
+
+  async findByProviderPayment(providerPaymentId: string): Promise<PaymentRow | null> {
+    const rows: PaymentRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1 OR (provider = 'sandbox' AND checkout_session_id = $1)`,
+      [providerPaymentId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Moves a payment from one status to another and records why, in the caller's transaction;
+   * false when it was not in `from` any more (another event moved it first).
+   */
+  async transition(
+    manager: EntityManager,
+    t: {
+      id: string;
+      from: PaymentStatus[];
+      to: PaymentStatus;
+      reason: string;
+      amountCents?: number | null;
+      refundedCents?: number;
+      eventId?: string | null;
+    },
+  ): Promise<boolean> {
+    const rows: { from_status: string }[] = await manager.query(
+      `WITH old AS (SELECT status FROM payments WHERE id = $1 AND status = ANY($2) FOR UPDATE),
+            u AS (UPDATE payments p SET status = $3, refunded_cents = greatest(p.refunded_cents, coalesce($4, 0))
+                    FROM old WHERE p.id = $1 RETURNING old.status AS from_status)
+       SELECT * FROM u`,
+      [t.id, t.from, t.to, t.refundedCents ?? null],
+    );
+    if (rows.length === 0) return false;
+    await manager.query(
+      `INSERT INTO payment_transitions (payment_id, from_status, to_status, reason, amount_cents, provider_event_id)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [t.id, rows[0]!.from_status, t.to, t.reason, t.amountCents ?? null, t.eventId ?? null],
+    );
+    return true;
   }
 
   /**

@@ -16,6 +16,13 @@ import { ReportsRepository, reportLinks, type ReportRow } from '#libs/reports';
 import { InvalidSignature, PaymentProvider, type CheckoutState } from './payment-provider.js';
 import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
+import { PaymentLifecycleService } from './payment-lifecycle.service.js';
+
+export interface SandboxPaymentState {
+  checkout_session_id: string;
+  status: string;
+  refunded_cents: number;
+}
 
 export interface VerifiedPayment {
   access_token: string;
@@ -43,6 +50,7 @@ export class PaymentsService {
     private readonly reports: ReportsRepository,
     private readonly queue: QueueService,
     private readonly config: AppConfig,
+    private readonly lifecycle: PaymentLifecycleService,
   ) {}
 
   async checkout(
@@ -56,6 +64,13 @@ export class PaymentsService {
     if (session.step_completed < 4)
       throw new Conflict('Complete all four steps before checkout', 'steps_incomplete');
     const tier = await this.tierOrFail(tierCode);
+    // one payment per session: earlier open checkouts are closed at the provider first
+    const paidMeanwhile = await this.lifecycle.supersedeOpenCheckouts(session.id);
+    if (paidMeanwhile) {
+      const state = await this.provider.retrieveCheckout(paidMeanwhile.checkout_session_id);
+      if (state) await this.db.transaction((m) => this.completePaid(m, paidMeanwhile, state));
+      throw new Conflict('This session is already paid for', 'already_paid');
+    }
     const checkout = await this.provider.createCheckout({
       sessionId: session.id,
       tier,
@@ -106,6 +121,18 @@ export class PaymentsService {
         throw new ValidationFailed('The webhook signature does not verify', [], 'invalid_signature');
       throw err;
     }
+    if (event.change) {
+      const change = event.change;
+      const changed = await this.lifecycle.paymentOf(change);
+      return this.db.transaction(async (manager) => {
+        if (!(await this.payments.recordEvent(manager, this.provider.name, event.id, event.type))) {
+          return { received: true as const, duplicate: true as const };
+        }
+        if (!changed) return { received: true as const, ignored: true as const };
+        await this.lifecycle.apply(manager, changed, change, event.id);
+        return { received: true as const };
+      });
+    }
     const payment = event.checkoutId
       ? await this.payments.findByCheckout(event.checkoutId)
       : event.sessionId
@@ -132,6 +159,51 @@ export class PaymentsService {
     const state = await this.provider.retrieveCheckout(checkoutId);
     await this.db.transaction((manager) => this.completePaid(manager, payment, state!));
     return { checkout_session_id: checkoutId, status: 'paid' };
+  }
+
+  /** Sandbox only: refund (part of) a paid checkout, processed as Stripe's `charge.refunded` would be. */
+  async sandboxRefund(checkoutId: string, amountCents?: number): Promise<SandboxPaymentState> {
+    const sandbox = this.sandbox();
+    const payment = await this.payments.findByCheckout(checkoutId);
+    if (!payment) throw new NotFound('Sandbox checkout');
+    const refunded = await sandbox.refundTotal(checkoutId, amountCents);
+    if (!refunded)
+      throw new Conflict(
+        'Only a paid checkout with something left to refund can be refunded',
+        'payment_not_completed',
+      );
+    const change = {
+      kind: 'refunded' as const,
+      paymentId: checkoutId,
+      refundedCents: refunded.refunded,
+      fully: refunded.refunded >= refunded.amount,
+    };
+    await this.db.transaction((m) => this.lifecycle.apply(m, payment, change, null));
+    return this.sandboxState(checkoutId);
+  }
+
+  /** Sandbox only: the buyer disputes the payment, processed as `charge.dispute.created` would be. */
+  async sandboxDispute(checkoutId: string): Promise<SandboxPaymentState> {
+    const sandbox = this.sandbox();
+    const payment = await this.payments.findByCheckout(checkoutId);
+    if (!payment) throw new NotFound('Sandbox checkout');
+    if (!(await sandbox.dispute(checkoutId)))
+      throw new Conflict('Only a paid checkout can be disputed', 'payment_not_completed');
+    await this.db.transaction((m) =>
+      this.lifecycle.apply(m, payment, { kind: 'disputed', paymentId: checkoutId }, null),
+    );
+    return this.sandboxState(checkoutId);
+  }
+
+  private sandbox(): SandboxPaymentProvider {
+    if (!(this.provider instanceof SandboxPaymentProvider))
+      throw new NotFound('Sandbox checkout', 'sandbox_disabled');
+    return this.provider;
+  }
+
+  private async sandboxState(checkoutId: string): Promise<SandboxPaymentState> {
+    const p = (await this.payments.findByCheckout(checkoutId))!;
+    return { checkout_session_id: checkoutId, status: p.status, refunded_cents: p.refunded_cents };
   }
 
   /** The sandbox checkout as its page shows it: the tier bought and whether it is paid. */
@@ -186,20 +258,19 @@ export class PaymentsService {
     if (!session) throw new NotFound('Session');
     const existing = await this.reports.findBySession(manager, session.id);
     if (existing) {
-      if (payment.status === 'pending') {
-        await this.payments.markCompleted(manager, payment.id);
-        this.logger.warn({
-          msg: 'second payment for an already paid session',
-          payment_id: payment.id,
-          session_id: session.id,
-        });
+      // a second payment for a paid session is refunded, never kept
+      if (
+        existing.payment_id !== payment.id &&
+        (payment.status === 'pending' || payment.status === 'expired')
+      ) {
+        await this.lifecycle.refundDuplicate(manager, payment, state.paymentId);
       }
       return existing;
     }
     const email = (session.profile.email as string | undefined) ?? session.email;
     if (!email) throw new Conflict('The session has no e-mail address', 'steps_incomplete');
     await this.sessions.markPaid(manager, session.id, tier.code);
-    await this.payments.markCompleted(manager, payment.id);
+    await this.payments.markCompleted(manager, payment.id, state.paymentId);
     const report = await this.reports.create(manager, {
       sessionId: session.id,
       paymentId: payment.id,

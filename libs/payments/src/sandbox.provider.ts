@@ -57,8 +57,48 @@ export class SandboxPaymentProvider extends PaymentProvider {
           amountCents: row.amount_cents,
           currency: row.currency,
           metadata: row.metadata,
+          paymentId: row.status === 'paid' ? row.id : null, // the sandbox's payment is its checkout
         }
       : null;
+  }
+
+  /** Refunds (part of) a paid sandbox checkout; the refunded total, as Stripe's charge reports it. */
+  async refund(r: { checkoutId: string; amountCents?: number }): Promise<void> {
+    await this.refundTotal(r.checkoutId, r.amountCents);
+  }
+
+  async refundTotal(
+    checkoutId: string,
+    amountCents?: number,
+  ): Promise<{ refunded: number; amount: number } | null> {
+    const rows: { refunded_cents: number; amount_cents: number }[] = await this.db.query(
+      `WITH u AS (
+         UPDATE sandbox_checkouts
+            SET refunded_cents = least(amount_cents, refunded_cents + coalesce($2, amount_cents))
+          WHERE id = $1 AND status = 'paid' AND refunded_cents < amount_cents RETURNING refunded_cents, amount_cents)
+       SELECT * FROM u`,
+      [checkoutId, amountCents ?? null],
+    );
+    return rows[0] ? { refunded: rows[0].refunded_cents, amount: rows[0].amount_cents } : null;
+  }
+
+  async dispute(checkoutId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (UPDATE sandbox_checkouts SET disputed = true WHERE id = $1 AND status = 'paid' RETURNING 1)
+       SELECT * FROM u`,
+      [checkoutId],
+    );
+    return rows.length === 1;
+  }
+
+  async expireCheckout(checkoutId: string): Promise<'expired' | 'paid'> {
+    const rows: { status: string }[] = await this.db.query(
+      `WITH u AS (UPDATE sandbox_checkouts SET status = CASE WHEN status = 'open' THEN 'expired' ELSE status END
+                   WHERE id = $1 RETURNING status)
+       SELECT * FROM u`,
+      [checkoutId],
+    );
+    return rows[0]?.status === 'paid' ? 'paid' : 'expired';
   }
 
   /** Marks a sandbox checkout paid, as a card payment on Stripe's page would. */

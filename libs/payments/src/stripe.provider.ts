@@ -64,9 +64,37 @@ export class StripePaymentProvider extends PaymentProvider {
         amountCents: s.amount_total ?? null,
         currency: s.currency ?? null,
         metadata: (s.metadata ?? {}) as Record<string, string>,
+        paymentId: typeof s.payment_intent === 'string' ? s.payment_intent : (s.payment_intent?.id ?? null),
       };
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return null;
+      throw err;
+    }
+  }
+
+  async refund(r: {
+    checkoutId: string;
+    paymentId: string | null;
+    amountCents?: number;
+    idempotencyKey: string;
+  }): Promise<void> {
+    const paymentIntent = r.paymentId ?? (await this.retrieveCheckout(r.checkoutId))?.paymentId;
+    if (!paymentIntent) throw new Error(`checkout ${r.checkoutId} has no payment to refund`);
+    await this.stripe.refunds.create(
+      { payment_intent: paymentIntent, ...(r.amountCents !== undefined ? { amount: r.amountCents } : {}) },
+      { idempotencyKey: r.idempotencyKey },
+    );
+  }
+
+  async expireCheckout(checkoutId: string): Promise<'expired' | 'paid'> {
+    try {
+      await this.stripe.checkout.sessions.expire(checkoutId);
+      return 'expired';
+    } catch (err) {
+      // Stripe refuses to expire a session that is no longer open: paid, or expired already
+      const state = await this.retrieveCheckout(checkoutId);
+      if (state?.paid) return 'paid';
+      if (state) return 'expired';
       throw err;
     }
   }
@@ -92,6 +120,34 @@ export class StripePaymentProvider extends PaymentProvider {
     if (event.type === 'payment_intent.succeeded') {
       return { id: event.id, type: event.type, sessionId: object.metadata?.session_id };
     }
-    return { id: event.id, type: event.type };
+    const base = { id: event.id, type: event.type };
+    if (event.type === 'charge.refunded') {
+      const charge = event.data.object;
+      const paymentId =
+        typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+      if (!paymentId) return base;
+      return {
+        ...base,
+        change: {
+          kind: 'refunded',
+          paymentId,
+          refundedCents: charge.amount_refunded,
+          fully: charge.refunded,
+        },
+      };
+    }
+    if (event.type === 'charge.dispute.created') {
+      const dispute = event.data.object;
+      const paymentId =
+        typeof dispute.payment_intent === 'string' ? dispute.payment_intent : dispute.payment_intent?.id;
+      return paymentId ? { ...base, change: { kind: 'disputed', paymentId } } : base;
+    }
+    if (event.type === 'checkout.session.expired' && object.id) {
+      return { ...base, change: { kind: 'expired', checkoutId: object.id } };
+    }
+    if (event.type === 'payment_intent.payment_failed' && object.metadata?.session_id) {
+      return { ...base, change: { kind: 'failed', sessionId: object.metadata.session_id } };
+    }
+    return base;
   }
 }

@@ -40,7 +40,9 @@ export class ReportsController {
   @ApiOperation({ summary: 'Generation status: stage, progress, estimated time remaining' })
   @ApiOkResponse({ type: ReportStatusView })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`: expired or revoked' })
+  @ApiGoneResponse({
+    description: '`report_expired` (expired or revoked), `report_refunded` or `report_disputed`',
+  })
   status(@Param() p: TokenParam, @Req() req: FastifyRequest) {
     return this.reports.status(p.token, viewer(req));
   }
@@ -60,7 +62,7 @@ export class ReportsController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`' })
+  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
   async stream(
     @Param() p: TokenParam,
     @Req() req: FastifyRequest,
@@ -82,7 +84,7 @@ export class ReportsController {
   })
   @ApiAcceptedResponse({ type: PdfPendingView, description: 'Not generated yet' })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`' })
+  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
   async pdf(@Param() p: TokenParam, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const result = await this.reports.pdf(p.token, viewer(req));
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
@@ -99,7 +101,7 @@ export class ReportsController {
   @ApiOperation({ summary: 'Write a new revision from the same inputs (earlier revisions are kept)' })
   @ApiAcceptedResponse({ type: RegenerateView })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`' })
+  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
   @ApiConflictResponse({ description: '`report_generating`: a revision is being written' })
   @ApiForbiddenResponse({ description: '`revisions_exhausted`: the tier’s revisions are used up' })
   regenerate(@Param() p: TokenParam, @Req() req: FastifyRequest) {
@@ -116,7 +118,7 @@ export class ReportsController {
   @ApiOkResponse({ type: ReportView })
   @ApiAcceptedResponse({ type: ReportView, description: 'Still generating' })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`' })
+  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
   async get(
     @Param() p: TokenParam,
     @Req() req: FastifyRequest,

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 export interface ReportRow {
   id: string;
   session_id: string;
+  /** The payment that bought it. */
+  payment_id: string;
   tier: string;
   email: string;
   status: 'queued' | 'generating' | 'completed' | 'failed';
@@ -16,7 +18,7 @@ export interface ReportRow {
   created_at: Date;
 }
 
-const COLUMNS = `r.id, r.session_id, r.tier, r.email, r.status, r.stage, r.progress, r.revisions_allowed,
+const COLUMNS = `r.id, r.session_id, r.payment_id, r.tier, r.email, r.status, r.stage, r.progress, r.revisions_allowed,
                  r.expires_at, r.is_expired, r.revoked_at, r.created_at`;
 
 /** Report rows and their access tokens (SHA-256 digests only). */
@@ -53,6 +55,21 @@ export class ReportsRepository {
       [r.sessionId, r.paymentId, r.tier, r.email, r.revisionsAllowed, r.expiryDays],
     );
     return rows[0]!;
+  }
+
+  /** A refunded or disputed payment takes its report back: every link answers 410 with the reason. */
+  async revokeForPayment(
+    manager: EntityManager,
+    paymentId: string,
+    reason: 'refunded' | 'disputed',
+  ): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `WITH u AS (UPDATE reports SET revoked_at = coalesce(revoked_at, now()), revoked_reason = $2
+                   WHERE payment_id = $1 RETURNING 1)
+       SELECT * FROM u`,
+      [paymentId, reason],
+    );
+    return rows.length;
   }
 
   async addAccessToken(

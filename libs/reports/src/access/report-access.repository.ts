@@ -12,6 +12,8 @@ export interface AccessibleReport {
   revisions_allowed: number;
   expires_at: Date;
   gone: boolean;
+  /** Why the report was taken back (its payment was refunded or disputed); null otherwise. */
+  revoked_reason: 'refunded' | 'disputed' | null;
   generated_at: Date | null;
   first_name: string | null;
 }
@@ -45,6 +47,7 @@ export class ReportAccessRepository {
       `WITH r AS (
          SELECT r.id, r.tier, r.status, r.stage, r.progress, r.revision, r.revisions_allowed, r.expires_at, r.generated_at,
                 (r.is_expired OR r.revoked_at IS NOT NULL OR t.revoked_at IS NOT NULL OR r.expires_at <= now()) AS gone,
+                r.revoked_reason,
                 s.profile->>'first_name' AS first_name
            FROM report_access_tokens t
            JOIN reports r ON r.id = t.report_id

@@ -40,6 +40,13 @@ export class ReportAccessService {
       ? await this.access.openAndLog(sha256Hex(token), kind, viewer.ip, viewer.userAgent)
       : null;
     if (!report) throw new NotFound('Report', 'report_not_found');
+    if (report.revoked_reason === 'refunded')
+      throw new Gone('This report was refunded and is no longer available', 'report_refunded');
+    if (report.revoked_reason === 'disputed')
+      throw new Gone(
+        'The payment for this report is disputed; the report is unavailable meanwhile',
+        'report_disputed',
+      );
     if (report.gone) throw new Gone('This report has expired or was revoked', 'report_expired');
     return report;
   }
@@ -137,10 +144,20 @@ export class ReportAccessService {
                 'Report not found',
                 'This link does not match any report. Check that you copied the whole link from your e-mail.',
               ]
-            : [
-                'This report has expired',
-                'Reports are available for a limited time after purchase, and this one is no longer available.',
-              ];
+            : err.code === 'report_refunded'
+              ? [
+                  'This report was refunded',
+                  'The payment for this report was refunded, so the report is no longer available.',
+                ]
+              : err.code === 'report_disputed'
+                ? [
+                    'This report is unavailable',
+                    'The payment for this report is disputed; the report is unavailable while the dispute is open.',
+                  ]
+                : [
+                    'This report has expired',
+                    'Reports are available for a limited time after purchase, and this one is no longer available.',
+                  ];
         return {
           status: err.status,
           html: renderHtmlPage(

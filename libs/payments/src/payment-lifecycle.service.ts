@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ReportsRepository } from '#libs/reports';
+import { PaymentProvider, type PaymentChange } from './payment-provider.js';
+import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
+
+/**
+ * What happens to a payment after checkout: refunds (full → the report is taken back; partial →
+ * kept, recorded), disputes (taken back while disputed), expiry and failure (the session may check
+ * out again), a duplicate payment refunded through the provider. Every move is recorded in
+ * payment_transitions, in the transaction that makes it.
+ */
+@Injectable()
+export class PaymentLifecycleService {
+  private readonly logger = new Logger(PaymentLifecycleService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly provider: PaymentProvider,
+    private readonly payments: PaymentsRepository,
+    private readonly reports: ReportsRepository,
+  ) {}
+
+  /** The payment a change is about, or null (not ours, or not yet known). */
+  async paymentOf(change: PaymentChange): Promise<PaymentRow | null> {
+    switch (change.kind) {
+      case 'refunded':
+      case 'disputed':
+        return this.payments.findByProviderPayment(change.paymentId);
+      case 'expired':
+        return this.payments.findByCheckout(change.checkoutId);
+      case 'failed':
+        return (await this.payments.pendingOfSession(change.sessionId))[0] ?? null;
+    }
+  }
+
+  /** Applies a provider's change in the caller's transaction. */
+  async apply(
+    m: EntityManager,
+    payment: PaymentRow,
+    change: PaymentChange,
+    eventId: string | null,
+  ): Promise<void> {
+    switch (change.kind) {
+      case 'refunded': {
+        if (change.fully) {
+          const moved = await this.payments.transition(m, {
+            id: payment.id,
+            from: ['completed', 'disputed'],
+            to: 'refunded',
+            reason: 'refunded in full',
+            amountCents: change.refundedCents,
+            refundedCents: change.refundedCents,
+            eventId,
+          });
+          if (moved) await this.reports.revokeForPayment(m, payment.id, 'refunded');
+        } else {
+          // a partial refund: access is kept; the amount is recorded
+          await this.payments.transition(m, {
+            id: payment.id,
+            from: ['completed'],
+            to: 'completed',
+            reason: 'refunded in part',
+            amountCents: change.refundedCents,
+            refundedCents: change.refundedCents,
+            eventId,
+          });
+        }
+        return;
+      }
+      case 'disputed': {
+        const moved = await this.payments.transition(m, {
+          id: payment.id,
+          from: ['completed'],
+          to: 'disputed',
+          reason: 'the buyer opened a dispute',
+          eventId,
+        });
+        if (moved) await this.reports.revokeForPayment(m, payment.id, 'disputed');
+        return;
+      }
+      case 'expired':
+        await this.payments.transition(m, {
+          id: payment.id,
+          from: ['pending'],
+          to: 'expired',
+          reason: 'the checkout expired',
+          eventId,
+        });
+        return;
+      case 'failed':
+        await this.payments.transition(m, {
+          id: payment.id,
+          from: ['pending'],
+          to: 'failed',
+          reason: 'the payment failed',
+          eventId,
+        });
+        return;
+    }
+  }
+
+  /**
+   * Before a new checkout: earlier open checkouts of the session are closed at the provider, so
+   * at most one can be paid. Returns a checkout that turned out to be paid already, if any.
+   */
+  async supersedeOpenCheckouts(sessionId: string): Promise<PaymentRow | null> {
+    for (const open of await this.payments.pendingOfSession(sessionId)) {
+      if ((await this.provider.expireCheckout(open.checkout_session_id)) === 'paid') return open;
+      await this.db.transaction((m) =>
+        this.payments.transition(m, {
+          id: open.id,
+          from: ['pending'],
+          to: 'expired',
+          reason: 'superseded by a new checkout',
+        }),
+      );
+    }
+    return null;
+  }
+
+  /**
+   * A second successful payment for a session that is paid already (two checkouts paid at once):
+   * refunded through the provider and recorded; the buyer keeps the first report.
+   */
+  async refundDuplicate(
+    m: EntityManager,
+    payment: PaymentRow,
+    providerPaymentId: string | null,
+  ): Promise<void> {
+    await this.provider.refund({
+      checkoutId: payment.checkout_session_id,
+      paymentId: providerPaymentId,
+      idempotencyKey: `refund-duplicate-${payment.id}`,
+    });
+    await m.query(
+      `UPDATE payments SET provider_payment_id = coalesce($2, provider_payment_id) WHERE id = $1`,
+      [payment.id, providerPaymentId],
+    );
+    await this.payments.transition(m, {
+      id: payment.id,
+      from: ['pending', 'expired'],
+      to: 'refunded',
+      reason: 'duplicate payment for an already paid session, refunded through the provider',
+      amountCents: payment.amount_cents,
+      refundedCents: payment.amount_cents,
+    });
+    this.logger.warn({ msg: 'second payment for a paid session refunded', payment_id: payment.id });
+  }
+}
