@@ -6,6 +6,7 @@ import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createApiApp } from '../support/api-app.js';
 import { CalculatorClient, MICHAEL } from '../support/calculator-client.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
+import { FakeStripe } from '../support/fake-stripe.js';
 
 /**
  * A buyer in a browser (Debian's chromium), sandbox payments: checkout_url is a payment page →
@@ -98,4 +99,42 @@ describeWithBrowser('sandbox checkout to report in a browser (e2e)', () => {
     await expect(page.locator('h1').innerText()).resolves.toBe('Payment cancelled');
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('with Stripe (the real SDK, a fake Stripe API): its page → Pay → success URL with the checkout id → report', async () => {
+    const fake = await new FakeStripe().start();
+    const stripeApp = await createApiApp(
+      testConfig(db.url, {
+        PUBLIC_BASE_URL: base,
+        STRIPE_SECRET_KEY: 'sk_test_browser',
+        STRIPE_WEBHOOK_SECRET: 'whsec_browser',
+        STRIPE_API_BASE: fake.baseUrl,
+      }),
+    );
+    await app.close(); // the Stripe-mode api takes the port the return URLs name
+    await stripeApp.listen({ port: Number(new URL(base).port), host: '127.0.0.1' });
+    app = stripeApp;
+    try {
+      const buyer = await new CalculatorClient(app).start();
+      await buyer.completeSteps({ ...MICHAEL, step4: { ...MICHAEL.step4, first_name: 'Stripeta' } });
+      const { checkout_url, checkout_session_id } = await buyer.checkout('doctor');
+      expect(checkout_url.startsWith(fake.baseUrl)).toBe(true);
+      // Stripe was asked to return to the built-in success route with its placeholder
+      expect(fake.sessions.get(checkout_session_id)!.success_url).toBe(
+        `${base}/calculator/paid?checkout_session_id={CHECKOUT_SESSION_ID}`,
+      );
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : undefined));
+      await page.goto(checkout_url);
+      await Promise.all([
+        page.waitForURL(/\/r\/[A-Za-z0-9_-]+$/),
+        page.locator('button', { hasText: 'Pay' }).click(),
+      ]);
+      await page.waitForSelector('text=Stripeta', { timeout: 60_000 });
+      await expect(page.title()).resolves.toContain('Stripeta');
+      expect(problems).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  }, 120_000);
 });

@@ -20,6 +20,8 @@ export interface FakeCheckoutSession {
   client_reference_id: string | null;
   customer_email: string | null;
   payment_intent: string | null;
+  success_url: string;
+  cancel_url: string;
 }
 
 /** Stripe's form encoding: `a[b][0][c]=1` → { a: { b: [{ c: '1' }] } }. */
@@ -73,6 +75,24 @@ export class FakeStripe extends LoopbackServer {
       });
       res.end(JSON.stringify(payload));
     };
+    // the hosted payment page (what a browser sees at checkout_url), and its Pay button
+    const page = /^\/c\/pay\/([^/]+)$/.exec(url.pathname);
+    if (page) {
+      const session = this.sessions.get(decodeURIComponent(page[1]!));
+      if (!session) return send(404, { error: { message: 'No such checkout page' } });
+      if (req.method === 'POST') {
+        this.markPaid(session.id);
+        res.writeHead(303, { location: session.success_url.replace('{CHECKOUT_SESSION_ID}', session.id) });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        `<!doctype html><link rel="icon" href="data:,"><title>Fake Stripe Checkout</title><h1>Pay ${session.amount_total} ${session.currency}</h1>` +
+          `<form method="post"><button type="submit">Pay</button></form>`,
+      );
+      return;
+    }
     if (!req.headers.authorization?.startsWith('Bearer sk_')) {
       return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
     }
@@ -82,6 +102,8 @@ export class FakeStripe extends LoopbackServer {
         metadata?: Record<string, string>;
         client_reference_id?: string;
         customer_email?: string;
+        success_url: string;
+        cancel_url: string;
         line_items: { quantity: string; price_data: { currency: string; unit_amount: string } }[];
       };
       const item = form.line_items[0]!;
@@ -89,7 +111,8 @@ export class FakeStripe extends LoopbackServer {
       const session: FakeCheckoutSession = {
         id,
         object: 'checkout.session',
-        url: `https://checkout.stripe.test/c/pay/${id}`,
+        // a page of this fake, as Stripe hosts its own: Pay redirects to success_url
+        url: `${this.baseUrl}/c/pay/${id}`,
         mode: form.mode,
         payment_status: 'unpaid',
         status: 'open',
@@ -99,6 +122,8 @@ export class FakeStripe extends LoopbackServer {
         client_reference_id: form.client_reference_id ?? null,
         customer_email: form.customer_email ?? null,
         payment_intent: null,
+        success_url: form.success_url,
+        cancel_url: form.cancel_url,
       };
       this.sessions.set(id, session);
       return send(200, session);
