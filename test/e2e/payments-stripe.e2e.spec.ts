@@ -218,6 +218,7 @@ describe('payments with Stripe (e2e)', () => {
       const page = await app.inject({ url: `/r/${token}` });
       expect([page.statusCode, page.body.includes('was refunded')]).toEqual([410, true]);
       expect(await transitions(checkout.checkout_session_id)).toEqual([
+        { from_status: 'pending', to_status: 'completed', amount_cents: null },
         { from_status: 'completed', to_status: 'completed', amount_cents: 500 },
         { from_status: 'completed', to_status: 'refunded', amount_cents: amount },
       ]);
@@ -268,8 +269,12 @@ describe('payments with Stripe (e2e)', () => {
     it('two checkouts paid at once: one report, one completed payment, the other refunded through Stripe', async () => {
       const c = await new CalculatorClient(app).start();
       await c.completeSteps();
-      // two tabs check out at the same moment: neither sees the other's open checkout
-      const [a, b] = await Promise.all([c.checkout('doctor'), c.checkout('doctor')]);
+      // two tabs check out at the same moment: neither sees the other's open checkout (Stripe is
+      // slow to create them, so both requests look for open ones before either is recorded)
+      fake.createDelayMs = 400;
+      const [a, b] = await Promise.all([c.checkout('doctor'), c.checkout('doctor')]).finally(() => {
+        fake.createDelayMs = 0;
+      });
       const paidA = fake.markPaid(a.checkout_session_id);
       const paidB = fake.markPaid(b.checkout_session_id);
       expect((await postWebhook(event('checkout.session.completed', paidA))).statusCode).toBe(200);

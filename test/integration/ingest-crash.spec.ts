@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { createApiApp } from '../support/api-app.js';
@@ -11,6 +9,7 @@ import { createTestDatabase, testConfig, type TestDatabase } from '../support/da
 import { tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
 import { waitFor } from '../support/wait.js';
+import { workerProcesses } from '../support/worker-processes.js';
 
 /**
  * A worker SIGKILLed in the middle of a merge: the batches it committed stay (with their counts
@@ -18,19 +17,14 @@ import { waitFor } from '../support/wait.js';
  * resumes after the checkpoint. The catalogue and the counts then equal a clean run's.
  */
 describe('ingest survives a killed worker (integration)', () => {
-  const WORKER = fileURLToPath(new URL('../../dist/apps/worker/src/main.js', import.meta.url));
   const ROWS = 1000;
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let uploadDir: string;
   let env: NodeJS.ProcessEnv;
-  const children: ChildProcess[] = [];
 
-  const startWorker = () => {
-    const child = spawn(process.execPath, [WORKER], { env, stdio: 'ignore' });
-    children.push(child);
-    return child;
-  };
+  const workers = workerProcesses(() => env);
+  const startWorker = () => workers.start();
   const csv = (changed: boolean) => {
     const lines = ['sku,name,brand,price_cents,calories,protein_g,dietary_tags'];
     for (let i = 1; i <= ROWS; i++) {
@@ -70,7 +64,7 @@ describe('ingest survives a killed worker (integration)', () => {
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    workers.killAll();
     await app.close();
     await db.drop();
     await rm(uploadDir, { recursive: true, force: true });

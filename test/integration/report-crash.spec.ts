@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { paidReport } from '../support/paid-report.js';
 import { waitFor } from '../support/wait.js';
+import { workerProcesses } from '../support/worker-processes.js';
 
 /**
  * A worker killed (SIGKILL) while it writes a report (its Anthropic call in flight): with the
@@ -14,18 +13,13 @@ import { waitFor } from '../support/wait.js';
  * progress stream shows a new attempt without repeating sections.
  */
 describe('report generation survives a killed worker (integration)', () => {
-  const WORKER = fileURLToPath(new URL('../../dist/apps/worker/src/main.js', import.meta.url));
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let fake: FakeAnthropic;
-  const children: ChildProcess[] = [];
   let env: NodeJS.ProcessEnv;
 
-  const startWorker = () => {
-    const child = spawn(process.execPath, [WORKER], { env, stdio: 'ignore' });
-    children.push(child);
-    return child;
-  };
+  const workers = workerProcesses(() => env);
+  const startWorker = () => workers.start();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -43,7 +37,7 @@ describe('report generation survives a killed worker (integration)', () => {
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    workers.killAll();
     await app.close();
     await fake.stop();
     await db.drop();

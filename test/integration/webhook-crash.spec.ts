@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
 import { waitFor } from '../support/wait.js';
+import { workerProcesses } from '../support/worker-processes.js';
 import { WebhookReceiver, verifyDelivery } from '../support/webhook-receiver.js';
 
 /**
@@ -12,19 +11,14 @@ import { WebhookReceiver, verifyDelivery } from '../support/webhook-receiver.js'
  * and delivers again with the same webhook-id, so the receiver can tell it is a repeat.
  */
 describe('webhook delivery survives a killed worker (integration)', () => {
-  const WORKER = fileURLToPath(new URL('../../dist/apps/worker/src/main.js', import.meta.url));
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let receiver: WebhookReceiver;
   let v: VendorClient;
-  const children: ChildProcess[] = [];
   let env: NodeJS.ProcessEnv;
 
-  const startWorker = () => {
-    const child = spawn(process.execPath, [WORKER], { env, stdio: 'ignore' });
-    children.push(child);
-    return child;
-  };
+  const workers = workerProcesses(() => env);
+  const startWorker = () => workers.start();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -49,7 +43,7 @@ describe('webhook delivery survives a killed worker (integration)', () => {
   });
 
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    workers.killAll();
     await app.close();
     await receiver.stop();
     await db.drop();

@@ -48,6 +48,8 @@ export class FakeStripe extends LoopbackServer {
   readonly sessions = new Map<string, FakeCheckoutSession>();
   readonly requests: { method: string; path: string; auth: string | undefined }[] = [];
   /** Refunds created through the API (POST /v1/refunds), with the idempotency key sent. */
+  /** Delays creating a checkout session (to line up two concurrent checkouts). */
+  createDelayMs = 0;
   readonly refunds: {
     id: string;
     payment_intent: string;
@@ -126,6 +128,10 @@ export class FakeStripe extends LoopbackServer {
         cancel_url: form.cancel_url,
       };
       this.sessions.set(id, session);
+      if (this.createDelayMs > 0) {
+        setTimeout(() => send(200, session), this.createDelayMs);
+        return;
+      }
       return send(200, session);
     }
     const expire = /^\/v1\/checkout\/sessions\/([^/]+)\/expire$/.exec(url.pathname);

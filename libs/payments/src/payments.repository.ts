@@ -50,12 +50,24 @@ export class PaymentsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The provider says this checkout is paid: the payment is completed, whatever we last thought of
+   * it (pending, or expired/failed by an event that raced the payment), and the move recorded.
+   */
   async markCompleted(manager: EntityManager, id: string, providerPaymentId: string | null): Promise<void> {
-    await manager.query(
-      `UPDATE payments SET status = 'completed', completed_at = now(), provider_payment_id = coalesce($2, provider_payment_id)
-        WHERE id = $1 AND status = 'pending'`,
-      [id, providerPaymentId],
-    );
+    const moved = await this.transition(manager, {
+      id,
+      from: ['pending', 'expired', 'failed'],
+      to: 'completed',
+      reason: 'paid',
+    });
+    if (moved || providerPaymentId) {
+      await manager.query(
+        `UPDATE payments SET completed_at = coalesce(completed_at, now()), provider_payment_id = coalesce($2, provider_payment_id)
+          WHERE id = $1`,
+        [id, providerPaymentId],
+      );
+    }
   }
 
   /** Open checkouts of a session (a new checkout supersedes them). */
