@@ -1,9 +1,10 @@
 /**
- * One Jest run, three tiers: unit (`*.spec.ts` beside the code), integration (`test/integration`)
- * and e2e (`test/e2e`). One PostgreSQL server per run (embedded, or DATABASE_URL), migrated once
- * into a template; each test file gets its own database copied from it.
+ * Three tiers, as Jest projects: `unit` (`*.spec.ts` beside the code; no database), `integration`
+ * (`test/integration`) and `e2e` (`test/e2e`). The two database tiers share one PostgreSQL server
+ * per run (embedded, or DATABASE_URL), migrated once into a template; each test file gets its own
+ * database copied from it. `npm run test:unit` runs the unit project alone, without PostgreSQL.
  */
-export default {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   // Transpile only (no type check: that is `npm run typecheck`), as ES modules.
@@ -15,10 +16,28 @@ export default {
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,libs,migrations,bench,scripts}/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+};
+const withDatabase = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,migrations,bench,scripts}/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      ...withDatabase,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
+    },
+    { ...shared, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
+  ],
   testTimeout: 60_000,
   maxWorkers: 2,
   verbose: false,

@@ -11,6 +11,8 @@ import { installQueueSchema } from '#libs/queue';
  * template database once; test files copy it (CREATE DATABASE … TEMPLATE) in a few hundred ms.
  */
 export default async function globalSetup(): Promise<void> {
+  // the integration and e2e projects both name this setup; the second finds the server running
+  if (process.env.TEST_PG_TEMPLATE) return;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'nrp-test-pg-'));

@@ -2,7 +2,10 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 
 export default async function globalTeardown(): Promise<void> {
+  // named by two projects: the first call tears down, the second finds nothing left
+  if (!process.env.TEST_PG_TEMPLATE) return;
   const embedded = (globalThis as { __TEST_PG__?: { stop: () => Promise<void>; dir: string } }).__TEST_PG__;
+  delete process.env.TEST_PG_TEMPLATE;
   if (embedded) {
     await embedded.stop();
     await rm(embedded.dir, { recursive: true, force: true });
