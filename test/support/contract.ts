@@ -29,8 +29,8 @@ interface Contract {
   validators: Map<string, ValidateFunction>;
 }
 
-/** Served, not documented on purpose: Swagger itself, metrics, the sandbox card page. */
-const UNDOCUMENTED = [/^\/docs/, /^\/metrics$/, /^\/api\/v1\/payments\/sandbox\/[^/]+$/];
+/** Served, not documented on purpose: Swagger itself, and the Prometheus metrics. */
+const UNDOCUMENTED = [/^\/docs/, /^\/metrics$/];
 const CHECKED_HEADERS = ['retry-after', 'idempotent-replayed', 'etag'];
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

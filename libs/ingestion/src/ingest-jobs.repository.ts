@@ -32,6 +32,8 @@ export interface IngestJobRow {
   uploaded_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
+  /** When the retention cron deleted the uploaded file (errors.csv may go with it). */
+  file_deleted_at: Date | null;
 }
 
 /** TypeORM answers an UPDATE … RETURNING with [rows, affected]; this gives the rows either way. */
