@@ -224,7 +224,7 @@ describe('payments with Stripe (e2e)', () => {
       ]);
     });
 
-    it('a dispute takes the report back while it is open (410 report_disputed)', async () => {
+    it('a dispute takes the report back while it is open (410 report_disputed); won, it returns', async () => {
       const { token, pi } = await paidReportViaStripe();
       const dispute = {
         id: `dp_${pi}`,
@@ -235,6 +235,20 @@ describe('payments with Stripe (e2e)', () => {
       };
       expect((await postWebhook(event('charge.dispute.created', dispute))).statusCode).toBe(200);
       expect(await reportStatus(token)).toEqual([410, 'report_disputed']);
+      // won: the report comes back
+      const won = { ...dispute, status: 'won' };
+      expect((await postWebhook(event('charge.dispute.closed', won))).statusCode).toBe(200);
+      expect(await reportStatus(token)).toEqual([200, 'ok']);
+
+      // lost: the money went back to the buyer, and the report with it
+      const other = await paidReportViaStripe();
+      const lost = { ...dispute, id: `dp_${other.pi}`, payment_intent: other.pi, status: 'lost' };
+      expect(
+        (await postWebhook(event('charge.dispute.created', { ...lost, status: 'needs_response' })))
+          .statusCode,
+      ).toBe(200);
+      expect((await postWebhook(event('charge.dispute.closed', lost))).statusCode).toBe(200);
+      expect(await reportStatus(other.token)).toEqual([410, 'report_refunded']);
     });
 
     it('an expired or failed checkout lets the session check out again', async () => {

@@ -26,6 +26,7 @@ export class PaymentLifecycleService {
     switch (change.kind) {
       case 'refunded':
       case 'disputed':
+      case 'dispute_closed':
         return this.payments.findByProviderPayment(change.paymentId);
       case 'expired':
         return this.payments.findByCheckout(change.checkoutId);
@@ -77,6 +78,19 @@ export class PaymentLifecycleService {
           eventId,
         });
         if (moved) await this.reports.revokeForPayment(m, payment.id, 'disputed');
+        return;
+      }
+      case 'dispute_closed': {
+        // won: the money stays and so does the report; lost: the money went back to the buyer
+        const moved = await this.payments.transition(m, {
+          id: payment.id,
+          from: ['disputed'],
+          to: change.won ? 'completed' : 'refunded',
+          reason: change.won ? 'the dispute was won' : 'the dispute was lost',
+          eventId,
+        });
+        if (moved && change.won) await this.reports.restoreForPayment(m, payment.id, 'disputed');
+        if (moved && !change.won) await this.reports.revokeForPayment(m, payment.id, 'refunded');
         return;
       }
       case 'expired':

@@ -26,6 +26,7 @@ export interface CheckoutState {
 export type PaymentChange =
   | { kind: 'refunded'; paymentId: string; refundedCents: number; fully: boolean }
   | { kind: 'disputed'; paymentId: string }
+  | { kind: 'dispute_closed'; paymentId: string; won: boolean }
   | { kind: 'expired'; checkoutId: string }
   | { kind: 'failed'; sessionId: string };
 

@@ -142,6 +142,14 @@ export class StripePaymentProvider extends PaymentProvider {
         typeof dispute.payment_intent === 'string' ? dispute.payment_intent : dispute.payment_intent?.id;
       return paymentId ? { ...base, change: { kind: 'disputed', paymentId } } : base;
     }
+    if (event.type === 'charge.dispute.closed') {
+      const dispute = event.data.object;
+      const paymentId =
+        typeof dispute.payment_intent === 'string' ? dispute.payment_intent : dispute.payment_intent?.id;
+      return paymentId
+        ? { ...base, change: { kind: 'dispute_closed', paymentId, won: dispute.status === 'won' } }
+        : base;
+    }
     if (event.type === 'checkout.session.expired' && object.id) {
       return { ...base, change: { kind: 'expired', checkoutId: object.id } };
     }

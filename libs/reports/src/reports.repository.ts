@@ -72,6 +72,14 @@ export class ReportsRepository {
     return rows.length;
   }
 
+  /** A dispute won gives the report back (only what that reason took away). */
+  async restoreForPayment(manager: EntityManager, paymentId: string, reason: 'disputed'): Promise<void> {
+    await manager.query(
+      `UPDATE reports SET revoked_at = NULL, revoked_reason = NULL WHERE payment_id = $1 AND revoked_reason = $2`,
+      [paymentId, reason],
+    );
+  }
+
   async addAccessToken(
     manager: EntityManager,
     reportId: string,
