@@ -18,6 +18,7 @@ import {
   Min,
 } from 'class-validator';
 import { IsSafeText, IsSingleLine, EXTERNAL_ID_PATTERN } from '#libs/common';
+import { NutrientsView } from './nutrients.view.js';
 
 const TAG = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const nutrient = (example: number, max: number) =>
@@ -238,19 +239,6 @@ export class ProductView {
 export class UpsertedProductView extends ProductView {
   @ApiProperty({ description: 'false when the external id already existed and was updated in place' })
   created!: boolean;
-}
-
-/** The nine nutrients, each null when the product does not state it. */
-export class NutrientsView {
-  @ApiProperty({ type: Number, nullable: true }) calories!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) protein_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) fat_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) carbs_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) sugar_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) fiber_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) sodium_mg!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) potassium_mg!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) saturated_fat_g!: number | null;
 }
 
 export class ComparedProductView {

@@ -3,3 +3,4 @@ export * from './catalogue.module.js';
 export * from './product.types.js';
 export * from './products.service.js';
 export * from './search.service.js';
+export * from './nutrients.view.js';

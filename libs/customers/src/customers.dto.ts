@@ -19,6 +19,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NutrientsView } from '#libs/catalogue';
 import { IsSafeText, IsSingleLine, EXTERNAL_ID_PATTERN } from '#libs/common';
 import { ACTIVITY_LEVELS, SEXES, type ActivityLevel, type Sex } from './customer.types.js';
 
@@ -225,7 +226,8 @@ export class DerivedLimitsView {
   @ApiProperty({ type: [String], description: 'The conditions with a diet rule' }) conditions!: string[];
 }
 
-export class MatchProductView {
+/** A matched product: its identity, tags, price and its nutrients per serving. */
+export class MatchProductView extends NutrientsView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() external_id!: string;
   @ApiProperty() name!: string;
@@ -235,15 +237,6 @@ export class MatchProductView {
   @ApiProperty() currency!: string;
   @ApiProperty({ type: [String] }) dietary_tags!: string[];
   @ApiProperty({ type: [String] }) allergens!: string[];
-  @ApiProperty({ type: Number, nullable: true }) calories!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) protein_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) fat_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) carbs_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) sugar_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) fiber_g!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) sodium_mg!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) potassium_mg!: number | null;
-  @ApiProperty({ type: Number, nullable: true }) saturated_fat_g!: number | null;
   @ApiProperty({ type: Number, nullable: true }) serving_size_g!: number | null;
 }
 
