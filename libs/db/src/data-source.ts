@@ -1,6 +1,12 @@
+import pg from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '#libs/config';
 import { MIGRATIONS } from '../../../migrations/index.js';
+import { ENTITIES } from './entities/index.js';
+
+// A `date` is a calendar day, not an instant: read it as its 'YYYY-MM-DD' text, never as a JS Date
+// at some time zone's midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (text: string) => text);
 
 export interface DataSourceRole {
   /** Name shown in pg_stat_activity. */
@@ -16,8 +22,10 @@ export interface DataSourceRole {
 }
 
 /**
- * One TypeORM DataSource for the api, the worker and the migration command. Queries are raw SQL in
- * repositories; `synchronize` is always off and the schema comes from hand-written migrations.
+ * One TypeORM DataSource for the api, the worker and the migration command. Every table has an
+ * entity (./entities); plain tables are read through TypeORM repositories, hot and partitioned
+ * paths with SQL typed by the entities (./typed-sql.ts). `synchronize` is always off: the schema
+ * comes from hand-written migrations, and a test compares it with the entities.
  * `plan_cache_mode=force_custom_plan` keeps partition pruning at plan time (generic plans over
  * thousands of partitions cost ~100 ms each).
  */
@@ -45,7 +53,7 @@ export function createDataSource(config: AppConfig, role: DataSourceRole): DataS
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
-    entities: [],
+    entities: ENTITIES,
     logging: false,
     extra,
   };

@@ -4,3 +4,5 @@ export * from './db.module.js';
 export * from './migrator.js';
 export * from './tenant-scope.js';
 export * from './schema-owner-db.js';
+export * from './typed-sql.js';
+export * from './entities/index.js';

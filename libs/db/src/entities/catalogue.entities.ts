@@ -1,0 +1,90 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('products')
+export class Product {
+  @PrimaryColumn({ type: 'uuid' })
+  vendor_id!: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  external_id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', nullable: true })
+  brand!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  category!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  price_cents!: number | null;
+
+  @Column({ type: 'text' })
+  currency!: string;
+
+  @Column({ type: 'real', nullable: true })
+  calories!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  protein_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  fat_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  carbs_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  sugar_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  fiber_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  sodium_mg!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  potassium_mg!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  saturated_fat_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  serving_size_g!: number | null;
+
+  @Column({ type: 'text', array: true })
+  dietary_tags!: string[];
+
+  @Column({ type: 'text', array: true })
+  allergens!: string[];
+
+  @Column({ type: 'text', nullable: true })
+  ingredients!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  gtin!: string | null;
+
+  @Column({ type: 'boolean' })
+  in_stock!: boolean;
+
+  @Column({ type: 'timestamptz' })
+  created_at!: Date;
+
+  @Column({ type: 'timestamptz' })
+  updated_at!: Date;
+
+  /** Generated (STORED) by the database from name, brand, category, description, ingredients: read-only. */
+  @Column({ type: 'tsvector', nullable: true, insert: false, update: false })
+  search_tsv!: string | null;
+
+  /** Generated (STORED) by the database from name, brand and category: read-only. */
+  @Column({ type: 'tsvector', nullable: true, insert: false, update: false })
+  title_tsv!: string | null;
+}
