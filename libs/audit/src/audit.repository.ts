@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf } from '#libs/db';
 import type { Actor, AuditEntry, AuditQuery, AuditRecord } from './audit.types.js';
 
 /** The append-only audit_log: rows are only ever inserted (the database refuses the rest). */
@@ -37,7 +38,8 @@ export class AuditRepository {
 
   /** One vendor's entries, newest first. */
   async listForVendor(vendorId: string, q: AuditQuery): Promise<AuditRecord[]> {
-    return this.db.query(
+    return rowsOf<AuditRecord>(
+      this.db,
       `SELECT id::text, occurred_at, vendor_id, actor_id, actor_role, action, entity, entity_id,
               before, after, ip, user_agent
          FROM audit_log a
@@ -54,7 +56,8 @@ export class AuditRepository {
 
   /** Creates this month's partition and the next two (idempotent); returns how many were new. */
   async ensurePartitions(): Promise<number> {
-    const rows: { created: number }[] = await this.db.query(
+    const rows = await rowsOf<{ created: number }>(
+      this.db,
       `SELECT ensure_audit_log_partitions(current_date, 2) AS created`,
     );
     return rows[0]?.created ?? 0;

@@ -1,3 +1,4 @@
+import type { AuditLogEntry } from '#libs/db';
 /** Who did something: a vendor API key, a JWT user, or the platform admin. */
 export interface Actor {
   /** `key:<api key id>`, `user:<jwt sub>` or `platform-admin`. */
@@ -17,20 +18,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-export interface AuditRecord {
-  id: string;
-  occurred_at: Date;
-  vendor_id: string | null;
-  actor_id: string;
-  actor_role: string;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  before: unknown;
-  after: unknown;
-  ip: string | null;
-  user_agent: string | null;
-}
+export type AuditRecord = AuditLogEntry;
 
 export interface AuditQuery {
   entity?: string;

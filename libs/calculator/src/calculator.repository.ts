@@ -1,23 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { affectedRows, rowsOf, type CalculatorSession } from '#libs/db';
 import type { Macros } from './macros.js';
 
-export interface SessionRow {
-  id: string;
-  status: 'in_progress' | 'paid';
-  step_completed: number;
+/** A session as the calculator reads it: the row with its jsonb narrowed, and its version. */
+export type SessionRow = Omit<CalculatorSession, 'paid_at'> & {
   answers: Record<string, unknown>;
   profile: Record<string, unknown>;
   macros: Macros | null;
-  email: string | null;
-  is_premium: boolean;
-  payment_status: 'none' | 'pending' | 'completed';
-  tier: string | null;
-  created_at: Date;
-  updated_at: Date;
   /** The row's xmin: changes on every update (optimistic concurrency token). */
   row_version: string;
-}
+};
 
 const COLUMNS = `s.id, s.status, s.step_completed, s.answers, s.profile, s.macros, s.email, s.is_premium,
                  s.payment_status, s.tier, s.created_at, s.updated_at, s.xmin::text AS row_version`;
@@ -28,7 +21,8 @@ export class CalculatorRepository {
   constructor(private readonly db: DataSource) {}
 
   async create(tokenHash: string): Promise<Pick<SessionRow, 'id' | 'step_completed'>> {
-    const rows: Pick<SessionRow, 'id' | 'step_completed'>[] = await this.db.query(
+    const rows = await rowsOf<Pick<SessionRow, 'id' | 'step_completed'>>(
+      this.db,
       `WITH s AS (INSERT INTO calculator_sessions DEFAULT VALUES RETURNING id, step_completed),
             t AS (INSERT INTO calculator_session_tokens (token_hash, session_id, purpose)
                   SELECT $1, id, 'session' FROM s)
@@ -40,7 +34,8 @@ export class CalculatorRepository {
 
   /** The session a token opens; with `id`, only if the token belongs to that session. */
   async findByToken(tokenHash: string, id?: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await this.db.query(
+    const rows = await rowsOf<SessionRow>(
+      this.db,
       `SELECT ${COLUMNS}
          FROM calculator_session_tokens t JOIN calculator_sessions s ON s.id = t.session_id
         WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > now())
@@ -51,7 +46,8 @@ export class CalculatorRepository {
   }
 
   async lockById(manager: EntityManager, id: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await manager.query(
+    const rows = await rowsOf<SessionRow>(
+      manager,
       `SELECT ${COLUMNS} FROM calculator_sessions s WHERE s.id = $1 FOR UPDATE`,
       [id],
     );
@@ -68,22 +64,21 @@ export class CalculatorRepository {
     patch: Record<string, unknown>,
     email: string | null,
   ): Promise<Pick<SessionRow, 'step_completed' | 'answers'> | null> {
-    const rows: Pick<SessionRow, 'step_completed' | 'answers'>[] = await this.db.query(
-      `WITH u AS (
-         UPDATE calculator_sessions s SET answers = s.answers || $3::jsonb, email = COALESCE($4, s.email)
-           FROM calculator_session_tokens t
-          WHERE s.id = $1 AND s.status = 'in_progress'
-            AND t.session_id = s.id AND t.token_hash = $2 AND (t.expires_at IS NULL OR t.expires_at > now())
-          RETURNING s.step_completed, s.answers
-       )
-       SELECT * FROM u`,
+    const rows = await rowsOf<Pick<SessionRow, 'step_completed' | 'answers'>>(
+      this.db,
+      `UPDATE calculator_sessions s SET answers = s.answers || $3::jsonb, email = COALESCE($4, s.email)
+         FROM calculator_session_tokens t
+        WHERE s.id = $1 AND s.status = 'in_progress'
+          AND t.session_id = s.id AND t.token_hash = $2 AND (t.expires_at IS NULL OR t.expires_at > now())
+        RETURNING s.step_completed, s.answers`,
       [id, tokenHash, JSON.stringify(patch), email],
     );
     return rows[0] ?? null;
   }
 
   async findById(id: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await this.db.query(
+    const rows = await rowsOf<SessionRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM calculator_sessions s WHERE s.id = $1`,
       [id],
     );
@@ -106,15 +101,12 @@ export class CalculatorRepository {
       email: string | null;
     },
   ): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH u AS (
-         UPDATE calculator_sessions
-            SET answers = answers || $3::jsonb, profile = profile || $4::jsonb, step_completed = $5,
-                macros = $6::jsonb, email = COALESCE($7, email)
-          WHERE id = $1 AND xmin::text = $2 AND status = 'in_progress'
-          RETURNING 1
-       )
-       SELECT * FROM u`,
+    const changed = await affectedRows(
+      this.db,
+      `UPDATE calculator_sessions
+          SET answers = answers || $3::jsonb, profile = profile || $4::jsonb, step_completed = $5,
+              macros = $6::jsonb, email = COALESCE($7, email)
+        WHERE id = $1 AND xmin::text = $2 AND status = 'in_progress'`,
       [
         id,
         version,
@@ -125,11 +117,12 @@ export class CalculatorRepository {
         change.email,
       ],
     );
-    return rows.length === 1;
+    return changed === 1;
   }
 
   async newestInProgressByEmail(email: string): Promise<{ id: string } | null> {
-    const rows: { id: string }[] = await this.db.query(
+    const rows = await rowsOf<{ id: string }>(
+      this.db,
       `SELECT id FROM calculator_sessions WHERE email = $1 AND status = 'in_progress' ORDER BY updated_at DESC LIMIT 1`,
       [email],
     );

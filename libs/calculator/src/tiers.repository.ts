@@ -1,24 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { rowsOf, type PaymentTier } from '#libs/db';
 
-export interface Tier {
-  code: string;
-  name: string;
-  price_cents: number;
-  currency: string;
+/** What a tier's features promise (features is jsonb so the business can add keys). */
+interface TierFeatures {
   sections: number[];
   report_expiry_days: number;
   revisions: number;
-  features: Record<string, unknown>;
 }
 
-interface TierRow {
-  code: string;
-  name: string;
-  price_cents: number;
-  currency: string;
-  features: { sections: number[]; report_expiry_days: number; revisions: number } & Record<string, unknown>;
-}
+/** A tier as the code uses it: its row with the promised features lifted out. */
+export type Tier = Pick<PaymentTier, 'code' | 'name' | 'price_cents' | 'currency'> &
+  TierFeatures & { features: Record<string, unknown> };
+
+type TierRow = Pick<PaymentTier, 'code' | 'name' | 'price_cents' | 'currency'> & {
+  features: TierFeatures & Record<string, unknown>;
+};
 
 const toTier = (r: TierRow): Tier => ({
   code: r.code,
@@ -37,14 +34,16 @@ export class TiersRepository {
   constructor(private readonly db: DataSource) {}
 
   async listActive(): Promise<Tier[]> {
-    const rows: TierRow[] = await this.db.query(
+    const rows = await rowsOf<TierRow>(
+      this.db,
       `SELECT code, name, price_cents, currency, features FROM payment_tiers WHERE active ORDER BY sort_order`,
     );
     return rows.map(toTier);
   }
 
   async findActive(code: string): Promise<Tier | null> {
-    const rows: TierRow[] = await this.db.query(
+    const rows = await rowsOf<TierRow>(
+      this.db,
       `SELECT code, name, price_cents, currency, features FROM payment_tiers WHERE code = $1 AND active`,
       [code],
     );

@@ -1,3 +1,4 @@
+import type { Product } from '#libs/db';
 /** Per-serving nutrient fields, in the order they are shown and compared. */
 export const NUTRIENTS = [
   'calories',
@@ -30,33 +31,7 @@ export const PRODUCT_FIELDS = [
 ] as const;
 export type ProductField = (typeof PRODUCT_FIELDS)[number];
 
-export interface ProductFields {
-  name: string;
-  brand: string | null;
-  description: string | null;
-  category: string | null;
-  price_cents: number | null;
-  currency: string;
-  calories: number | null;
-  protein_g: number | null;
-  fat_g: number | null;
-  carbs_g: number | null;
-  sugar_g: number | null;
-  fiber_g: number | null;
-  sodium_mg: number | null;
-  potassium_mg: number | null;
-  saturated_fat_g: number | null;
-  serving_size_g: number | null;
-  dietary_tags: string[];
-  allergens: string[];
-  ingredients: string | null;
-  gtin: string | null;
-  in_stock: boolean;
-}
+/** Every writable product field. */
+export type ProductFields = Pick<Product, ProductField>;
 
-export interface ProductRow extends ProductFields {
-  id: string;
-  external_id: string;
-  created_at: Date;
-  updated_at: Date;
-}
+export type ProductRow = Pick<Product, ProductField | 'id' | 'external_id' | 'created_at' | 'updated_at'>;

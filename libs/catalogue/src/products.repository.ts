@@ -1,6 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf } from '#libs/db';
 import { PRODUCT_FIELDS, type ProductField, type ProductFields, type ProductRow } from './product.types.js';
 
 const COLUMNS = `p.id, p.external_id, ${PRODUCT_FIELDS.map((f) => `p.${f}`).join(', ')}, p.created_at, p.updated_at`;
@@ -25,7 +26,8 @@ export class ProductsRepository {
     externalId: string,
     fields: ProductFields,
   ): Promise<{ product: ProductRow; created: boolean; changed: boolean }> {
-    const rows: (ProductRow & { created: boolean })[] = await this.db.query(
+    const rows = await rowsOf<ProductRow & { created: boolean }>(
+      this.db,
       `INSERT INTO products AS p (vendor_id, id, external_id, ${FIELD_LIST})
        SELECT $1, uuid_generate_v5($1::uuid, $2), $2, ${PRODUCT_FIELDS.map((f) => `r.${f}`).join(', ')}
          FROM jsonb_populate_record(NULL::products, $3::jsonb) r
@@ -47,14 +49,13 @@ export class ProductsRepository {
   async update(vendorId: VendorId, id: string, fields: Partial<ProductFields>): Promise<ProductRow | null> {
     const set = (Object.keys(fields) as ProductField[]).filter((f) => PRODUCT_FIELDS.includes(f));
     if (set.length === 0) return this.findById(vendorId, id);
-    const rows: ProductRow[] = await this.db.query(
-      `WITH u AS (
-         UPDATE products p
-            SET ${set.map((f) => `${f} = r.${f}`).join(', ')}, updated_at = now()
-           FROM jsonb_populate_record(NULL::products, $3::jsonb) r
-          WHERE p.vendor_id = $1 AND p.id = $2
-          RETURNING ${COLUMNS})
-       SELECT * FROM u`,
+    const rows = await rowsOf<ProductRow>(
+      this.db,
+      `UPDATE products p
+          SET ${set.map((f) => `${f} = r.${f}`).join(', ')}, updated_at = now()
+         FROM jsonb_populate_record(NULL::products, $3::jsonb) r
+        WHERE p.vendor_id = $1 AND p.id = $2
+        RETURNING ${COLUMNS}`,
       [vendorId, id, JSON.stringify(fields)],
     );
     return rows[0] ?? null;
@@ -62,7 +63,8 @@ export class ProductsRepository {
 
   /** Deletes a product; returns its external id, or null when it did not exist. */
   async delete(manager: EntityManager, vendorId: VendorId, id: string): Promise<string | null> {
-    const rows: { external_id: string }[] = await manager.query(
+    const rows = await rowsOf<{ external_id: string }>(
+      manager,
       `WITH d AS (DELETE FROM products WHERE vendor_id = $1 AND id = $2 RETURNING external_id) SELECT * FROM d`,
       [vendorId, id],
     );
@@ -70,7 +72,8 @@ export class ProductsRepository {
   }
 
   async findById(vendorId: VendorId, id: string): Promise<ProductRow | null> {
-    const rows: ProductRow[] = await this.db.query(
+    const rows = await rowsOf<ProductRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = $2`,
       [vendorId, id],
     );
@@ -78,7 +81,8 @@ export class ProductsRepository {
   }
 
   async findByExternalId(vendorId: VendorId, externalId: string): Promise<ProductRow | null> {
-    const rows: ProductRow[] = await this.db.query(
+    const rows = await rowsOf<ProductRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = uuid_generate_v5($1::uuid, $2)`,
       [vendorId, externalId],
     );
@@ -86,7 +90,8 @@ export class ProductsRepository {
   }
 
   findMany(vendorId: VendorId, ids: string[]): Promise<ProductRow[]> {
-    return this.db.query(
+    return rowsOf<ProductRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = ANY($2::uuid[])`,
       [vendorId, ids],
     );

@@ -1,11 +1,12 @@
 import type { VendorId } from '#libs/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Product } from '#libs/db';
 
 interface Reader {
   query(sql: string, params?: unknown[]): Promise<SearchHit[]>;
 }
-import { NUTRIENTS } from './product.types.js';
+import { NUTRIENTS, type Nutrient } from './product.types.js';
 
 export interface SearchFilters {
   category?: string;
@@ -14,22 +15,22 @@ export interface SearchFilters {
   inStock?: boolean;
 }
 
-export interface SearchHit {
-  id: string;
-  external_id: string;
-  name: string;
-  brand: string | null;
-  category: string | null;
-  price_cents: number | null;
-  currency: string;
-  serving_size_g: number | null;
-  dietary_tags: string[];
-  allergens: string[];
-  in_stock: boolean;
-  tier: number;
-  rank: number;
-  [nutrient: string]: unknown;
-}
+/** A search result: the product's listing fields and nutrients, its match tier and rank. */
+export type SearchHit = Pick<
+  Product,
+  | 'id'
+  | 'external_id'
+  | 'name'
+  | 'brand'
+  | 'category'
+  | 'price_cents'
+  | 'currency'
+  | 'serving_size_g'
+  | 'dietary_tags'
+  | 'allergens'
+  | 'in_stock'
+  | Nutrient
+> & { tier: number; rank: number };
 
 export interface RankCursor {
   tier: number;

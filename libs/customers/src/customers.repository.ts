@@ -1,15 +1,12 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf, type Customer } from '#libs/db';
 import type { CustomerRow } from './customer.types.js';
 
 const COLUMNS = `c.id, c.external_id, c.email, c.first_name, c.last_name, c.created_at, c.updated_at`;
 
-export interface CustomerIdentity {
-  email: string | null;
-  first_name: string | null;
-  last_name: string | null;
-}
+export type CustomerIdentity = Pick<Customer, 'email' | 'first_name' | 'last_name'>;
 
 /** A vendor's customers (identity only; health data lives behind HealthProfileService). */
 @Injectable()
@@ -23,7 +20,8 @@ export class CustomersRepository {
     externalId: string,
     identity: CustomerIdentity,
   ): Promise<CustomerRow & { created: boolean }> {
-    const rows: (CustomerRow & { created: boolean })[] = await manager.query(
+    const rows = await rowsOf<CustomerRow & { created: boolean }>(
+      manager,
       `INSERT INTO customers AS c (vendor_id, id, external_id, email, first_name, last_name)
        VALUES ($1, uuid_generate_v5($1::uuid, $2), $2, $3, $4, $5)
        ON CONFLICT (vendor_id, id) DO UPDATE
@@ -41,16 +39,15 @@ export class CustomersRepository {
     id: string,
     identity: Partial<CustomerIdentity>,
   ): Promise<CustomerRow | null> {
-    const rows: CustomerRow[] = await manager.query(
-      `WITH u AS (
-         UPDATE customers c
-            SET email = CASE WHEN $3 THEN $4 ELSE c.email END,
-                first_name = CASE WHEN $5 THEN $6 ELSE c.first_name END,
-                last_name = CASE WHEN $7 THEN $8 ELSE c.last_name END,
-                updated_at = now()
-          WHERE c.vendor_id = $1 AND c.id = $2
-          RETURNING ${COLUMNS})
-       SELECT * FROM u`,
+    const rows = await rowsOf<CustomerRow>(
+      manager,
+      `UPDATE customers c
+          SET email = CASE WHEN $3 THEN $4 ELSE c.email END,
+              first_name = CASE WHEN $5 THEN $6 ELSE c.first_name END,
+              last_name = CASE WHEN $7 THEN $8 ELSE c.last_name END,
+              updated_at = now()
+        WHERE c.vendor_id = $1 AND c.id = $2
+        RETURNING ${COLUMNS}`,
       [
         vendorId,
         id,
@@ -66,7 +63,8 @@ export class CustomersRepository {
   }
 
   async findById(vendorId: VendorId, id: string, manager?: EntityManager): Promise<CustomerRow | null> {
-    const rows: CustomerRow[] = await (manager ?? this.db.manager).query(
+    const rows = await rowsOf<CustomerRow>(
+      manager ?? this.db,
       `SELECT ${COLUMNS} FROM customers c WHERE c.vendor_id = $1 AND c.id = $2`,
       [vendorId, id],
     );

@@ -1,6 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf, type DietRule } from '#libs/db';
 
 export interface DietRulePolicy {
   daily_limits: Record<string, number>;
@@ -10,13 +11,10 @@ export interface DietRulePolicy {
   per_meal_fraction?: number;
 }
 
-export interface DietRuleRow {
-  condition_code: string;
+/** A vendor's rule for one condition, with its policy (jsonb) narrowed. */
+export type DietRuleRow = Pick<DietRule, 'condition_code' | 'source' | 'is_default' | 'updated_at'> & {
   policy: DietRulePolicy;
-  source: string | null;
-  is_default: boolean;
-  updated_at: Date;
-}
+};
 
 const COLUMNS = `r.condition_code, r.policy, r.source, r.is_default, r.updated_at`;
 
@@ -25,14 +23,16 @@ export class DietRulesRepository {
   constructor(private readonly db: DataSource) {}
 
   list(vendorId: VendorId): Promise<DietRuleRow[]> {
-    return this.db.query(
+    return rowsOf<DietRuleRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 ORDER BY r.condition_code`,
       [vendorId],
     );
   }
 
   async lock(manager: EntityManager, vendorId: VendorId, code: string): Promise<DietRuleRow | null> {
-    const rows: DietRuleRow[] = await manager.query(
+    const rows = await rowsOf<DietRuleRow>(
+      manager,
       `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 AND r.condition_code = $2 FOR UPDATE`,
       [vendorId, code],
     );
@@ -46,7 +46,8 @@ export class DietRulesRepository {
     policy: DietRulePolicy,
     source: string | null,
   ): Promise<DietRuleRow> {
-    const rows: DietRuleRow[] = await manager.query(
+    const rows = await rowsOf<DietRuleRow>(
+      manager,
       `INSERT INTO diet_rules AS r (vendor_id, condition_code, policy, source, is_default)
        VALUES ($1, $2, $3::jsonb, $4, false)
        ON CONFLICT (vendor_id, condition_code) DO UPDATE

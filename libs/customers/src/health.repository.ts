@@ -1,6 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { rowsOf } from '#libs/db';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 
 const COLUMNS = `h.customer_id, h.sex, to_char(h.birth_date, 'YYYY-MM-DD') AS birth_date, h.age, h.height_cm,
@@ -20,7 +21,8 @@ export class HealthRepository {
     customerId: string,
     lock = false,
   ): Promise<HealthProfile | null> {
-    const rows: HealthProfile[] = await manager.query(
+    const rows = await rowsOf<HealthProfile>(
+      manager,
       `SELECT ${COLUMNS} FROM customer_health h WHERE h.vendor_id = $1 AND h.customer_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [vendorId, customerId],
     );
@@ -37,7 +39,8 @@ export class HealthRepository {
     customerId: string,
     p: Required<HealthProfileInput>,
   ): Promise<HealthProfile> {
-    const rows: HealthProfile[] = await manager.query(
+    const rows = await rowsOf<HealthProfile>(
+      manager,
       `INSERT INTO customer_health AS h (vendor_id, customer_id, sex, birth_date, age, height_cm, weight_kg,
               activity_level, conditions, allergies, dietary_preferences, goals, notes,
               bmr, tdee_cached, derived_limits, derived_at, updated_at)
@@ -83,7 +86,8 @@ export class HealthRepository {
     vendorId: VendorId,
     conditionCode: string,
   ): Promise<number> {
-    const rows: { n: number }[] = await manager.query(
+    const rows = await rowsOf<{ n: number }>(
+      manager,
       `WITH u AS (
          UPDATE customer_health h SET derived_limits = derive_limits(h.vendor_id, h.conditions), derived_at = now()
           WHERE h.vendor_id = $1 AND h.conditions @> ARRAY[$2]::text[]

@@ -1,6 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { rowsOf } from '#libs/db';
 import { NUTRIENTS } from '#libs/catalogue';
 import type { CandidateProduct, GoalOrdering, MatchCriteria } from './matching.js';
 
@@ -48,7 +49,8 @@ export class MatchesRepository {
   ): Promise<CandidateProduct[]> {
     const { where, params } = safeProductsSql(c);
     const limits = params(0);
-    return this.db.query(
+    return rowsOf<CandidateProduct>(
+      this.db,
       `SELECT ${COLUMNS} FROM products p
         WHERE ${where}
         ORDER BY ${ORDERINGS[c.ordering]}

@@ -1,3 +1,4 @@
+import type { Product } from '#libs/db';
 import { NUTRIENTS, type Nutrient } from '#libs/catalogue';
 import type { HealthProfile } from './customer.types.js';
 
@@ -13,27 +14,29 @@ export interface MatchCriteria {
   ordering: GoalOrdering;
 }
 
-export interface CandidateProduct {
-  id: string;
-  external_id: string;
-  name: string;
-  brand: string | null;
-  category: string | null;
-  price_cents: number | null;
-  currency: string;
-  dietary_tags: string[];
-  allergens: string[];
-  calories: number | null;
-  protein_g: number | null;
-  fat_g: number | null;
-  carbs_g: number | null;
-  sugar_g: number | null;
-  fiber_g: number | null;
-  sodium_mg: number | null;
-  potassium_mg: number | null;
-  saturated_fat_g: number | null;
-  serving_size_g: number | null;
-}
+/** What matching reads of a product: its listing fields and per-serving nutrients. */
+export type CandidateProduct = Pick<
+  Product,
+  | 'id'
+  | 'external_id'
+  | 'name'
+  | 'brand'
+  | 'category'
+  | 'price_cents'
+  | 'currency'
+  | 'dietary_tags'
+  | 'allergens'
+  | 'calories'
+  | 'protein_g'
+  | 'fat_g'
+  | 'carbs_g'
+  | 'sugar_g'
+  | 'fiber_g'
+  | 'sodium_mg'
+  | 'potassium_mg'
+  | 'saturated_fat_g'
+  | 'serving_size_g'
+>;
 
 const union = (...lists: (readonly string[] | undefined)[]) =>
   [...new Set(lists.flatMap((l) => l ?? []))].sort();

@@ -1,3 +1,4 @@
+import { firstRow, rowsOf } from './typed-sql.js';
 import { DataSource } from 'typeorm';
 
 /** Every process that migrates takes this lock first, so two starts never migrate twice. */
@@ -20,10 +21,11 @@ export async function migrateUp(ds: DataSource): Promise<string[]> {
   return withMigrationLock(ds, async () => {
     const applied = await ds.runMigrations({ transaction: 'each' });
     // tables a later migration added get the application roles' grants (partitions never do)
-    const [{ present }] = await ds.query(
+    const grants = await firstRow<{ present: boolean }>(
+      ds,
       `SELECT to_regprocedure('grant_application_roles()') IS NOT NULL AS present`,
     );
-    if (present) await ds.query(`SELECT grant_application_roles()`);
+    if (grants?.present) await ds.query(`SELECT grant_application_roles()`);
     return applied.map((m) => m.name);
   });
 }
@@ -31,7 +33,8 @@ export async function migrateUp(ds: DataSource): Promise<string[]> {
 /** Reverts the most recent migration; returns its name, or null when none is applied. */
 export async function migrateDown(ds: DataSource): Promise<string | null> {
   return withMigrationLock(ds, async () => {
-    const rows: { name: string }[] = await ds.query(
+    const rows = await rowsOf<{ name: string }>(
+      ds,
       'SELECT name FROM schema_migrations ORDER BY timestamp DESC LIMIT 1',
     );
     if (rows.length === 0) return null;

@@ -26,18 +26,22 @@ async function run<T>(db: Db, sql: string, params: readonly unknown[]): Promise<
 
 /**
  * The rows of a hand-written statement, typed by the caller from the entities
- * (`rows<Pick<Product, 'id' | 'name'>>(…)`); SELECT, INSERT/UPDATE/DELETE … RETURNING alike.
+ * (`rowsOf<Pick<Product, 'id' | 'name'>>(…)`); SELECT, INSERT/UPDATE/DELETE … RETURNING alike.
  */
-export async function rows<T>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+export async function rowsOf<T>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T[]> {
   return (await run<T>(db, sql, params)).records;
 }
 
 /** The first row of a statement, or undefined. */
-export async function one<T>(db: Db, sql: string, params: readonly unknown[] = []): Promise<T | undefined> {
+export async function firstRow<T>(
+  db: Db,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<T | undefined> {
   return (await run<T>(db, sql, params)).records[0];
 }
 
 /** How many rows an INSERT/UPDATE/DELETE touched (no RETURNING needed). */
-export async function affected(db: Db, sql: string, params: readonly unknown[] = []): Promise<number> {
+export async function affectedRows(db: Db, sql: string, params: readonly unknown[] = []): Promise<number> {
   return (await run<never>(db, sql, params)).affected;
 }

@@ -1,23 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf, type IngestFeed } from '#libs/db';
 import type { VendorId } from '#libs/common';
 import type { IngestMode } from './fields.js';
 
-export interface FeedRow {
-  id: string;
-  vendor_id: VendorId;
-  url: string;
-  mode: IngestMode;
-  cron: string;
-  mapping: Record<string, string> | null;
-  headers_secret_id: string | null;
-  header_names: string[];
-  enabled: boolean;
-  created_by: string;
-  created_at: Date;
-  last_job_id: string | null;
-  last_run_at: Date | null;
-}
+/** A feed as the code reads it: the entity, with its mapping narrowed. */
+export type FeedRow = IngestFeed & { mapping: Record<string, string> | null };
 
 /** ingest_feeds: vendor-scoped reads and writes, plus the worker's read by id. */
 @Injectable()
@@ -38,7 +26,8 @@ export class FeedsRepository {
       createdBy: string;
     },
   ): Promise<FeedRow> {
-    const rows: FeedRow[] = await m.query(
+    const rows = await rowsOf<FeedRow>(
+      m,
       `INSERT INTO ingest_feeds (id, vendor_id, url, mode, cron, mapping, headers_secret_id, header_names, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
       [
@@ -57,9 +46,11 @@ export class FeedsRepository {
   }
 
   list(vendorId: VendorId): Promise<FeedRow[]> {
-    return this.db.query(`SELECT * FROM ingest_feeds WHERE vendor_id = $1 ORDER BY created_at, id`, [
-      vendorId,
-    ]);
+    return rowsOf<FeedRow>(
+      this.db,
+      `SELECT * FROM ingest_feeds WHERE vendor_id = $1 ORDER BY created_at, id`,
+      [vendorId],
+    );
   }
 
   async find(
@@ -67,7 +58,7 @@ export class FeedsRepository {
     id: string,
     m: EntityManager | DataSource = this.db,
   ): Promise<FeedRow | null> {
-    const rows: FeedRow[] = await m.query(`SELECT * FROM ingest_feeds WHERE vendor_id = $1 AND id = $2`, [
+    const rows = await rowsOf<FeedRow>(m, `SELECT * FROM ingest_feeds WHERE vendor_id = $1 AND id = $2`, [
       vendorId,
       id,
     ]);
@@ -76,7 +67,7 @@ export class FeedsRepository {
 
   /** The feed a worker was handed (the payload was written by the api or the feed's schedule). */
   async findForWorker(id: string): Promise<FeedRow | null> {
-    const rows: FeedRow[] = await this.db.query(`SELECT * FROM ingest_feeds WHERE id = $1`, [id]);
+    const rows = await rowsOf<FeedRow>(this.db, `SELECT * FROM ingest_feeds WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 

@@ -2,7 +2,9 @@
  * What a CSV may hold, per ingest mode: each field's target column, how it is validated and cast
  * in SQL (the staging table holds text), and the header names it is recognised by.
  */
-export const INGEST_MODES = ['products', 'customers'] as const;
+import { INGEST_MODES } from '#libs/db';
+
+export { INGEST_MODES };
 export type IngestMode = (typeof INGEST_MODES)[number];
 
 type Kind =

@@ -1,46 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf, type IngestJob } from '#libs/db';
 import type { VendorId } from '#libs/common';
 import type { IngestMode } from './fields.js';
 
-export type IngestStatus = 'awaiting_upload' | 'queued' | 'running' | 'completed' | 'failed';
+export type IngestStatus = IngestJob['status'];
 
-export interface IngestJobRow {
-  id: string;
-  vendor_id: VendorId;
-  mode: IngestMode;
-  source: 'upload' | 'feed';
-  feed_id: string | null;
-  status: IngestStatus;
-  phase: string | null;
+/** A job as the code reads it: the entity, with its jsonb columns narrowed. */
+export type IngestJobRow = IngestJob & {
   mapping: Record<string, string> | null;
   columns: { mapped: Record<string, string>; ignored: string[] } | null;
-  upload_bytes: string | null;
-  rows_total: string | null;
-  rows_processed: string;
-  rows_inserted: string;
-  rows_updated: string;
-  rows_unchanged: string;
-  rows_failed: string;
-  rows_valid: string | null;
-  merged_through: string | null;
-  attempts: number;
   phase_seconds: Record<string, number>;
-  error: string | null;
-  created_by: string;
-  created_at: Date;
-  uploaded_at: Date | null;
-  started_at: Date | null;
-  finished_at: Date | null;
-  /** When the retention cron deleted the uploaded file (errors.csv may go with it). */
-  file_deleted_at: Date | null;
-}
-
-/** TypeORM answers an UPDATE … RETURNING with [rows, affected]; this gives the rows either way. */
-async function updated<T>(m: EntityManager | DataSource, sql: string, params: unknown[]): Promise<T[]> {
-  const r: unknown = await m.query(sql, params);
-  return (Array.isArray(r) && Array.isArray(r[0]) ? r[0] : r) as T[];
-}
+};
 
 /** ingest_jobs and ingest_errors. Vendor-facing reads take the vendor id; the worker's take the job id it was given. */
 @Injectable()
@@ -59,7 +30,8 @@ export class IngestJobsRepository {
       feedId?: string | null;
     },
   ): Promise<IngestJobRow> {
-    const rows: IngestJobRow[] = await m.query(
+    const rows = await rowsOf<IngestJobRow>(
+      m,
       `INSERT INTO ingest_jobs (id, vendor_id, mode, mapping, created_by, source, feed_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [
@@ -76,7 +48,8 @@ export class IngestJobsRepository {
   }
 
   async findForVendor(vendorId: VendorId, id: string): Promise<IngestJobRow | null> {
-    const rows: IngestJobRow[] = await this.db.query(
+    const rows = await rowsOf<IngestJobRow>(
+      this.db,
       `SELECT * FROM ingest_jobs WHERE vendor_id = $1 AND id = $2`,
       [vendorId, id],
     );
@@ -87,7 +60,8 @@ export class IngestJobsRepository {
     vendorId: VendorId,
     q: { limit: number; status?: IngestStatus; before?: { t: string; i: string } },
   ): Promise<IngestJobRow[]> {
-    return this.db.query(
+    return rowsOf<IngestJobRow>(
+      this.db,
       `SELECT * FROM ingest_jobs
         WHERE vendor_id = $1 AND ($2::text IS NULL OR status = $2)
           AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
@@ -102,7 +76,8 @@ export class IngestJobsRepository {
     m: EntityManager | DataSource = this.db,
     lock = false,
   ): Promise<IngestJobRow | null> {
-    const rows: IngestJobRow[] = await m.query(
+    const rows = await rowsOf<IngestJobRow>(
+      m,
       `SELECT * FROM ingest_jobs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
@@ -111,7 +86,7 @@ export class IngestJobsRepository {
 
   /** awaiting_upload → queued; false when the job was not waiting (already queued, failed, …). */
   async markUploaded(m: EntityManager, id: string, bytes: number): Promise<boolean> {
-    const rows = await updated(
+    const rows = await rowsOf(
       m,
       `UPDATE ingest_jobs SET status = 'queued', upload_bytes = $2, uploaded_at = now()
         WHERE id = $1 AND status = 'awaiting_upload' RETURNING id`,
@@ -185,7 +160,7 @@ export class IngestJobsRepository {
   }
 
   async complete(m: EntityManager, id: string, counts?: { inserted: number }): Promise<IngestJobRow> {
-    const rows = await updated<IngestJobRow>(
+    const rows = await rowsOf<IngestJobRow>(
       m,
       `UPDATE ingest_jobs SET status = 'completed', phase = NULL, finished_at = now(),
               rows_inserted = coalesce($2, rows_inserted), rows_processed = coalesce(rows_valid, rows_processed) + rows_failed
@@ -196,7 +171,7 @@ export class IngestJobsRepository {
   }
 
   async fail(m: EntityManager, id: string, error: string): Promise<IngestJobRow | null> {
-    const rows = await updated<IngestJobRow>(
+    const rows = await rowsOf<IngestJobRow>(
       m,
       `UPDATE ingest_jobs SET status = 'failed', finished_at = now(), error = $2
         WHERE id = $1 AND status NOT IN ('completed', 'failed') RETURNING *`,
@@ -207,21 +182,24 @@ export class IngestJobsRepository {
 
   /** Uploads started but not finished before the cut-off. */
   async abandonedUploads(before: Date): Promise<{ id: string; vendor_id: VendorId; mode: IngestMode }[]> {
-    return this.db.query(
+    return rowsOf<{ id: string; vendor_id: VendorId; mode: IngestMode }>(
+      this.db,
       `SELECT id, vendor_id, mode FROM ingest_jobs WHERE status = 'awaiting_upload' AND source = 'upload' AND created_at < $1 LIMIT 1000`,
       [before],
     );
   }
 
   async awaitingUpload(): Promise<{ id: string }[]> {
-    return this.db.query(
+    return rowsOf<{ id: string }>(
+      this.db,
       `SELECT id FROM ingest_jobs WHERE status = 'awaiting_upload' AND source = 'upload' LIMIT 1000`,
     );
   }
 
   /** Finished jobs whose file (and errors) are past retention. */
   async pastRetention(before: Date): Promise<{ id: string }[]> {
-    return this.db.query(
+    return rowsOf<{ id: string }>(
+      this.db,
       `SELECT id FROM ingest_jobs WHERE file_deleted_at IS NULL AND status IN ('completed', 'failed') AND finished_at < $1 LIMIT 1000`,
       [before],
     );

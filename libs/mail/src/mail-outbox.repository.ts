@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { rowsOf, type MailOutboxMessage, affectedRows } from '#libs/db';
 
-export interface OutboxRow {
-  id: string;
-  template: string;
-  to_address: string;
-  subject: string;
-  text_body: string | null;
-  html_body: string | null;
-  status: 'queued' | 'sent' | 'stored';
-}
+/** A message as the sender reads it. */
+export type OutboxRow = Pick<
+  MailOutboxMessage,
+  'id' | 'template' | 'to_address' | 'subject' | 'text_body' | 'html_body' | 'status'
+>;
 
 @Injectable()
 export class MailOutboxRepository {
@@ -19,7 +16,8 @@ export class MailOutboxRepository {
     manager: EntityManager,
     m: { template: string; to: string; subject: string; text: string; html: string },
   ): Promise<string> {
-    const rows: { id: string }[] = await manager.query(
+    const rows = await rowsOf<{ id: string }>(
+      manager,
       `INSERT INTO mail_outbox (template, to_address, subject, text_body, html_body) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [m.template, m.to, m.subject, m.text, m.html],
     );
@@ -27,7 +25,8 @@ export class MailOutboxRepository {
   }
 
   async find(id: string): Promise<OutboxRow | null> {
-    const rows: OutboxRow[] = await this.db.query(
+    const rows = await rowsOf<OutboxRow>(
+      this.db,
       `SELECT id, template, to_address, subject, text_body, html_body, status FROM mail_outbox WHERE id = $1`,
       [id],
     );
@@ -60,18 +59,17 @@ export class MailOutboxRepository {
 
   /** Clears bodies of mail kept (not sent) before `bodiesBefore`; deletes rows created before `rowsBefore`. */
   async purge(bodiesBefore: Date, rowsBefore: Date): Promise<{ cleared: number; deleted: number }> {
-    const cleared = await this.db.query(
+    const cleared = await affectedRows(
+      this.db,
       `UPDATE mail_outbox SET text_body = NULL, html_body = NULL
         WHERE status = 'stored' AND created_at < $1 AND (text_body IS NOT NULL OR html_body IS NOT NULL)`,
       [bodiesBefore],
     );
-    const deleted = await this.db.query(
+    const deleted = await affectedRows(
+      this.db,
       `DELETE FROM mail_outbox WHERE created_at < $1 AND status <> 'queued'`,
       [rowsBefore],
     );
-    return { cleared: affected(cleared), deleted: affected(deleted) };
+    return { cleared, deleted };
   }
 }
-
-/** TypeORM's query() answers UPDATE/DELETE with [rows, affected]. */
-const affected = (result: unknown) => (Array.isArray(result) ? Number(result[1] ?? 0) : 0);

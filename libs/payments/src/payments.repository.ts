@@ -1,20 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { affectedRows, rowsOf, type Payment } from '#libs/db';
 
-export interface PaymentRow {
-  id: string;
-  session_id: string;
-  tier: string;
-  provider: 'stripe' | 'sandbox';
-  checkout_session_id: string;
-  amount_cents: number;
-  currency: string;
-  status: PaymentStatus;
-  provider_payment_id: string | null;
-  refunded_cents: number;
-}
+export type PaymentRow = Pick<
+  Payment,
+  | 'id'
+  | 'session_id'
+  | 'tier'
+  | 'provider'
+  | 'checkout_session_id'
+  | 'amount_cents'
+  | 'currency'
+  | 'status'
+  | 'provider_payment_id'
+  | 'refunded_cents'
+>;
 
-export type PaymentStatus = 'pending' | 'completed' | 'failed' | 'expired' | 'refunded' | 'disputed';
+export type PaymentStatus = Payment['status'];
 
 const COLUMNS =
   'id, session_id, tier, provider, checkout_session_id, amount_cents, currency, status, provider_payment_id, refunded_cents';
@@ -26,7 +28,8 @@ export class PaymentsRepository {
   async insert(
     p: Omit<PaymentRow, 'id' | 'status' | 'provider_payment_id' | 'refunded_cents'>,
   ): Promise<PaymentRow> {
-    const rows: PaymentRow[] = await this.db.query(
+    const rows = await rowsOf<PaymentRow>(
+      this.db,
       `INSERT INTO payments (session_id, tier, provider, checkout_session_id, amount_cents, currency)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [p.session_id, p.tier, p.provider, p.checkout_session_id, p.amount_cents, p.currency],
@@ -35,7 +38,8 @@ export class PaymentsRepository {
   }
 
   async findByCheckout(checkoutId: string): Promise<PaymentRow | null> {
-    const rows: PaymentRow[] = await this.db.query(
+    const rows = await rowsOf<PaymentRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM payments WHERE checkout_session_id = $1`,
       [checkoutId],
     );
@@ -43,7 +47,8 @@ export class PaymentsRepository {
   }
 
   async findLatestBySession(sessionId: string): Promise<PaymentRow | null> {
-    const rows: PaymentRow[] = await this.db.query(
+    const rows = await rowsOf<PaymentRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM payments WHERE session_id = $1 ORDER BY (status = 'pending') DESC, created_at DESC LIMIT 1`,
       [sessionId],
     );
@@ -72,13 +77,16 @@ export class PaymentsRepository {
 
   /** Open checkouts of a session (a new checkout supersedes them). */
   async pendingOfSession(sessionId: string): Promise<PaymentRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM payments WHERE session_id = $1 AND status = 'pending'`, [
-      sessionId,
-    ]);
+    return rowsOf<PaymentRow>(
+      this.db,
+      `SELECT ${COLUMNS} FROM payments WHERE session_id = $1 AND status = 'pending'`,
+      [sessionId],
+    );
   }
 
   async findByProviderPayment(providerPaymentId: string): Promise<PaymentRow | null> {
-    const rows: PaymentRow[] = await this.db.query(
+    const rows = await rowsOf<PaymentRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1 OR (provider = 'sandbox' AND checkout_session_id = $1)`,
       [providerPaymentId],
     );
@@ -101,7 +109,8 @@ export class PaymentsRepository {
       eventId?: string | null;
     },
   ): Promise<boolean> {
-    const rows: { from_status: string }[] = await manager.query(
+    const rows = await rowsOf<{ from_status: string }>(
+      manager,
       `WITH old AS (SELECT status FROM payments WHERE id = $1 AND status = ANY($2) FOR UPDATE),
             u AS (UPDATE payments p SET status = $3, refunded_cents = greatest(p.refunded_cents, coalesce($4, 0))
                     FROM old WHERE p.id = $1 RETURNING old.status AS from_status)
@@ -122,15 +131,13 @@ export class PaymentsRepository {
    * of the payment's creation.
    */
   async redeemReturn(manager: EntityManager, id: string, maxAgeSeconds: number): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `WITH u AS (
-         UPDATE payments SET return_redeemed_at = now()
-          WHERE id = $1 AND return_redeemed_at IS NULL AND created_at > now() - make_interval(secs => $2)
-          RETURNING 1)
-       SELECT * FROM u`,
+    const changed = await affectedRows(
+      manager,
+      `UPDATE payments SET return_redeemed_at = now()
+        WHERE id = $1 AND return_redeemed_at IS NULL AND created_at > now() - make_interval(secs => $2)`,
       [id, maxAgeSeconds],
     );
-    return rows.length === 1;
+    return changed === 1;
   }
 
   /** True the first time an event id is seen (inside the transaction that processes it). */
@@ -140,10 +147,11 @@ export class PaymentsRepository {
     eventId: string,
     type: string,
   ): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO payment_events (provider, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+    const changed = await affectedRows(
+      manager,
+      `INSERT INTO payment_events (provider, event_id, type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
       [provider, eventId, type],
     );
-    return rows.length === 1;
+    return changed === 1;
   }
 }

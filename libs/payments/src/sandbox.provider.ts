@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { affectedRows, rowsOf, type SandboxCheckout } from '#libs/db';
 import { AppConfig } from '#libs/config';
 import {
   InvalidSignature,
@@ -39,16 +40,13 @@ export class SandboxPaymentProvider extends PaymentProvider {
   }
 
   async retrieveCheckout(id: string): Promise<CheckoutState | null> {
-    const rows: {
-      id: string;
-      amount_cents: number;
-      currency: string;
-      metadata: Record<string, string>;
-      status: string;
-    }[] = await this.db.query(
-      `SELECT id, amount_cents, currency, metadata, status FROM sandbox_checkouts WHERE id = $1`,
-      [id],
-    );
+    const rows = await rowsOf<
+      Pick<SandboxCheckout, 'id' | 'amount_cents' | 'currency' | 'status'> & {
+        metadata: Record<string, string>;
+      }
+    >(this.db, `SELECT id, amount_cents, currency, metadata, status FROM sandbox_checkouts WHERE id = $1`, [
+      id,
+    ]);
     const row = rows[0];
     return row
       ? {
@@ -71,31 +69,30 @@ export class SandboxPaymentProvider extends PaymentProvider {
     checkoutId: string,
     amountCents?: number,
   ): Promise<{ refunded: number; amount: number } | null> {
-    const rows: { refunded_cents: number; amount_cents: number }[] = await this.db.query(
-      `WITH u AS (
-         UPDATE sandbox_checkouts
-            SET refunded_cents = least(amount_cents, refunded_cents + coalesce($2, amount_cents))
-          WHERE id = $1 AND status = 'paid' AND refunded_cents < amount_cents RETURNING refunded_cents, amount_cents)
-       SELECT * FROM u`,
+    const rows = await rowsOf<Pick<SandboxCheckout, 'refunded_cents' | 'amount_cents'>>(
+      this.db,
+      `UPDATE sandbox_checkouts
+          SET refunded_cents = least(amount_cents, refunded_cents + coalesce($2, amount_cents))
+        WHERE id = $1 AND status = 'paid' AND refunded_cents < amount_cents RETURNING refunded_cents, amount_cents`,
       [checkoutId, amountCents ?? null],
     );
     return rows[0] ? { refunded: rows[0].refunded_cents, amount: rows[0].amount_cents } : null;
   }
 
   async dispute(checkoutId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH u AS (UPDATE sandbox_checkouts SET disputed = true WHERE id = $1 AND status = 'paid' RETURNING 1)
-       SELECT * FROM u`,
+    const changed = await affectedRows(
+      this.db,
+      `UPDATE sandbox_checkouts SET disputed = true WHERE id = $1 AND status = 'paid'`,
       [checkoutId],
     );
-    return rows.length === 1;
+    return changed === 1;
   }
 
   async expireCheckout(checkoutId: string): Promise<'expired' | 'paid'> {
-    const rows: { status: string }[] = await this.db.query(
-      `WITH u AS (UPDATE sandbox_checkouts SET status = CASE WHEN status = 'open' THEN 'expired' ELSE status END
-                   WHERE id = $1 RETURNING status)
-       SELECT * FROM u`,
+    const rows = await rowsOf<Pick<SandboxCheckout, 'status'>>(
+      this.db,
+      `UPDATE sandbox_checkouts SET status = CASE WHEN status = 'open' THEN 'expired' ELSE status END
+                   WHERE id = $1 RETURNING status`,
       [checkoutId],
     );
     return rows[0]?.status === 'paid' ? 'paid' : 'expired';
@@ -103,11 +100,12 @@ export class SandboxPaymentProvider extends PaymentProvider {
 
   /** Marks a sandbox checkout paid, as a card payment on Stripe's page would. */
   async pay(id: string): Promise<boolean> {
-    const [, count] = await this.db.query(
+    const count = await affectedRows(
+      this.db,
       `UPDATE sandbox_checkouts SET status = 'paid', paid_at = now() WHERE id = $1 AND status = 'open'`,
       [id],
     );
-    return (count as number) > 0;
+    return count > 0;
   }
 
   parseWebhook(): ProviderEvent {

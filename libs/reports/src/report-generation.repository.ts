@@ -1,30 +1,31 @@
+import {
+  affectedRows,
+  rowsOf,
+  type Report,
+  type ReportRevision,
+  type PaymentTier,
+  type ReportEventRecord,
+} from '#libs/db';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Macros } from '#libs/calculator';
 import type { ReportDocument } from './document/model.js';
 import type { ReportProfile } from './composer/report-input.js';
 
-export interface GenerationTarget {
-  report_id: string;
-  revision: number;
-  status: 'queued' | 'generating' | 'completed' | 'failed';
-  email: string;
-  expires_at: Date;
-  tier: string;
-  tier_name: string;
-  sections: number[];
-  profile: ReportProfile;
-  macros: Macros | null;
-}
+/** What generating a revision reads: the report, its revision's status, the tier and the session's answers. */
+export type GenerationTarget = Pick<Report, 'email' | 'expires_at' | 'tier'> &
+  Pick<ReportRevision, 'report_id' | 'revision' | 'status'> & {
+    tier_name: PaymentTier['name'];
+    sections: number[];
+    profile: ReportProfile;
+    macros: Macros | null;
+  };
 
-export type EventType = 'progress' | 'section' | 'complete' | 'error' | 'attempt';
+export type EventType = ReportEventRecord['type'];
 
-export interface ReportEvent {
-  id: string;
-  revision: number;
-  type: EventType;
+export type ReportEvent = Pick<ReportEventRecord, 'id' | 'revision' | 'type'> & {
   data: Record<string, unknown>;
-}
+};
 
 /** The generation side of reports: revisions, stages and the durable event log. */
 @Injectable()
@@ -33,7 +34,8 @@ export class ReportGenerationRepository {
 
   /** The latest revision of a report with everything needed to write it. */
   async target(reportId: string): Promise<GenerationTarget | null> {
-    const rows: GenerationTarget[] = await this.db.query(
+    const rows = await rowsOf<GenerationTarget>(
+      this.db,
       `SELECT r.id AS report_id, v.revision, v.status, r.email, r.expires_at, r.tier, t.name AS tier_name,
               ARRAY(SELECT jsonb_array_elements_text(t.features->'sections')::int) AS sections,
               s.profile, s.macros
@@ -107,7 +109,8 @@ export class ReportGenerationRepository {
    * worker that died leaves the job active with a stale heartbeat until the queue retries it.
    */
   async attemptAlive(reportId: string, queueSchema: string, heartbeatSeconds: number): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows = await rowsOf<unknown>(
+      this.db,
       `SELECT 1 FROM ${queueSchema}.job
         WHERE name = 'report.generate' AND state = 'active' AND data->>'reportId' = $1
           AND coalesce(heartbeat_on, started_on) > now() - make_interval(secs => $2)
@@ -133,14 +136,12 @@ export class ReportGenerationRepository {
     },
   ): Promise<boolean> {
     const sections = content.document.sections.map((s) => ({ key: s.key, number: s.number, title: s.title }));
-    const updated: unknown[] = await m.query(
-      `WITH u AS (
-         UPDATE report_revisions
-            SET status = 'completed', stage = 5, progress = 100, generator = $3, sections = $4, document = $5,
-                markdown = $6, html = $7, pdf = $8, completed_at = now(), error = NULL, fallback_reason = $9
-          WHERE report_id = $1 AND revision = $2 AND status <> 'completed'
-          RETURNING 1
-       ) SELECT * FROM u`,
+    const updated = await affectedRows(
+      m,
+      `UPDATE report_revisions
+          SET status = 'completed', stage = 5, progress = 100, generator = $3, sections = $4, document = $5,
+              markdown = $6, html = $7, pdf = $8, completed_at = now(), error = NULL, fallback_reason = $9
+        WHERE report_id = $1 AND revision = $2 AND status <> 'completed'`,
       [
         reportId,
         revision,
@@ -153,7 +154,7 @@ export class ReportGenerationRepository {
         content.fallback,
       ],
     );
-    if (updated.length === 0) return false;
+    if (updated === 0) return false;
     await m.query(
       `UPDATE reports SET status = 'completed', stage = 5, progress = 100, generated_at = now(), failure_reason = NULL
         WHERE id = $1 AND revision = $2`,
@@ -188,7 +189,8 @@ export class ReportGenerationRepository {
 
   /** True when the last `n` finished revisions (any report) all failed. */
   async lastFinishedAllFailed(n: number): Promise<boolean> {
-    const rows: { status: string }[] = await this.db.query(
+    const rows = await rowsOf<{ status: string }>(
+      this.db,
       `SELECT status FROM report_revisions WHERE status IN ('completed', 'failed') ORDER BY completed_at DESC NULLS LAST LIMIT $1`,
       [n],
     );
@@ -197,7 +199,8 @@ export class ReportGenerationRepository {
 
   /** Events after `afterId`; without it, those of the latest revision. */
   async eventsAfter(reportId: string, afterId: string | null): Promise<ReportEvent[]> {
-    return this.db.query(
+    return rowsOf<ReportEvent>(
+      this.db,
       afterId
         ? `SELECT e.id::text, e.revision, e.type, e.data FROM report_events e WHERE e.report_id = $1 AND e.id > $2::bigint ORDER BY e.id LIMIT 500`
         : `SELECT e.id::text, e.revision, e.type, e.data FROM report_events e JOIN reports r ON r.id = e.report_id
@@ -208,7 +211,8 @@ export class ReportGenerationRepository {
 
   /** Mean generation time of recent revisions, for time_remaining_seconds. */
   async recentMeanSeconds(): Promise<number | null> {
-    const rows: { mean: number | null }[] = await this.db.query(
+    const rows = await rowsOf<{ mean: number | null }>(
+      this.db,
       `SELECT avg(extract(epoch FROM completed_at - started_at))::float AS mean
          FROM (SELECT completed_at, started_at FROM report_revisions
                 WHERE status = 'completed' AND started_at IS NOT NULL ORDER BY completed_at DESC LIMIT 50) x`,

@@ -1,22 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { affectedRows, rowsOf, type Report } from '#libs/db';
 
-export interface ReportRow {
-  id: string;
-  session_id: string;
+export type ReportRow = Pick<
+  Report,
+  | 'id'
+  | 'session_id'
+  | 'tier'
+  | 'email'
+  | 'status'
+  | 'stage'
+  | 'progress'
+  | 'revisions_allowed'
+  | 'expires_at'
+  | 'is_expired'
+  | 'revoked_at'
+  | 'created_at'
+> & {
   /** The payment that bought it. */
   payment_id: string;
-  tier: string;
-  email: string;
-  status: 'queued' | 'generating' | 'completed' | 'failed';
-  stage: number;
-  progress: number;
-  revisions_allowed: number;
-  expires_at: Date;
-  is_expired: boolean;
-  revoked_at: Date | null;
-  created_at: Date;
-}
+};
 
 const COLUMNS = `r.id, r.session_id, r.payment_id, r.tier, r.email, r.status, r.stage, r.progress, r.revisions_allowed,
                  r.expires_at, r.is_expired, r.revoked_at, r.created_at`;
@@ -27,7 +30,8 @@ export class ReportsRepository {
   constructor(private readonly db: DataSource) {}
 
   async findBySession(manager: EntityManager, sessionId: string): Promise<ReportRow | null> {
-    const rows: ReportRow[] = await manager.query(
+    const rows = await rowsOf<ReportRow>(
+      manager,
       `SELECT ${COLUMNS} FROM reports r WHERE r.session_id = $1`,
       [sessionId],
     );
@@ -45,7 +49,8 @@ export class ReportsRepository {
       revisionsAllowed: number;
     },
   ): Promise<ReportRow> {
-    const rows: ReportRow[] = await manager.query(
+    const rows = await rowsOf<ReportRow>(
+      manager,
       `WITH r AS (
          INSERT INTO reports (session_id, payment_id, tier, email, revisions_allowed, expires_at)
          VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6))
@@ -63,13 +68,13 @@ export class ReportsRepository {
     paymentId: string,
     reason: 'refunded' | 'disputed',
   ): Promise<number> {
-    const rows: unknown[] = await manager.query(
-      `WITH u AS (UPDATE reports SET revoked_at = coalesce(revoked_at, now()), revoked_reason = $2
-                   WHERE payment_id = $1 RETURNING 1)
-       SELECT * FROM u`,
+    const changed = await affectedRows(
+      manager,
+      `UPDATE reports SET revoked_at = coalesce(revoked_at, now()), revoked_reason = $2
+                   WHERE payment_id = $1`,
       [paymentId, reason],
     );
-    return rows.length;
+    return changed;
   }
 
   /** A dispute won gives the report back (only what that reason took away). */

@@ -1,14 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf, type VaultSecret } from '#libs/db';
 import type { Sealed } from './cipher.js';
 
-interface SecretRow {
-  id: string;
-  key_id: string;
-  nonce: Buffer;
-  ciphertext: Buffer;
-  auth_tag: Buffer;
-}
+type SecretRow = Pick<VaultSecret, 'id' | 'key_id' | 'nonce' | 'ciphertext' | 'auth_tag'>;
 
 const toSealed = (r: SecretRow): Sealed => ({
   keyId: r.key_id,
@@ -33,7 +28,8 @@ export class VaultRepository {
   }
 
   async find(id: string, manager?: EntityManager): Promise<Sealed | null> {
-    const rows: SecretRow[] = await (manager ?? this.db.manager).query(
+    const rows = await rowsOf<SecretRow>(
+      manager ?? this.db,
       `SELECT id, key_id, nonce, ciphertext, auth_tag FROM vault_secrets WHERE id = $1`,
       [id],
     );
@@ -41,7 +37,8 @@ export class VaultRepository {
   }
 
   async update(id: string, sealed: Sealed, manager?: EntityManager): Promise<boolean> {
-    const rows: unknown[] = await (manager ?? this.db.manager).query(
+    const rows = await rowsOf<unknown>(
+      manager ?? this.db,
       `WITH u AS (
          UPDATE vault_secrets SET key_id = $2, nonce = $3, ciphertext = $4, auth_tag = $5, updated_at = now()
           WHERE id = $1 RETURNING id)
@@ -61,7 +58,8 @@ export class VaultRepository {
     keyId: string,
     limit: number,
   ): Promise<{ id: string; sealed: Sealed }[]> {
-    const rows: SecretRow[] = await manager.query(
+    const rows = await rowsOf<SecretRow>(
+      manager,
       `SELECT id, key_id, nonce, ciphertext, auth_tag FROM vault_secrets
         WHERE key_id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [keyId, limit],
@@ -70,7 +68,8 @@ export class VaultRepository {
   }
 
   async countByKey(): Promise<Record<string, number>> {
-    const rows: { key_id: string; n: number }[] = await this.db.query(
+    const rows = await rowsOf<{ key_id: string; n: number }>(
+      this.db,
       `SELECT key_id, count(*)::int AS n FROM vault_secrets GROUP BY key_id`,
     );
     return Object.fromEntries(rows.map((r) => [r.key_id, r.n]));

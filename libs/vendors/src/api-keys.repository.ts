@@ -1,28 +1,15 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BookkeepingPool } from '#libs/db';
+import { BookkeepingPool, rowsOf, type VendorApiKey, type Vendor } from '#libs/db';
 import type { VendorRole } from './auth/principal.js';
 
-export interface ApiKeyRow {
-  id: string;
-  vendor_id: string;
-  name: string;
-  role: VendorRole;
-  key_prefix: string;
-  created_by: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-}
+/** A key as its vendor lists it (never its hash). */
+export type ApiKeyRow = Omit<VendorApiKey, 'key_hash'>;
 
-export interface KeyAuthRow {
-  id: string;
-  vendor_id: string;
-  role: VendorRole;
-  revoked_at: Date | null;
-  vendor_status: 'active' | 'suspended' | 'deleted';
-}
+export type KeyAuthRow = Pick<VendorApiKey, 'id' | 'vendor_id' | 'role' | 'revoked_at'> & {
+  vendor_status: Vendor['status'];
+};
 
 const COLUMNS = `k.id, k.vendor_id, k.name, k.role, k.key_prefix, k.created_by, k.created_at, k.last_used_at, k.revoked_at`;
 
@@ -38,7 +25,8 @@ export class ApiKeysRepository {
     vendorId: VendorId,
     k: { name: string; role: VendorRole; hash: string; prefix: string; createdBy: string },
   ): Promise<ApiKeyRow> {
-    const rows: ApiKeyRow[] = await manager.query(
+    const rows = await rowsOf<ApiKeyRow>(
+      manager,
       `INSERT INTO vendor_api_keys AS k (vendor_id, name, role, key_hash, key_prefix, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [vendorId, k.name, k.role, k.hash, k.prefix, k.createdBy],
@@ -47,7 +35,8 @@ export class ApiKeysRepository {
   }
 
   listForVendor(vendorId: VendorId): Promise<ApiKeyRow[]> {
-    return this.db.query(
+    return rowsOf<ApiKeyRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 ORDER BY k.created_at, k.id`,
       [vendorId],
     );
@@ -55,7 +44,8 @@ export class ApiKeysRepository {
 
   /** Locks the key for a change (revoke, role change) and returns its current state. */
   async lockForVendor(manager: EntityManager, vendorId: VendorId, id: string): Promise<ApiKeyRow | null> {
-    const rows: ApiKeyRow[] = await manager.query(
+    const rows = await rowsOf<ApiKeyRow>(
+      manager,
       `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 AND k.id = $2 FOR UPDATE`,
       [vendorId, id],
     );
@@ -68,16 +58,15 @@ export class ApiKeysRepository {
     id: string,
     change: { name?: string; role?: VendorRole; revokedBy?: string },
   ): Promise<ApiKeyRow> {
-    const rows: ApiKeyRow[] = await manager.query(
-      `WITH u AS (
-         UPDATE vendor_api_keys k
-            SET name = coalesce($3, k.name),
-                role = coalesce($4, k.role),
-                revoked_at = CASE WHEN $5::text IS NOT NULL THEN coalesce(k.revoked_at, now()) ELSE k.revoked_at END,
-                revoked_by = coalesce(k.revoked_by, $5)
-          WHERE k.vendor_id = $1 AND k.id = $2
-          RETURNING ${COLUMNS})
-       SELECT * FROM u`,
+    const rows = await rowsOf<ApiKeyRow>(
+      manager,
+      `UPDATE vendor_api_keys k
+          SET name = coalesce($3, k.name),
+              role = coalesce($4, k.role),
+              revoked_at = CASE WHEN $5::text IS NOT NULL THEN coalesce(k.revoked_at, now()) ELSE k.revoked_at END,
+              revoked_by = coalesce(k.revoked_by, $5)
+        WHERE k.vendor_id = $1 AND k.id = $2
+        RETURNING ${COLUMNS}`,
       [vendorId, id, change.name ?? null, change.role ?? null, change.revokedBy ?? null],
     );
     return rows[0]!;

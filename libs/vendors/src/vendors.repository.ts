@@ -1,34 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool } from '#libs/db';
+import { BookkeepingPool, rowsOf, type Vendor } from '#libs/db';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type VendorStatus = 'active' | 'suspended' | 'deleted';
 
-export interface VendorRow {
-  id: string;
-  slug: string;
-  name: string;
-  category: string;
-  subcategory: string | null;
-  description: string | null;
-  website: string | null;
-  logo_url: string | null;
-  contact_email: string | null;
-  status: VendorStatus;
-  created_at: Date;
-  updated_at: Date;
-}
+export type VendorRow = Omit<Vendor, 'suspended_at' | 'deleted_at'>;
 
-export interface VendorProfile {
-  slug: string;
-  name: string;
-  category: string;
-  subcategory?: string | null;
-  description?: string | null;
-  website?: string | null;
-  logo_url?: string | null;
-  contact_email?: string | null;
-}
+/** What a vendor's profile is written from: slug, name and category, and the optional rest. */
+export type VendorProfile = Pick<Vendor, 'slug' | 'name' | 'category'> &
+  Partial<Pick<Vendor, 'subcategory' | 'description' | 'website' | 'logo_url' | 'contact_email'>>;
 
 export interface DirectoryQuery {
   category?: string;
@@ -49,7 +29,8 @@ export class VendorsRepository {
 
   /** Inserts the vendor, creates its partitions and seeds its default diet rules (same transaction). */
   async insertWithPartitions(manager: EntityManager, p: VendorProfile): Promise<VendorRow | null> {
-    const rows: VendorRow[] = await manager.query(
+    const rows = await rowsOf<VendorRow>(
+      manager,
       `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url, contact_email)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (slug) DO NOTHING
@@ -73,7 +54,8 @@ export class VendorsRepository {
   }
 
   async findById(id: string, manager?: EntityManager): Promise<VendorRow | null> {
-    const rows: VendorRow[] = await (manager ?? this.db.manager).query(
+    const rows = await rowsOf<VendorRow>(
+      manager ?? this.db,
       `SELECT ${COLUMNS} FROM vendors v WHERE v.id = $1`,
       [id],
     );
@@ -81,7 +63,8 @@ export class VendorsRepository {
   }
 
   async lock(manager: EntityManager, id: string): Promise<VendorRow | null> {
-    const rows: VendorRow[] = await manager.query(
+    const rows = await rowsOf<VendorRow>(
+      manager,
       `SELECT ${COLUMNS} FROM vendors v WHERE v.id = $1 FOR UPDATE`,
       [id],
     );
@@ -89,7 +72,7 @@ export class VendorsRepository {
   }
 
   async findBySlug(slug: string): Promise<VendorRow | null> {
-    const rows: VendorRow[] = await this.db.query(`SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1`, [
+    const rows = await rowsOf<VendorRow>(this.db, `SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1`, [
       slug,
     ]);
     return rows[0] ?? null;
@@ -110,23 +93,22 @@ export class VendorsRepository {
     id: string,
     change: Partial<Omit<VendorProfile, 'slug'>> & { status?: VendorStatus },
   ): Promise<VendorRow> {
-    const rows: VendorRow[] = await manager.query(
-      `WITH u AS (
-         UPDATE vendors v SET
-           name = coalesce($2, v.name),
-           category = coalesce($3, v.category),
-           subcategory = CASE WHEN $9 THEN $4 ELSE v.subcategory END,
-           description = CASE WHEN $10 THEN $5 ELSE v.description END,
-           website = CASE WHEN $11 THEN $6 ELSE v.website END,
-           logo_url = CASE WHEN $12 THEN $7 ELSE v.logo_url END,
-           contact_email = CASE WHEN $13 THEN $14 ELSE v.contact_email END,
-           status = coalesce($8, v.status),
-           suspended_at = CASE WHEN $8 = 'suspended' THEN now() WHEN $8 = 'active' THEN NULL ELSE v.suspended_at END,
-           deleted_at = CASE WHEN $8 = 'deleted' THEN now() ELSE v.deleted_at END,
-           updated_at = now()
-         WHERE v.id = $1
-         RETURNING ${COLUMNS})
-       SELECT * FROM u`,
+    const rows = await rowsOf<VendorRow>(
+      manager,
+      `UPDATE vendors v SET
+         name = coalesce($2, v.name),
+         category = coalesce($3, v.category),
+         subcategory = CASE WHEN $9 THEN $4 ELSE v.subcategory END,
+         description = CASE WHEN $10 THEN $5 ELSE v.description END,
+         website = CASE WHEN $11 THEN $6 ELSE v.website END,
+         logo_url = CASE WHEN $12 THEN $7 ELSE v.logo_url END,
+         contact_email = CASE WHEN $13 THEN $14 ELSE v.contact_email END,
+         status = coalesce($8, v.status),
+         suspended_at = CASE WHEN $8 = 'suspended' THEN now() WHEN $8 = 'active' THEN NULL ELSE v.suspended_at END,
+         deleted_at = CASE WHEN $8 = 'deleted' THEN now() ELSE v.deleted_at END,
+         updated_at = now()
+       WHERE v.id = $1
+       RETURNING ${COLUMNS}`,
       [
         id,
         change.name ?? null,
@@ -154,7 +136,8 @@ export class VendorsRepository {
   // ---- public directory (active vendors only) ----
 
   listDirectory(q: DirectoryQuery): Promise<VendorRow[]> {
-    return this.db.query(
+    return rowsOf<VendorRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM vendors v
         WHERE v.status = 'active'
           AND ($1::text IS NULL OR v.category = $1)
@@ -167,7 +150,8 @@ export class VendorsRepository {
   }
 
   async findActiveBySlug(slug: string): Promise<VendorRow | null> {
-    const rows: VendorRow[] = await this.db.query(
+    const rows = await rowsOf<VendorRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1 AND v.status = 'active'`,
       [slug],
     );
@@ -175,7 +159,8 @@ export class VendorsRepository {
   }
 
   categories(): Promise<{ category: string; vendor_count: number }[]> {
-    return this.db.query(
+    return rowsOf<{ category: string; vendor_count: number }>(
+      this.db,
       `SELECT category, count(*)::int AS vendor_count FROM vendors WHERE status = 'active'
         GROUP BY category ORDER BY category`,
     );

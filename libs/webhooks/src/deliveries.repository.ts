@@ -1,52 +1,36 @@
+import {
+  rowsOf,
+  type WebhookDelivery,
+  type WebhookEvent,
+  type WebhookAttempt,
+  type WebhookEndpoint,
+  type Vendor,
+} from '#libs/db';
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'dead';
+export type DeliveryStatus = WebhookDelivery['status'];
 
-export interface DeliveryRow {
-  id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  status: DeliveryStatus;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  last_latency_ms: number | null;
-  next_attempt_at: Date | null;
-  delivered_at: Date | null;
-  created_at: Date;
+/** A delivery as its vendor sees it: the row, its event's type, and every attempt. */
+export type DeliveryRow = Omit<WebhookDelivery, 'vendor_id' | 'updated_at'> & {
+  event_type: WebhookEvent['type'];
   /** Full-precision created_at, for the keyset cursor. */
   created_key: string;
-  attempt_log: {
-    attempt: number;
-    status: number | null;
-    error: string | null;
-    latency_ms: number;
-    at: Date;
-  }[];
-}
+  attempt_log: Pick<WebhookAttempt, 'attempt' | 'status' | 'error' | 'latency_ms' | 'at'>[];
+};
 
-/** Everything one attempt needs, read in one statement. */
-export interface DeliveryWork {
-  id: string;
-  vendor_id: string;
-  status: DeliveryStatus;
-  attempts: number;
-  event_id: string;
-  event_type: string;
-  payload: unknown;
-  event_created_at: Date;
-  endpoint_id: string;
-  url: string;
-  enabled: boolean;
-  secret_ref: string;
-  previous_secret_ref: string | null;
-  previous_secret_active: boolean;
-  contact_email: string | null;
-  vendor_name: string;
-}
+/** What sending a delivery needs: the delivery, its event, its endpoint and its vendor, in one read. */
+export type DeliveryWork = Pick<WebhookDelivery, 'id' | 'vendor_id' | 'status' | 'attempts' | 'event_id'> &
+  Pick<WebhookEndpoint, 'url' | 'enabled' | 'secret_ref' | 'previous_secret_ref'> & {
+    event_type: WebhookEvent['type'];
+    payload: WebhookEvent['payload'];
+    event_created_at: WebhookEvent['created_at'];
+    endpoint_id: WebhookEndpoint['id'];
+    previous_secret_active: boolean;
+    contact_email: Vendor['contact_email'];
+    vendor_name: Vendor['name'];
+  };
 
 @Injectable()
 export class DeliveriesRepository {
@@ -73,7 +57,8 @@ export class DeliveriesRepository {
     endpointIds: string[],
   ): Promise<string[]> {
     if (endpointIds.length === 0) return [];
-    const rows: { id: string }[] = await m.query(
+    const rows = await rowsOf<{ id: string }>(
+      m,
       `INSERT INTO webhook_deliveries (vendor_id, endpoint_id, event_id, next_attempt_at)
        SELECT $1, e, $2, now() FROM unnest($3::uuid[]) AS e RETURNING id`,
       [vendorId, eventId, endpointIds],
@@ -82,7 +67,8 @@ export class DeliveriesRepository {
   }
 
   async work(id: string): Promise<DeliveryWork | null> {
-    const rows: DeliveryWork[] = await this.db.query(
+    const rows = await rowsOf<DeliveryWork>(
+      this.db,
       `SELECT d.id, d.vendor_id, d.status, d.attempts, ev.id AS event_id, ev.type AS event_type, ev.payload,
               ev.created_at AS event_created_at, e.id AS endpoint_id, e.url, e.enabled, e.secret_ref,
               e.previous_secret_ref, coalesce(e.previous_secret_until > now(), false) AS previous_secret_active,
@@ -102,7 +88,8 @@ export class DeliveriesRepository {
     id: string,
     a: { status: number | null; error: string | null; latencyMs: number },
   ): Promise<number> {
-    const rows: { attempts: number }[] = await m.query(
+    const rows = await rowsOf<{ attempts: number }>(
+      m,
       `WITH u AS (
          UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3,
                 last_latency_ms = $4, updated_at = now()
@@ -153,7 +140,8 @@ export class DeliveriesRepository {
 
   /** A delivery of this vendor made pending again (replay), or null. */
   async reopen(m: EntityManager, vendorId: VendorId, id: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(
+    const rows = await rowsOf<unknown>(
+      m,
       `WITH u AS (
          UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), updated_at = now()
           WHERE vendor_id = $1 AND id = $2 RETURNING id)
@@ -167,7 +155,8 @@ export class DeliveriesRepository {
     vendorId: VendorId,
     q: { endpointId?: string; status?: DeliveryStatus; limit: number; before?: { at: string; id: string } },
   ): Promise<DeliveryRow[]> {
-    return this.db.query(
+    return rowsOf<DeliveryRow>(
+      this.db,
       `SELECT d.id, d.endpoint_id, d.event_id, ev.type AS event_type, d.status, d.attempts, d.last_status,
               d.last_error, d.last_latency_ms, d.next_attempt_at, d.delivered_at, d.created_at,
               to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key,

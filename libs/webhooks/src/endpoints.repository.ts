@@ -1,22 +1,9 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf, type WebhookEndpoint } from '#libs/db';
 
-export interface EndpointRow {
-  id: string;
-  vendor_id: string;
-  url: string;
-  events: string[];
-  description: string | null;
-  enabled: boolean;
-  disabled_reason: string | null;
-  secret_ref: string;
-  previous_secret_ref: string | null;
-  previous_secret_until: Date | null;
-  failing_since: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type EndpointRow = WebhookEndpoint;
 
 const COLUMNS = `e.id, e.vendor_id, e.url, e.events, e.description, e.enabled, e.disabled_reason, e.secret_ref,
   e.previous_secret_ref, e.previous_secret_until, e.failing_since, e.created_at, e.updated_at`;
@@ -30,7 +17,8 @@ export class EndpointsRepository {
     vendorId: VendorId,
     e: { id: string; url: string; events: string[]; description: string | null; secretRef: string },
   ): Promise<EndpointRow> {
-    const rows: EndpointRow[] = await m.query(
+    const rows = await rowsOf<EndpointRow>(
+      m,
       `INSERT INTO webhook_endpoints AS e (id, vendor_id, url, events, description, secret_ref)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [e.id, vendorId, e.url, e.events, e.description, e.secretRef],
@@ -39,14 +27,16 @@ export class EndpointsRepository {
   }
 
   list(vendorId: VendorId): Promise<EndpointRow[]> {
-    return this.db.query(
+    return rowsOf<EndpointRow>(
+      this.db,
       `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 ORDER BY e.created_at, e.id`,
       [vendorId],
     );
   }
 
   async find(vendorId: VendorId, id: string, m?: EntityManager, lock = false): Promise<EndpointRow | null> {
-    const rows: EndpointRow[] = await (m ?? this.db.manager).query(
+    const rows = await rowsOf<EndpointRow>(
+      m ?? this.db,
       `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 AND e.id = $2${lock ? ' FOR UPDATE' : ''}`,
       [vendorId, id],
     );
@@ -59,17 +49,16 @@ export class EndpointsRepository {
     id: string,
     c: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
   ): Promise<EndpointRow> {
-    const rows: EndpointRow[] = await m.query(
-      `WITH u AS (
-         UPDATE webhook_endpoints e SET
-           url = coalesce($3, e.url), events = coalesce($4, e.events),
-           description = CASE WHEN $5 THEN $6 ELSE e.description END,
-           enabled = coalesce($7, e.enabled),
-           disabled_reason = CASE WHEN $7 IS TRUE THEN NULL ELSE e.disabled_reason END,
-           failing_since = CASE WHEN $7 IS TRUE THEN NULL ELSE e.failing_since END,
-           updated_at = now()
-         WHERE e.vendor_id = $1 AND e.id = $2 RETURNING ${COLUMNS})
-       SELECT * FROM u`,
+    const rows = await rowsOf<EndpointRow>(
+      m,
+      `UPDATE webhook_endpoints e SET
+         url = coalesce($3, e.url), events = coalesce($4, e.events),
+         description = CASE WHEN $5 THEN $6 ELSE e.description END,
+         enabled = coalesce($7, e.enabled),
+         disabled_reason = CASE WHEN $7 IS TRUE THEN NULL ELSE e.disabled_reason END,
+         failing_since = CASE WHEN $7 IS TRUE THEN NULL ELSE e.failing_since END,
+         updated_at = now()
+       WHERE e.vendor_id = $1 AND e.id = $2 RETURNING ${COLUMNS}`,
       [
         vendorId,
         id,
@@ -90,12 +79,11 @@ export class EndpointsRepository {
     newRef: string,
     overlapSeconds: number,
   ): Promise<EndpointRow> {
-    const rows: EndpointRow[] = await m.query(
-      `WITH u AS (
-         UPDATE webhook_endpoints e SET previous_secret_ref = e.secret_ref,
-                previous_secret_until = now() + make_interval(secs => $4), secret_ref = $3, updated_at = now()
-          WHERE e.vendor_id = $1 AND e.id = $2 RETURNING ${COLUMNS})
-       SELECT * FROM u`,
+    const rows = await rowsOf<EndpointRow>(
+      m,
+      `UPDATE webhook_endpoints e SET previous_secret_ref = e.secret_ref,
+              previous_secret_until = now() + make_interval(secs => $4), secret_ref = $3, updated_at = now()
+        WHERE e.vendor_id = $1 AND e.id = $2 RETURNING ${COLUMNS}`,
       [vendorId, id, newRef, overlapSeconds],
     );
     return rows[0]!;
@@ -107,18 +95,18 @@ export class EndpointsRepository {
 
   /** Enabled endpoints of the vendor subscribed to this event type (or to `*`). */
   subscribed(m: EntityManager, vendorId: VendorId, type: string): Promise<{ id: string }[]> {
-    return m.query(
+    return rowsOf<{ id: string }>(
+      m,
       `SELECT id FROM webhook_endpoints WHERE vendor_id = $1 AND enabled AND ($2 = ANY(events) OR '*' = ANY(events))`,
       [vendorId, type],
     );
   }
 
   async setHealth(m: EntityManager, id: string, ok: boolean): Promise<Date | null> {
-    const rows: { failing_since: Date | null }[] = await m.query(
-      `WITH u AS (
-         UPDATE webhook_endpoints SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, now()) END
-          WHERE id = $1 RETURNING failing_since)
-       SELECT * FROM u`,
+    const rows = await rowsOf<{ failing_since: Date | null }>(
+      m,
+      `UPDATE webhook_endpoints SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, now()) END
+        WHERE id = $1 RETURNING failing_since`,
       [id, ok],
     );
     return rows[0]?.failing_since ?? null;

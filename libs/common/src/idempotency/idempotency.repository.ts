@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool } from '#libs/db';
+import { BookkeepingPool, type IdempotencyKey } from '#libs/db';
 
-export interface IdempotencyRecord {
-  fingerprint: string;
-  state: 'in_flight' | 'completed';
-  response_status: number | null;
-  /** The response body sealed by the vault (context: scope and key); null when none is kept. */
-  response_sealed: Buffer | null;
-}
+/** A claimed key: the response body is sealed by the vault (context: scope and key), null when none is kept. */
+export type IdempotencyRecord = Pick<
+  IdempotencyKey,
+  'fingerprint' | 'state' | 'response_status' | 'response_sealed'
+>;
 
 export interface IdempotencyClaim {
   scope: string;

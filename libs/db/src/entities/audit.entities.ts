@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 @Entity('audit_log')
 export class AuditLogEntry {
@@ -9,7 +10,7 @@ export class AuditLogEntry {
   occurred_at!: Date;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text' })
   actor_id!: string;
@@ -27,10 +28,10 @@ export class AuditLogEntry {
   entity_id!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  before!: unknown | null;
+  before!: unknown;
 
   @Column({ type: 'jsonb', nullable: true })
-  after!: unknown | null;
+  after!: unknown;
 
   @Column({ type: 'text', nullable: true })
   ip!: string | null;

@@ -23,7 +23,7 @@ export class CalculatorSession {
   profile!: unknown;
 
   @Column({ type: 'jsonb', nullable: true })
-  macros!: unknown | null;
+  macros!: unknown;
 
   @Column({ type: 'text', nullable: true })
   email!: string | null;

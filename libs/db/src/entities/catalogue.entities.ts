@@ -1,9 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 @Entity('products')
 export class Product {
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const ACTIVITY_LEVELS = ['sedentary', 'light', 'moderate', 'active', 'very_active'] as const;
@@ -7,7 +8,7 @@ export const SEXES = ['male', 'female', 'other'] as const;
 @Entity('customers')
 export class Customer {
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -34,7 +35,7 @@ export class Customer {
 @Entity('customer_health')
 export class CustomerHealth {
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @PrimaryColumn({ type: 'uuid' })
   customer_id!: string;
@@ -91,7 +92,7 @@ export class CustomerHealth {
 @Entity('diet_rules')
 export class DietRule {
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @PrimaryColumn({ type: 'text' })
   condition_code!: string;

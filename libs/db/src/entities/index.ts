@@ -1,6 +1,8 @@
 /**
  * Every table's entity: the one description of the schema in code (hand-written migrations create it;
- * test/integration/entity-drift.spec.ts fails when the two disagree).
+ * test/integration/entity-drift.spec.ts fails when the two disagree). Property names are the column
+ * names. `jsonb` columns are `unknown` here: the database does not constrain their shape, so each
+ * row type narrows them (`Pick<CalculatorSession, 'macros'> & { macros: Macros | null }`).
  */
 export * from './audit.entities.js';
 export * from './calculator.entities.js';
@@ -14,6 +16,7 @@ export * from './reports.entities.js';
 export * from './vault.entities.js';
 export * from './vendors.entities.js';
 export * from './webhooks.entities.js';
+export type { VendorId } from './vendor-id.js';
 
 import { AuditLogEntry } from './audit.entities.js';
 import { CalculatorSession, CalculatorSessionToken, PaymentTier } from './calculator.entities.js';

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const INGEST_MODES = ['products', 'customers'] as const;
@@ -11,7 +12,7 @@ export class IngestJob {
   id!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text', enum: INGEST_MODES })
   mode!: (typeof INGEST_MODES)[number];
@@ -29,10 +30,10 @@ export class IngestJob {
   phase!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  mapping!: unknown | null;
+  mapping!: unknown;
 
   @Column({ type: 'jsonb', nullable: true })
-  columns!: unknown | null;
+  columns!: unknown;
 
   @Column({ type: 'bigint', nullable: true })
   upload_bytes!: string | null;
@@ -95,7 +96,7 @@ export class IngestFeed {
   id!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text' })
   url!: string;
@@ -107,7 +108,7 @@ export class IngestFeed {
   cron!: string;
 
   @Column({ type: 'jsonb', nullable: true })
-  mapping!: unknown | null;
+  mapping!: unknown;
 
   @Column({ type: 'uuid', nullable: true })
   headers_secret_id!: string | null;
@@ -152,7 +153,7 @@ export class IngestError {
   reason!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

@@ -92,10 +92,10 @@ export class ReportRevision {
   generator!: (typeof REPORT_GENERATORS)[number] | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  sections!: unknown | null;
+  sections!: unknown;
 
   @Column({ type: 'jsonb', nullable: true })
-  document!: unknown | null;
+  document!: unknown;
 
   @Column({ type: 'text', nullable: true })
   markdown!: string | null;

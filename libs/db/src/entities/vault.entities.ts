@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 @Entity('vault_secrets')
 export class VaultSecret {
@@ -6,7 +7,7 @@ export class VaultSecret {
   id!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text' })
   name!: string;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const VENDOR_STATUSES = ['active', 'suspended', 'deleted'] as const;
@@ -7,7 +8,7 @@ export const VENDOR_ROLES = ['admin', 'editor', 'analyst', 'ingest'] as const;
 @Entity('vendors')
 export class Vendor {
   @PrimaryColumn({ type: 'uuid' })
-  id!: string;
+  id!: VendorId;
 
   @Column({ type: 'text' })
   slug!: string;
@@ -55,7 +56,7 @@ export class VendorApiKey {
   id!: string;
 
   @Column({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text' })
   name!: string;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { VendorId } from './vendor-id.js';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed', 'dead'] as const;
@@ -9,7 +10,7 @@ export class WebhookEndpoint {
   id!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text' })
   url!: string;
@@ -51,7 +52,7 @@ export class WebhookEvent {
   id!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'text' })
   type!: string;
@@ -69,7 +70,7 @@ export class WebhookDelivery {
   id!: string;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 
   @Column({ type: 'uuid' })
   endpoint_id!: string;
@@ -126,5 +127,5 @@ export class WebhookAttempt {
   at!: Date;
 
   @PrimaryColumn({ type: 'uuid' })
-  vendor_id!: string;
+  vendor_id!: VendorId;
 }

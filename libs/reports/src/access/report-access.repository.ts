@@ -1,30 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BookkeepingPool } from '#libs/db';
+import { BookkeepingPool, rowsOf, type Report, type ReportRevision } from '#libs/db';
 
-export interface AccessibleReport {
-  id: string;
-  tier: string;
-  status: 'queued' | 'generating' | 'completed' | 'failed';
-  stage: number;
-  progress: number;
-  revision: number;
-  revisions_allowed: number;
-  expires_at: Date;
-  gone: boolean;
-  /** Why the report was taken back (its payment was refunded or disputed); null otherwise. */
-  revoked_reason: 'refunded' | 'disputed' | null;
-  generated_at: Date | null;
-  first_name: string | null;
-}
+/**
+ * What serving a report needs: its row (revoked_reason says why it was taken back: refunded or
+ * disputed), whether it is gone, and the buyer's first name.
+ */
+export type AccessibleReport = Pick<
+  Report,
+  | 'id'
+  | 'tier'
+  | 'status'
+  | 'stage'
+  | 'progress'
+  | 'revision'
+  | 'revisions_allowed'
+  | 'expires_at'
+  | 'revoked_reason'
+  | 'generated_at'
+> & { gone: boolean; first_name: string | null };
 
-export interface CompletedRevision {
-  revision: number;
+export type CompletedRevision = Pick<ReportRevision, 'revision'> & {
   sections: { key: string; number: number; title: string }[];
   markdown: string;
   html: string;
   completed_at: Date;
-}
+};
 
 @Injectable()
 export class ReportAccessRepository {
@@ -66,7 +67,8 @@ export class ReportAccessRepository {
 
   /** Just what the web page needs from the latest completed revision. */
   async latestPageHtml(reportId: string): Promise<{ revision: number; html: string } | null> {
-    const rows: { revision: number; html: string }[] = await this.db.query(
+    const rows = await rowsOf<{ revision: number; html: string }>(
+      this.db,
       `SELECT revision, html FROM report_revisions WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
       [reportId],
     );
@@ -74,7 +76,8 @@ export class ReportAccessRepository {
   }
 
   async latestCompleted(reportId: string): Promise<CompletedRevision | null> {
-    const rows: CompletedRevision[] = await this.db.query(
+    const rows = await rowsOf<CompletedRevision>(
+      this.db,
       `SELECT revision, sections, markdown, html, completed_at FROM report_revisions
         WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
       [reportId],
@@ -83,7 +86,8 @@ export class ReportAccessRepository {
   }
 
   async latestPdf(reportId: string): Promise<Buffer | null> {
-    const rows: { pdf: Buffer }[] = await this.db.query(
+    const rows = await rowsOf<{ pdf: Buffer }>(
+      this.db,
       `SELECT pdf FROM report_revisions WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
       [reportId],
     );
@@ -93,8 +97,9 @@ export class ReportAccessRepository {
   async lockReport(
     m: EntityManager,
     reportId: string,
-  ): Promise<{ revision: number; status: string; revisions_allowed: number } | null> {
-    const rows = await m.query(
+  ): Promise<Pick<Report, 'revision' | 'status' | 'revisions_allowed'> | null> {
+    const rows = await rowsOf<Pick<Report, 'revision' | 'status' | 'revisions_allowed'>>(
+      m,
       `SELECT revision, status, revisions_allowed FROM reports WHERE id = $1 FOR UPDATE`,
       [reportId],
     );
