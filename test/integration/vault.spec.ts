@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
+import type { VendorId } from '#libs/db';
 import path from 'node:path';
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
@@ -14,7 +15,7 @@ describe('vault (integration)', () => {
   let db: TestDatabase;
   let ctx: TestingModule;
   let ds: DataSource;
-  let vendorId: string;
+  let vendorId: VendorId;
   const oldKey = hex();
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { rowsOf, type PaymentTier } from '#libs/db';
+import { DataSource, type Repository } from 'typeorm';
+import { PaymentTier } from '#libs/db';
 
 /** What a tier's features promise (features is jsonb so the business can add keys). */
 interface TierFeatures {
@@ -12,6 +12,14 @@ interface TierFeatures {
 /** A tier as the code uses it: its row with the promised features lifted out. */
 export type Tier = Pick<PaymentTier, 'code' | 'name' | 'price_cents' | 'currency'> &
   TierFeatures & { features: Record<string, unknown> };
+
+const COLUMNS = [
+  'code',
+  'name',
+  'price_cents',
+  'currency',
+  'features',
+] as const satisfies (keyof PaymentTier)[];
 
 type TierRow = Pick<PaymentTier, 'code' | 'name' | 'price_cents' | 'currency'> & {
   features: TierFeatures & Record<string, unknown>;
@@ -33,20 +41,21 @@ const toTier = (r: TierRow): Tier => ({
 export class TiersRepository {
   constructor(private readonly db: DataSource) {}
 
+  private tiers(): Repository<PaymentTier> {
+    return this.db.getRepository(PaymentTier);
+  }
+
   async listActive(): Promise<Tier[]> {
-    const rows = await rowsOf<TierRow>(
-      this.db,
-      `SELECT code, name, price_cents, currency, features FROM payment_tiers WHERE active ORDER BY sort_order`,
-    );
-    return rows.map(toTier);
+    const rows = await this.tiers().find({
+      select: COLUMNS,
+      where: { active: true },
+      order: { sort_order: 'ASC' },
+    });
+    return rows.map((r) => toTier(r as TierRow));
   }
 
   async findActive(code: string): Promise<Tier | null> {
-    const rows = await rowsOf<TierRow>(
-      this.db,
-      `SELECT code, name, price_cents, currency, features FROM payment_tiers WHERE code = $1 AND active`,
-      [code],
-    );
-    return rows[0] ? toTier(rows[0]) : null;
+    const row = await this.tiers().findOne({ select: COLUMNS, where: { code, active: true } });
+    return row ? toTier(row as TierRow) : null;
   }
 }

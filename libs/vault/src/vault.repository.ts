@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf, type VaultSecret } from '#libs/db';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { rowsOf, VaultSecret, type VendorId } from '#libs/db';
 import type { Sealed } from './cipher.js';
 
-type SecretRow = Pick<VaultSecret, 'id' | 'key_id' | 'nonce' | 'ciphertext' | 'auth_tag'>;
+const SEALED_COLUMNS = [
+  'id',
+  'key_id',
+  'nonce',
+  'ciphertext',
+  'auth_tag',
+] as const satisfies (keyof VaultSecret)[];
+type SecretRow = Pick<VaultSecret, (typeof SEALED_COLUMNS)[number]>;
 
 const toSealed = (r: SecretRow): Sealed => ({
   keyId: r.key_id,
@@ -12,44 +19,52 @@ const toSealed = (r: SecretRow): Sealed => ({
   authTag: r.auth_tag,
 });
 
+/** vault_secrets: plain keyed rows, through TypeORM's repository (the caller's transaction when given). */
 @Injectable()
 export class VaultRepository {
   constructor(private readonly db: DataSource) {}
 
+  private secrets(manager?: EntityManager): Repository<VaultSecret> {
+    return (manager ?? this.db.manager).getRepository(VaultSecret);
+  }
+
   async insert(
     manager: EntityManager | undefined,
-    s: { id: string; vendorId: string; name: string; sealed: Sealed },
+    s: { id: string; vendorId: VendorId; name: string; sealed: Sealed },
   ): Promise<void> {
-    await (manager ?? this.db.manager).query(
-      `INSERT INTO vault_secrets (id, vendor_id, name, key_id, nonce, ciphertext, auth_tag)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [s.id, s.vendorId, s.name, s.sealed.keyId, s.sealed.nonce, s.sealed.ciphertext, s.sealed.authTag],
-    );
+    const { keyId, nonce, ciphertext, authTag } = s.sealed;
+    await this.secrets(manager).insert({
+      id: s.id,
+      vendor_id: s.vendorId,
+      name: s.name,
+      key_id: keyId,
+      nonce,
+      ciphertext,
+      auth_tag: authTag,
+    });
   }
 
   async find(id: string, manager?: EntityManager): Promise<Sealed | null> {
-    const rows = await rowsOf<SecretRow>(
-      manager ?? this.db,
-      `SELECT id, key_id, nonce, ciphertext, auth_tag FROM vault_secrets WHERE id = $1`,
-      [id],
-    );
-    return rows[0] ? toSealed(rows[0]) : null;
+    const row = await this.secrets(manager).findOne({ where: { id }, select: SEALED_COLUMNS });
+    return row ? toSealed(row) : null;
   }
 
   async update(id: string, sealed: Sealed, manager?: EntityManager): Promise<boolean> {
-    const rows = await rowsOf<unknown>(
-      manager ?? this.db,
-      `WITH u AS (
-         UPDATE vault_secrets SET key_id = $2, nonce = $3, ciphertext = $4, auth_tag = $5, updated_at = now()
-          WHERE id = $1 RETURNING id)
-       SELECT id FROM u`,
-      [id, sealed.keyId, sealed.nonce, sealed.ciphertext, sealed.authTag],
+    const { affected } = await this.secrets(manager).update(
+      { id },
+      {
+        key_id: sealed.keyId,
+        nonce: sealed.nonce,
+        ciphertext: sealed.ciphertext,
+        auth_tag: sealed.authTag,
+        updated_at: () => 'now()',
+      },
     );
-    return rows.length > 0;
+    return (affected ?? 0) > 0;
   }
 
   async delete(id: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.db.manager).query(`DELETE FROM vault_secrets WHERE id = $1`, [id]);
+    await this.secrets(manager).delete({ id });
   }
 
   /** A batch of secrets sealed by another key, locked for re-sealing (skipping locked ones). */
@@ -58,12 +73,15 @@ export class VaultRepository {
     keyId: string,
     limit: number,
   ): Promise<{ id: string; sealed: Sealed }[]> {
-    const rows = await rowsOf<SecretRow>(
-      manager,
-      `SELECT id, key_id, nonce, ciphertext, auth_tag FROM vault_secrets
-        WHERE key_id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [keyId, limit],
-    );
+    const rows = await this.secrets(manager)
+      .createQueryBuilder('s')
+      .select(SEALED_COLUMNS.map((c) => `s.${c}`))
+      .where('s.key_id <> :keyId', { keyId })
+      .orderBy('s.id')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
     return rows.map((r) => ({ id: r.id, sealed: toSealed(r) }));
   }
 

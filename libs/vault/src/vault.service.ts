@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { VendorId } from '#libs/db';
 import { open, seal } from './cipher.js';
 import { KeyRing } from './key-ring.js';
 import { VaultRepository } from './vault.repository.js';
@@ -27,7 +28,7 @@ export class VaultService {
 
   /** Seals and stores a secret; returns its reference. Pass the caller's transaction manager. */
   async store(
-    s: { vendorId: string; name: string; plaintext: string },
+    s: { vendorId: VendorId; name: string; plaintext: string },
     manager?: EntityManager,
   ): Promise<string> {
     const id = randomUUID();
