@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { createDataSource } from '#libs/db';
-import { KeyRing, VaultRepository, VaultService } from '#libs/vault';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule } from '#libs/config';
+import { DbModule } from '#libs/db';
+import { VaultModule, VaultService } from '#libs/vault';
 import { configFor, resolveDatabase } from './database.js';
 
 /**
@@ -11,19 +13,17 @@ import { configFor, resolveDatabase } from './database.js';
 async function main(): Promise<void> {
   const db = await resolveDatabase((line) => console.log(line));
   const config = configFor(db.url);
-  const ds = await createDataSource(config, { applicationName: 'vault-rotate', poolMax: 2 }).initialize();
+  @Module({ imports: [ConfigModule.forRoot(config), DbModule.forRoot('vault-rotate'), VaultModule] })
+  class RotateModule {}
+  const ctx = await NestFactory.createApplicationContext(RotateModule, { logger: ['error', 'warn'] });
   try {
-    const vault = new VaultService(
-      KeyRing.fromConfig(config, (m) => new Logger('Vault').warn(m)),
-      new VaultRepository(ds),
-      ds,
-    );
+    const vault = ctx.get(VaultService);
     const { resealed, byKey } = await vault.rotate();
     console.log(
       `re-sealed ${resealed} secrets with key ${vault.currentKeyId}; secrets per key: ${JSON.stringify(byKey)}`,
     );
   } finally {
-    await ds.destroy();
+    await ctx.close();
     await db.embedded?.stop();
   }
 }

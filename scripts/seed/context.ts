@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '#libs/config';
 import { DbModule } from '#libs/db';
-import { VendorsModule, VendorsRepository, VendorsService } from '#libs/vendors';
+import { VendorsModule, VendorsService } from '#libs/vendors';
 import type { Actor } from '#libs/audit';
 import { asVendorId, type VendorId } from '#libs/common';
 
@@ -35,8 +35,8 @@ export async function ensureVendor(
   ctx: INestApplicationContext,
   profile: { slug: string; name: string; category: string; description?: string },
 ): Promise<{ id: VendorId; created: boolean; apiKey: string }> {
-  const existing = await ctx.get(VendorsRepository).findBySlug(profile.slug);
   const service = ctx.get(VendorsService);
+  const existing = await service.findBySlug(profile.slug);
   if (existing && existing.status !== 'deleted') {
     const issued = await service.issueKey(SEED_ACTOR, existing.id, {
       name: 'seed script key',

@@ -1,5 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
-import { RateLimitRepository } from '#libs/common';
+// the repository itself (not exported by the lib): two processes counting against one table
+import { RateLimitRepository } from '../../libs/common/src/rate-limit/rate-limit.repository.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { serviceContext } from '../support/contexts.js';
 

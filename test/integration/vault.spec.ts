@@ -5,7 +5,7 @@ import type { VendorId } from '#libs/db';
 import path from 'node:path';
 import type { TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { KeyRing, VaultModule, VaultRepository, VaultService, parseMasterKey } from '#libs/vault';
+import { KeyRing, VaultModule, VaultService, parseMasterKey } from '#libs/vault';
 import { serviceContext } from '../support/contexts.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
@@ -51,16 +51,14 @@ describe('vault (integration)', () => {
       Array.from({ length: 7 }, (_, i) => vault.store({ vendorId, name: `s${i}`, plaintext: `secret-${i}` })),
     );
     const newKey = hex();
-    const rotated = new VaultService(
-      new KeyRing(parseMasterKey(newKey), [parseMasterKey(oldKey)]),
-      ctx.get(VaultRepository),
-      ds,
-    );
+    const rotated = ctx
+      .get(VaultService)
+      .withKeys(new KeyRing(parseMasterKey(newKey), [parseMasterKey(oldKey)]));
     const result = await rotated.rotate(3);
     expect(result.resealed).toBeGreaterThanOrEqual(7);
     expect(result.byKey).toEqual({ [parseMasterKey(newKey).id]: expect.any(Number) });
     // Only the new key is needed now; the old ring can no longer open them.
-    const onlyNew = new VaultService(new KeyRing(parseMasterKey(newKey)), ctx.get(VaultRepository), ds);
+    const onlyNew = ctx.get(VaultService).withKeys(new KeyRing(parseMasterKey(newKey)));
     expect(await Promise.all(refs.map((r) => onlyNew.reveal(r)))).toEqual(refs.map((_, i) => `secret-${i}`));
     await expect(vault.reveal(refs[0]!)).rejects.toThrow(/neither VAULT_MASTER_KEY nor/);
     expect((await rotated.rotate()).resealed).toBe(0);

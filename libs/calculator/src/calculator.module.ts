@@ -5,11 +5,12 @@ import { CalculatorRepository } from './calculator.repository.js';
 import { CalculatorService } from './calculator.service.js';
 import { SessionGuard } from './session.guard.js';
 import { TiersRepository } from './tiers.repository.js';
+import { TiersService } from './tiers.service.js';
 
 @Module({
   imports: [MailModule],
-  providers: [CalculatorRepository, TiersRepository, CalculatorService, SessionGuard],
-  exports: [CalculatorRepository, TiersRepository, CalculatorService, SessionGuard],
+  providers: [CalculatorRepository, TiersRepository, CalculatorService, TiersService, SessionGuard],
+  exports: [CalculatorService, TiersService, SessionGuard],
 })
 export class CalculatorModule {}
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   Conflict,
   NotFound,
@@ -96,6 +96,21 @@ export class CalculatorService {
 
   listTiers(): Promise<Tier[]> {
     return this.tiers.listActive();
+  }
+
+  /** Checkout opened: the session shows a pending payment for `tierCode` (only while unpaid). */
+  markPaymentPending(sessionId: string, tierCode: string): Promise<void> {
+    return this.sessions.markPaymentPending(sessionId, tierCode);
+  }
+
+  /** The paid transition's first step, in the caller's transaction: the session, locked. */
+  lockForPayment(manager: EntityManager, sessionId: string): Promise<SessionRow | null> {
+    return this.sessions.lockById(manager, sessionId);
+  }
+
+  /** The paid transition, in the caller's transaction: the session is paid for and no longer editable. */
+  markPaid(manager: EntityManager, sessionId: string, tierCode: string): Promise<void> {
+    return this.sessions.markPaid(manager, sessionId, tierCode);
   }
 
   /** Always succeeds (no account enumeration); mails a link when an in-progress session exists. */

@@ -1,7 +1,8 @@
 export * from './calculator.module.js';
-export * from './calculator.repository.js';
+export type { SessionRow } from './calculator.repository.js';
 export * from './calculator.service.js';
 export * from './fields.js';
 export * from './macros.js';
 export * from './session.guard.js';
-export * from './tiers.repository.js';
+export type { Tier } from './tiers.repository.js';
+export * from './tiers.service.js';

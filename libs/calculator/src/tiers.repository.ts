@@ -58,4 +58,9 @@ export class TiersRepository {
     const row = await this.tiers().findOne({ select: COLUMNS, where: { code, active: true } });
     return row ? toTier(row as TierRow) : null;
   }
+
+  async findByCode(code: string): Promise<Tier | null> {
+    const row = await this.tiers().findOne({ select: COLUMNS, where: { code } });
+    return row ? toTier(row as TierRow) : null;
+  }
 }

@@ -25,6 +25,8 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
   exports: [
     RateLimitGuard,
     LateRateLimitGuard,
+    // a guard named in @UseGuards is built in the module that names it: the counter store is exported
+    // for that (the lib's index does not export it to other libs' code)
     RateLimitRepository,
     IdempotencyService,
     IdempotencyInterceptor,

@@ -11,7 +11,6 @@ export * from './idempotency/idempotency.service.js';
 export * from './logging/logger.js';
 export * from './rate-limit/rate-limit.decorator.js';
 export * from './rate-limit/rate-limit.guard.js';
-export * from './rate-limit/rate-limit.repository.js';
 export * from './validation/decorators.js';
 export * from './validation/validation.pipe.js';
 export * from './http/raw-body.decorator.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ReportsRepository } from '#libs/reports';
+import { ReportsService } from '#libs/reports';
 import { PaymentProvider, type PaymentChange } from './payment-provider.js';
 import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
 
@@ -18,7 +18,7 @@ export class PaymentLifecycleService {
     private readonly db: DataSource,
     private readonly provider: PaymentProvider,
     private readonly payments: PaymentsRepository,
-    private readonly reports: ReportsRepository,
+    private readonly reports: ReportsService,
   ) {}
 
   /** The payment a change is about, or null (not ours, or not yet known). */

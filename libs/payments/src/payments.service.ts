@@ -1,18 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CalculatorRepository, TiersRepository, type SessionRow, type Tier } from '#libs/calculator';
-import {
-  Conflict,
-  NotFound,
-  ServiceUnavailable,
-  Unprocessable,
-  ValidationFailed,
-  newToken,
-  sha256Hex,
-} from '#libs/common';
+import { CalculatorService, TiersService, type SessionRow, type Tier } from '#libs/calculator';
+import { Conflict, NotFound, ServiceUnavailable, Unprocessable, ValidationFailed } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import { QueueService } from '#libs/queue';
-import { ReportsRepository, reportLinks, type ReportRow } from '#libs/reports';
+import { ReportsService, reportLinks, type ReportRow } from '#libs/reports';
 import { InvalidSignature, PaymentProvider, type CheckoutState } from './payment-provider.js';
 import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
@@ -35,6 +26,7 @@ export interface VerifiedPayment {
  * Checkout, verification and the paid transition. Whichever comes first — the provider's webhook,
  * the sandbox completion or the client's verify — performs the transition, in one transaction and
  * under a lock on the session: session paid, payment completed, report row, `report.generate` job.
+ * Each owner does its part in the caller's transaction (CalculatorService, ReportsService).
  * Later calls find the report and (verify only) mint a fresh access token for it.
  */
 @Injectable()
@@ -45,10 +37,9 @@ export class PaymentsService {
     private readonly db: DataSource,
     private readonly provider: PaymentProvider,
     private readonly payments: PaymentsRepository,
-    private readonly sessions: CalculatorRepository,
-    private readonly tiers: TiersRepository,
-    private readonly reports: ReportsRepository,
-    private readonly queue: QueueService,
+    private readonly calculator: CalculatorService,
+    private readonly tiers: TiersService,
+    private readonly reports: ReportsService,
     private readonly config: AppConfig,
     private readonly lifecycle: PaymentLifecycleService,
   ) {}
@@ -84,7 +75,7 @@ export class PaymentsService {
       amount_cents: tier.price_cents,
       currency: tier.currency,
     });
-    await this.sessions.markPaymentPending(session.id, tier.code);
+    await this.calculator.markPaymentPending(session.id, tier.code);
     return { checkout_session_id: checkout.id, checkout_url: checkout.url };
   }
 
@@ -97,8 +88,7 @@ export class PaymentsService {
     if (!state) throw new NotFound('Checkout session', 'checkout_not_found');
     return this.db.transaction(async (manager) => {
       const report = await this.completePaid(manager, payment, state);
-      const token = newToken();
-      await this.reports.addAccessToken(manager, report.id, sha256Hex(token), 'owner');
+      const token = await this.reports.issueOwnerToken(manager, report.id);
       return {
         access_token: token,
         expires_at: report.expires_at.toISOString(),
@@ -232,9 +222,7 @@ export class PaymentsService {
       if (!(await this.payments.redeemReturn(manager, payment.id, RETURN_WINDOW_SECONDS))) {
         return { used: true as const };
       }
-      const token = newToken();
-      await this.reports.addAccessToken(manager, report.id, sha256Hex(token), 'owner');
-      return { token };
+      return { token: await this.reports.issueOwnerToken(manager, report.id) };
     });
   }
 
@@ -254,7 +242,7 @@ export class PaymentsService {
   ): Promise<ReportRow> {
     const tier = await this.tierOrFail(payment.tier);
     assertMatches(payment, tier, state);
-    const session = await this.sessions.lockById(manager, payment.session_id);
+    const session = await this.calculator.lockForPayment(manager, payment.session_id);
     if (!session) throw new NotFound('Session');
     const existing = await this.reports.findBySession(manager, session.id);
     if (existing) {
@@ -269,9 +257,9 @@ export class PaymentsService {
     }
     const email = (session.profile.email as string | undefined) ?? session.email;
     if (!email) throw new Conflict('The session has no e-mail address', 'steps_incomplete');
-    await this.sessions.markPaid(manager, session.id, tier.code);
+    await this.calculator.markPaid(manager, session.id, tier.code);
     await this.payments.markCompleted(manager, payment.id, state.paymentId);
-    const report = await this.reports.create(manager, {
+    return this.reports.createForPayment(manager, {
       sessionId: session.id,
       paymentId: payment.id,
       tier: tier.code,
@@ -279,19 +267,10 @@ export class PaymentsService {
       expiryDays: tier.report_expiry_days,
       revisionsAllowed: tier.revisions,
     });
-    await this.queue.send('report.generate', { reportId: report.id }, { manager });
-    return report;
   }
 
-  private async tierOrFail(code: string): Promise<Tier> {
-    const tier = await this.tiers.findActive(code);
-    if (!tier)
-      throw new ValidationFailed(
-        'Unknown tier',
-        [{ field: 'tier', message: `no active tier "${code}"` }],
-        'unknown_tier',
-      );
-    return tier;
+  private tierOrFail(code: string): Promise<Tier> {
+    return this.tiers.activeOrFail(code);
   }
 }
 

@@ -1,22 +1,13 @@
-import {
-  affectedRows,
-  rowsOf,
-  type Report,
-  type ReportRevision,
-  type PaymentTier,
-  type ReportEventRecord,
-} from '#libs/db';
+import { affectedRows, rowsOf, type Report, type ReportRevision, type ReportEventRecord } from '#libs/db';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Macros } from '#libs/calculator';
 import type { ReportDocument } from './document/model.js';
 import type { ReportProfile } from './composer/report-input.js';
 
-/** What generating a revision reads: the report, its revision's status, the tier and the session's answers. */
+/** What generating a revision reads: the report, its revision's status and the session's answers. */
 export type GenerationTarget = Pick<Report, 'email' | 'expires_at' | 'tier'> &
   Pick<ReportRevision, 'report_id' | 'revision' | 'status'> & {
-    tier_name: PaymentTier['name'];
-    sections: number[];
     profile: ReportProfile;
     macros: Macros | null;
   };
@@ -36,12 +27,9 @@ export class ReportGenerationRepository {
   async target(reportId: string): Promise<GenerationTarget | null> {
     const rows = await rowsOf<GenerationTarget>(
       this.db,
-      `SELECT r.id AS report_id, v.revision, v.status, r.email, r.expires_at, r.tier, t.name AS tier_name,
-              ARRAY(SELECT jsonb_array_elements_text(t.features->'sections')::int) AS sections,
-              s.profile, s.macros
+      `SELECT r.id AS report_id, v.revision, v.status, r.email, r.expires_at, r.tier, s.profile, s.macros
          FROM reports r
          JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.revision
-         JOIN payment_tiers t ON t.code = r.tier
          JOIN calculator_sessions s ON s.id = r.session_id
         WHERE r.id = $1`,
       [reportId],

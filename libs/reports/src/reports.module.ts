@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
+import { CalculatorModule } from '#libs/calculator';
 import { MailModule } from '#libs/mail';
 import { AnthropicGenerator } from './generation/anthropic-generator.js';
 import { LlmLogRepository } from './generation/llm-log.repository.js';
@@ -16,12 +17,14 @@ import { ReportMaintenanceRepository } from './maintenance/report-maintenance.re
 import { ReportGenerationRepository } from './report-generation.repository.js';
 import { ReportPageController, ReportsController } from './reports.controller.js';
 import { ReportsRepository } from './reports.repository.js';
+import { ReportsService } from './reports.service.js';
 
-/** Report rows and tokens (used by payments), generation (worker) and access (api). */
+/** Reports' life (ReportsService, driven by payments), generation (worker) and access (api). */
 @Module({
-  imports: [MailModule],
+  imports: [MailModule, CalculatorModule],
   providers: [
     ReportsRepository,
+    ReportsService,
     ReportGenerationRepository,
     ReportAccessRepository,
     ReportMaintenanceRepository,
@@ -39,7 +42,8 @@ import { ReportsRepository } from './reports.repository.js';
     ExpireReportsJob,
     MaintainReportPartitionsJob,
   ],
-  exports: [ReportsRepository, ReportGenerationService, ReportAccessService, ReportMaintenanceRepository],
+  // ReportsService for other modules; the other two for this lib's ReportsHttpModule
+  exports: [ReportsService, ReportAccessService, ReportMaintenanceRepository],
 })
 export class ReportsModule {}
 

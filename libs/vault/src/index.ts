@@ -1,4 +1,3 @@
 export * from './key-ring.js';
 export * from './vault.module.js';
 export * from './vault.service.js';
-export * from './vault.repository.js';

@@ -26,6 +26,11 @@ export class VaultService {
     private readonly db: DataSource,
   ) {}
 
+  /** The same vault under another key ring (a rotation test, or a script given its keys). */
+  withKeys(keys: KeyRing): VaultService {
+    return new VaultService(keys, this.secrets, this.db);
+  }
+
   /** Seals and stores a secret; returns its reference. Pass the caller's transaction manager. */
   async store(
     s: { vendorId: VendorId; name: string; plaintext: string },

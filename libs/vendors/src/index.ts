@@ -4,5 +4,5 @@ export * from './auth/vendor-auth.service.js';
 export * from './deterministic-id.js';
 export * from './vendors-http.module.js';
 export * from './vendors.module.js';
-export * from './vendors.repository.js';
+export type { VendorProfile, VendorRow } from './vendors.repository.js';
 export * from './vendors.service.js';

@@ -24,7 +24,6 @@ import { VendorsService } from './vendors.service.js';
   ],
   exports: [
     VendorsService,
-    VendorsRepository,
     ApiKeysService,
     DirectoryService,
     AuditLogService,

@@ -54,6 +54,11 @@ export class VendorsService {
     });
   }
 
+  /** The vendor with this slug, in any status (platform use: seeding, support). */
+  findBySlug(slug: string): Promise<VendorRow | null> {
+    return this.vendors.findBySlug(slug);
+  }
+
   async get(id: string): Promise<VendorRow> {
     const vendor = await this.vendors.findById(id);
     if (!vendor || vendor.status === 'deleted') throw new NotFound('Vendor', 'vendor_not_found');

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newToken, sha256Hex } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { TiersService } from '#libs/calculator';
 import { MailService, reportReadyMail } from '#libs/mail';
 import { findBannedText } from '../composer/composer.js';
 import type { ReportInput } from '../composer/report-input.js';
@@ -37,6 +38,7 @@ export class ReportGenerationService {
     private readonly db: DataSource,
     private readonly repo: ReportGenerationRepository,
     private readonly reports: ReportsRepository,
+    private readonly tiers: TiersService,
     private readonly generator: ReportGenerator,
     private readonly mail: MailService,
     private readonly config: AppConfig,
@@ -85,10 +87,12 @@ export class ReportGenerationService {
     await stage(0);
     if (!t.macros || !t.profile?.first_name)
       throw new PermanentGenerationError('the paid session has no macros or health profile');
+    const tier = await this.tiers.byCode(t.tier);
+    if (!tier) throw new PermanentGenerationError(`the report's tier ${t.tier} does not exist`);
     const input: ReportInput = {
       profile: t.profile,
       macros: t.macros,
-      tier: { code: t.tier, name: t.tier_name, sections: t.sections },
+      tier: { code: tier.code, name: tier.name, sections: tier.sections },
     };
 
     await stage(1);
