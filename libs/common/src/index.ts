@@ -20,3 +20,6 @@ export * from './http/cursor.js';
 export * from './http/etag.interceptor.js';
 export * from './tenancy/vendor-id.js';
 export * from './http/db-scope.interceptor.js';
+export * from './outbound/address-policy.js';
+export * from './outbound/guarded-http.js';
+export * from './outbound/guarded-download.js';

@@ -2,11 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import { NotFound, Unprocessable, ValidationFailed, type VendorId } from '#libs/common';
+import {
+  DownloadError,
+  NotFound,
+  Unprocessable,
+  ValidationFailed,
+  guardedDownload,
+  urlProblem,
+  type VendorId,
+} from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { VaultService } from '#libs/vault';
-import { DownloadError, guardedDownload, urlProblem } from '#libs/webhooks';
+
 import type { IngestMode } from './fields.js';
 import { FeedsRepository, type FeedRow } from './feeds.repository.js';
 import { IngestJobsRepository, type IngestJobRow } from './ingest-jobs.repository.js';

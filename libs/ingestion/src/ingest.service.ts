@@ -5,15 +5,7 @@ import copyStreams from 'pg-copy-streams';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import {
-  Conflict,
-  NotFound,
-  ValidationFailed,
-  decodeCursor,
-  encodeCursor,
-  isTimeIdCursor,
-  type VendorId,
-} from '#libs/common';
+import { Conflict, NotFound, ValidationFailed, isTimeIdCursor, type VendorId, paginate } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { WebhookEventsService } from '#libs/webhooks';
@@ -89,15 +81,14 @@ export class IngestService {
   }
 
   async list(vendorId: VendorId, q: { limit: number; status?: IngestStatus; cursor?: string }) {
-    const before = q.cursor ? decodeCursor(q.cursor, isTimeIdCursor) : undefined;
-    const rows = await this.jobs.listForVendor(vendorId, { limit: q.limit + 1, status: q.status, before });
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
-    return {
-      data: page,
-      next_cursor:
-        rows.length > q.limit && last ? encodeCursor({ t: last.created_at.toISOString(), i: last.id }) : null,
-    };
+    return paginate(
+      q,
+      {
+        isValid: isTimeIdCursor,
+        of: (row: IngestJobRow) => ({ t: row.created_at.toISOString(), i: row.id }),
+      },
+      (before, limit) => this.jobs.listForVendor(vendorId, { limit, status: q.status, before }),
+    );
   }
 
   /** errors.csv, streamed from the database (COPY … TO STDOUT), one row per problem. */

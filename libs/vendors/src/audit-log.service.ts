@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, type Actor } from '#libs/audit';
-import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
+import { type VendorId, paginate } from '#libs/common';
 import type { AuditPageView } from './vendors.dto.js';
 import { auditEntryView } from './views.js';
 
@@ -19,24 +19,24 @@ export class AuditLogService {
     vendorId: VendorId,
     q: { entity?: string; entity_id?: string; since?: Date; limit?: number; cursor?: string },
   ): Promise<AuditPageView> {
-    const limit = q.limit ?? 50;
-    const rows = await this.audit.listForVendor(vendorId, {
-      entity: q.entity,
-      entityId: q.entity_id,
-      since: q.since,
-      limit: limit + 1,
-      afterId: decodeCursor(q.cursor, isCursor)?.i,
-    });
+    const page = await paginate(
+      { limit: q.limit ?? 50, cursor: q.cursor },
+      { isValid: isCursor, of: (row) => ({ i: row.id }) },
+      (after, limit) =>
+        this.audit.listForVendor(vendorId, {
+          entity: q.entity,
+          entityId: q.entity_id,
+          since: q.since,
+          limit,
+          afterId: after?.i,
+        }),
+      auditEntryView,
+    );
     await this.audit.record(actor, {
       action: 'audit_log.read',
       entity: 'audit_log',
-      after: { entity: q.entity ?? null, entity_id: q.entity_id ?? null, rows: Math.min(rows.length, limit) },
+      after: { entity: q.entity ?? null, entity_id: q.entity_id ?? null, rows: page.data.length },
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(auditEntryView),
-      next_cursor: rows.length > limit && last ? encodeCursor({ i: last.id }) : null,
-    };
+    return page;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFound, decodeCursor, encodeCursor } from '#libs/common';
+import { NotFound, paginate } from '#libs/common';
 import { VendorsRepository } from './vendors.repository.js';
 import type { CategoryView, PublicVendorView, VendorPageView } from './vendors.dto.js';
 import { publicVendorView } from './views.js';
@@ -18,20 +18,18 @@ export class DirectoryService {
   constructor(private readonly vendors: VendorsRepository) {}
 
   async list(q: { category?: string; q?: string; limit?: number; cursor?: string }): Promise<VendorPageView> {
-    const limit = q.limit ?? 20;
-    const after = decodeCursor(q.cursor, isCursor);
-    const rows = await this.vendors.listDirectory({
-      category: q.category,
-      q: q.q,
-      limit: limit + 1,
-      after: after && { name: after.n, id: after.i },
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(publicVendorView),
-      next_cursor: rows.length > limit && last ? encodeCursor({ n: last.name, i: last.id }) : null,
-    };
+    return paginate(
+      { limit: q.limit ?? 20, cursor: q.cursor },
+      { isValid: isCursor, of: (row) => ({ n: row.name, i: row.id }) },
+      (after, limit) =>
+        this.vendors.listDirectory({
+          category: q.category,
+          q: q.q,
+          limit,
+          after: after && { name: after.n, id: after.i },
+        }),
+      publicVendorView,
+    );
   }
 
   async get(slug: string): Promise<PublicVendorView> {

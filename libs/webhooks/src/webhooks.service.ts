@@ -2,21 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import {
-  NotFound,
-  Unprocessable,
-  decodeCursor,
-  encodeCursor,
-  isTimeIdCursor,
-  type VendorId,
-} from '#libs/common';
+import { NotFound, Unprocessable, isTimeIdCursor, urlProblem, type VendorId, paginate } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { VaultService } from '#libs/vault';
 import { DeliveriesRepository, type DeliveryRow, type DeliveryStatus } from './deliveries.repository.js';
 import { EndpointsRepository, type EndpointRow } from './endpoints.repository.js';
 import { WebhookEventsService } from './events.service.js';
-import { deliveryJobExpiry, urlProblem } from './http-delivery.js';
+import { deliveryJobExpiry } from './http-delivery.js';
 import { SECRET_PREFIX } from './signing.js';
 
 /** How long a rotated-out secret keeps signing beside the new one. */
@@ -165,20 +158,17 @@ export class WebhooksService {
     vendorId: VendorId,
     q: { endpoint_id?: string; status?: DeliveryStatus; limit?: number; cursor?: string },
   ): Promise<{ data: DeliveryRow[]; next_cursor: string | null }> {
-    const limit = q.limit ?? 50;
-    const c = decodeCursor(q.cursor, isTimeIdCursor);
-    const rows = await this.deliveries.list(vendorId, {
-      endpointId: q.endpoint_id,
-      status: q.status,
-      limit: limit + 1,
-      before: c && { at: c.t, id: c.i },
-    });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page,
-      next_cursor: rows.length > limit && last ? encodeCursor({ t: last.created_key, i: last.id }) : null,
-    };
+    return paginate(
+      { limit: q.limit ?? 50, cursor: q.cursor },
+      { isValid: isTimeIdCursor, of: (row: DeliveryRow) => ({ t: row.created_key, i: row.id }) },
+      (c, limit) =>
+        this.deliveries.list(vendorId, {
+          endpointId: q.endpoint_id,
+          status: q.status,
+          limit,
+          before: c && { at: c.t, id: c.i },
+        }),
+    );
   }
 
   /** Delivers again (also a dead letter): pending, and a new job, in one transaction. */
