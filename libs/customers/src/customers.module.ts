@@ -8,6 +8,7 @@ import { DietRulesRepository } from './diet-rules.repository.js';
 import { DietRulesService } from './diet-rules.service.js';
 import { HealthProfileService } from './health-profile.service.js';
 import { HealthRepository } from './health.repository.js';
+import { HealthImportService } from './import/health-import.service.js';
 import { MatchesRepository } from './matches.repository.js';
 import { MatchesService } from './matches.service.js';
 import { RecomputeLimitsJob } from './recompute-limits.job.js';
@@ -19,6 +20,7 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
     CustomersRepository,
     HealthRepository,
     HealthProfileService,
+    HealthImportService,
     CustomersService,
     DietRulesRepository,
     DietRulesService,
@@ -26,6 +28,6 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
     MatchesRepository,
     MatchesService,
   ],
-  exports: [CustomersService, HealthProfileService, DietRulesService, MatchesService],
+  exports: [CustomersService, HealthProfileService, HealthImportService, DietRulesService, MatchesService],
 })
 export class CustomersModule {}

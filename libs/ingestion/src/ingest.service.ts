@@ -8,9 +8,9 @@ import { AuditService, type Actor } from '#libs/audit';
 import { Conflict, NotFound, ValidationFailed, isTimeIdCursor, type VendorId, paginate } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
-import { WebhookEventsService } from '#libs/webhooks';
 import { FIELDS, type IngestMode } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow, type IngestStatus } from './ingest-jobs.repository.js';
+import { IngestJobLifecycle } from './pipeline/job-lifecycle.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
 
@@ -26,8 +26,8 @@ export class IngestService {
     private readonly jobs: IngestJobsRepository,
     private readonly queue: QueueService,
     private readonly audit: AuditService,
-    private readonly events: WebhookEventsService,
     private readonly config: AppConfig,
+    private readonly lifecycle: IngestJobLifecycle,
     @Inject(UPLOAD_STORE) private readonly uploads: UploadStore,
   ) {}
 
@@ -137,18 +137,8 @@ export class IngestService {
   }
 
   /** Fails the job (unless it already ended) and emits `ingestion.failed`, in one transaction. */
-  async failWithEvent(job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>, error: string): Promise<void> {
-    await this.db.transaction(async (m) => {
-      const failed = await this.jobs.fail(m, job.id, error);
-      if (!failed) return;
-      await this.events.emit(m, job.vendor_id, 'ingestion.failed', {
-        job_id: job.id,
-        mode: job.mode,
-        error,
-        rows_total: failed.rows_total === null ? null : Number(failed.rows_total),
-        rows_failed: Number(failed.rows_failed),
-      });
-    });
+  failWithEvent(job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>, error: string): Promise<void> {
+    return this.lifecycle.fail(job, error);
   }
 
   /** A client terminated its upload (TUS DELETE): the job fails. */

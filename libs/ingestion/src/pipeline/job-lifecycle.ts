@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { WebhookEventsService } from '#libs/webhooks';
+import { IngestJobsRepository, type IngestJobRow } from '../ingest-jobs.repository.js';
+import { jobView } from '../views.js';
+
+/**
+ * How an ingest job moves: each phase recorded (name while it runs, seconds when it ends), and
+ * the end — completed or failed — written with its webhook event in one transaction.
+ */
+@Injectable()
+export class IngestJobLifecycle {
+  constructor(
+    private readonly db: DataSource,
+    private readonly jobs: IngestJobsRepository,
+    private readonly events: WebhookEventsService,
+  ) {}
+
+  /** Runs one phase of the job, shown as its `phase` while it runs and timed into phase_seconds. */
+  async phase<T>(job: Pick<IngestJobRow, 'id'>, name: string, fn: () => Promise<T>): Promise<T> {
+    await this.jobs.update(job.id, { phase: name });
+    const started = performance.now();
+    const result = await fn();
+    await this.jobs.recordPhase(job.id, name, (performance.now() - started) / 1000);
+    return result;
+  }
+
+  /** Completes the job and emits `ingestion.completed`, in the caller's transaction. */
+  async complete(m: EntityManager, job: IngestJobRow, counts?: { inserted: number }): Promise<void> {
+    const view = jobView(await this.jobs.complete(m, job.id, counts));
+    await this.events.emit(m, job.vendor_id, 'ingestion.completed', {
+      job_id: view.job_id,
+      mode: view.mode,
+      rows_total: view.rows_total,
+      rows_inserted: view.rows_inserted,
+      rows_updated: view.rows_updated,
+      rows_unchanged: view.rows_unchanged,
+      rows_failed: view.rows_failed,
+    });
+  }
+
+  /** Fails the job (unless it already ended) and emits `ingestion.failed`, in one transaction. */
+  async fail(job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>, error: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const failed = await this.jobs.fail(m, job.id, error);
+      if (!failed) return;
+      await this.events.emit(m, job.vendor_id, 'ingestion.failed', {
+        job_id: job.id,
+        mode: job.mode,
+        error,
+        rows_total: failed.rows_total === null ? null : Number(failed.rows_total),
+        rows_failed: Number(failed.rows_failed),
+      });
+    });
+  }
+}

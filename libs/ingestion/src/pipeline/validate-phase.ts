@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '#libs/config';
+import type { ColumnMapping } from '../fields.js';
+import type { IngestJobRow } from '../ingest-jobs.repository.js';
+import { dedupeSql, insertErrorsSql, jobTables, typedSql } from '../sql.js';
+import { IngestConnections, type Conn } from './ingest-connections.js';
+
+/**
+ * Phase 2: the staged text validated and cast in SQL into the typed table (on INGEST_PARALLELISM
+ * connections), rejected values into ingest_errors, duplicate keys resolved (last line wins).
+ * Returns the number of valid rows.
+ */
+@Injectable()
+export class ValidatePhase {
+  constructor(
+    private readonly connections: IngestConnections,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(
+    job: IngestJobRow,
+    { client }: Conn,
+    mapping: ColumnMapping,
+    firstLoad: boolean,
+  ): Promise<number> {
+    const t = jobTables(job.id);
+    const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, this.config.ingest.parallelism);
+    await client.query(typed.create);
+    await this.connections.parallel(typed.fill);
+    await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping, job.mode === 'customers'));
+    await client.query(dedupeSql(t.typed, job.id, mapping));
+    await client.query(`DROP TABLE ${t.stage}`);
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.typed}`);
+    if (!firstLoad) {
+      // batches read line ranges, joined to the catalogue
+      await client.query(`CREATE INDEX ON ${t.typed} (line_no)`);
+      await client.query(`ANALYZE ${t.typed}`);
+    }
+    return Number(rows[0]!.n);
+  }
+}
