@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -8,7 +7,6 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUUID,
@@ -17,106 +15,39 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsSafeText, IsSingleLine, EXTERNAL_ID_PATTERN } from '#libs/common';
+import { EXTERNAL_ID_PATTERN, IsSafeText, catalogueField } from '#libs/common';
 import { NutrientsView } from './nutrients.view.js';
+import { TAG_PATTERN as TAG, productField, type ProductField } from './product.types.js';
 
-const TAG = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-const nutrient = (example: number, max: number) =>
-  applyDecorators(
-    ApiPropertyOptional({
-      example,
-      minimum: 0,
-      maximum: max,
-      nullable: true,
-      type: Number,
-      description: 'per serving',
-    }),
-    IsOptional(),
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 }),
-    Min(0),
-    Max(max),
-  );
+const field = (name: ProductField | 'external_id') => catalogueField(productField(name));
 
-/** Every product field but the external id (PUT replaces them all; PATCH sends some). */
+/** Every product field but the external id (PUT replaces them all; PATCH sends some), from the catalogue. */
 export class ProductFieldsDto {
-  @ApiProperty({ example: 'Dark chocolate protein bar' }) @IsSingleLine({ min: 1, max: 300 }) name!: string;
-  @ApiPropertyOptional({ example: 'Kalomi Foods', nullable: true, type: String, maxLength: 200 })
-  @IsOptional()
-  @IsSingleLine({ max: 200 })
-  brand?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 5000 })
-  @IsOptional()
-  @IsSafeText({ max: 5000 })
-  description?: string | null;
-  @ApiPropertyOptional({ example: 'bars', nullable: true, type: String, pattern: TAG.source })
-  @IsOptional()
-  @IsString()
-  @Matches(TAG)
-  category?: string | null;
-  @ApiPropertyOptional({ example: 299, nullable: true, type: 'integer', minimum: 0, maximum: 100_000_000 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
-  price_cents?: number | null;
-  @ApiPropertyOptional({ example: 'USD', default: 'USD' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Z]{3}$/)
-  currency?: string;
-  @nutrient(210, 10_000) calories?: number | null;
-  @nutrient(20, 1000) protein_g?: number | null;
-  @nutrient(8, 1000) fat_g?: number | null;
-  @nutrient(18, 1000) carbs_g?: number | null;
-  @nutrient(4, 1000) sugar_g?: number | null;
-  @nutrient(5, 1000) fiber_g?: number | null;
-  @nutrient(150, 100_000) sodium_mg?: number | null;
-  @nutrient(200, 100_000) potassium_mg?: number | null;
-  @nutrient(3, 1000) saturated_fat_g?: number | null;
-  @ApiPropertyOptional({ example: 50, nullable: true, type: Number, minimum: 0.01, maximum: 100_000 })
-  @IsOptional()
-  @IsNumber()
-  @Min(0.01)
-  @Max(100_000)
-  serving_size_g?: number | null;
-  @ApiPropertyOptional({ example: ['vegetarian', 'high_protein'], type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(TAG, { each: true })
-  dietary_tags?: string[];
-  @ApiPropertyOptional({ example: ['milk', 'soy'], type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @ArrayUnique()
-  @IsString({ each: true })
-  @Matches(TAG, { each: true })
-  allergens?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 5000 })
-  @IsOptional()
-  @IsSafeText({ max: 5000 })
-  ingredients?: string | null;
-  @ApiPropertyOptional({ example: '4006381333931', nullable: true, type: String, pattern: '^[0-9]{8,14}$' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[0-9]{8,14}$/)
-  gtin?: string | null;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() in_stock?: boolean;
+  @field('name') name!: string;
+  @field('brand') brand?: string | null;
+  @field('description') description?: string | null;
+  @field('category') category?: string | null;
+  @field('price_cents') price_cents?: number | null;
+  @field('currency') currency?: string;
+  @field('calories') calories?: number | null;
+  @field('protein_g') protein_g?: number | null;
+  @field('fat_g') fat_g?: number | null;
+  @field('carbs_g') carbs_g?: number | null;
+  @field('sugar_g') sugar_g?: number | null;
+  @field('fiber_g') fiber_g?: number | null;
+  @field('sodium_mg') sodium_mg?: number | null;
+  @field('potassium_mg') potassium_mg?: number | null;
+  @field('saturated_fat_g') saturated_fat_g?: number | null;
+  @field('serving_size_g') serving_size_g?: number | null;
+  @field('dietary_tags') dietary_tags?: string[];
+  @field('allergens') allergens?: string[];
+  @field('ingredients') ingredients?: string | null;
+  @field('gtin') gtin?: string | null;
+  @field('in_stock') in_stock?: boolean;
 }
 
 export class CreateProductDto extends ProductFieldsDto {
-  @ApiProperty({
-    example: 'SKU-00042',
-    description: "The vendor's own id; the product id is derived from it",
-  })
-  @IsString()
-  @Matches(EXTERNAL_ID_PATTERN, {
-    message: 'external_id must be 1–200 characters without control characters',
-  })
-  external_id!: string;
+  @field('external_id') external_id!: string;
 }
 
 export class ReplaceProductDto extends ProductFieldsDto {

@@ -1,4 +1,6 @@
+import type { FieldDef } from '#libs/common';
 import type { Product } from '#libs/db';
+
 /** Per-serving nutrient fields, in the order they are shown and compared. */
 export const NUTRIENTS = [
   'calories',
@@ -35,3 +37,145 @@ export type ProductField = (typeof PRODUCT_FIELDS)[number];
 export type ProductFields = Pick<Product, ProductField>;
 
 export type ProductRow = Pick<Product, ProductField | 'id' | 'external_id' | 'created_at' | 'updated_at'>;
+
+/** A dietary tag, allergen or category code. */
+export const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+const nutrient = (
+  label: string,
+  example: number,
+  max: number,
+  synonyms: string[],
+): Omit<FieldDef, 'column'> => ({
+  kind: 'real',
+  label,
+  description: 'per serving',
+  example,
+  min: 0,
+  max,
+  decimals: 3,
+  synonyms,
+});
+
+/**
+ * The product entity's field catalogue: what the API accepts (ProductFieldsDto), what a CSV may
+ * hold (ingestion's field specs) and how each is labelled. Keys are the entity's columns.
+ */
+export const PRODUCT_FIELD_CATALOGUE = {
+  external_id: {
+    kind: 'external_id',
+    label: 'Your product id',
+    description: "The vendor's own id; the product id is derived from it",
+    example: 'SKU-00042',
+    required: true,
+    synonyms: ['sku', 'id', 'product_id', 'item_id', 'item_number', 'article_number', 'product_code', 'code'],
+  },
+  name: {
+    kind: 'short_text',
+    label: 'Name',
+    example: 'Dark chocolate protein bar',
+    required: true,
+    maxLength: 300,
+    synonyms: ['title', 'product_name', 'product_title', 'item_name'],
+  },
+  brand: {
+    kind: 'short_text',
+    label: 'Brand',
+    example: 'Kalomi Foods',
+    maxLength: 200,
+    synonyms: ['manufacturer', 'brand_name', 'maker'],
+  },
+  description: {
+    kind: 'long_text',
+    label: 'Description',
+    maxLength: 5000,
+    synonyms: ['desc', 'product_description', 'long_description', 'details'],
+  },
+  category: {
+    kind: 'code',
+    label: 'Category',
+    example: 'bars',
+    pattern: TAG_PATTERN,
+    synonyms: ['product_category', 'product_type', 'department'],
+  },
+  price_cents: {
+    kind: 'int',
+    label: 'Price (cents)',
+    example: 299,
+    min: 0,
+    max: 100_000_000,
+    synonyms: ['price_in_cents'],
+  },
+  currency: {
+    kind: 'currency',
+    label: 'Currency',
+    example: 'USD',
+    default: 'USD',
+    synonyms: ['currency_code'],
+  },
+  calories: nutrient('Calories (kcal)', 210, 10_000, ['kcal', 'energy_kcal', 'energy', 'calories_kcal']),
+  protein_g: nutrient('Protein (g)', 20, 1000, ['protein', 'proteins']),
+  fat_g: nutrient('Fat (g)', 8, 1000, ['fat', 'total_fat', 'total_fat_g']),
+  carbs_g: nutrient('Carbohydrates (g)', 18, 1000, [
+    'carbs',
+    'carbohydrates',
+    'carbohydrate',
+    'carbohydrates_g',
+    'total_carbohydrate',
+  ]),
+  sugar_g: nutrient('Sugar (g)', 4, 1000, ['sugar', 'sugars', 'sugars_g', 'total_sugars']),
+  fiber_g: nutrient('Fibre (g)', 5, 1000, ['fiber', 'fibre', 'fibre_g', 'dietary_fiber']),
+  sodium_mg: nutrient('Sodium (mg)', 150, 100_000, ['sodium']),
+  potassium_mg: nutrient('Potassium (mg)', 200, 100_000, ['potassium']),
+  saturated_fat_g: nutrient('Saturated fat (g)', 3, 1000, ['saturated_fat', 'sat_fat', 'saturates']),
+  serving_size_g: {
+    kind: 'real',
+    label: 'Serving size (g)',
+    example: 50,
+    min: 0.01,
+    max: 100_000,
+    synonyms: ['serving_size', 'serving_g', 'portion_g'],
+  },
+  dietary_tags: {
+    kind: 'codes',
+    label: 'Dietary tags',
+    example: ['vegetarian', 'high_protein'],
+    maxItems: 50,
+    pattern: TAG_PATTERN,
+    default: [],
+    synonyms: ['tags', 'diet_tags', 'dietary', 'labels'],
+  },
+  allergens: {
+    kind: 'codes',
+    label: 'Allergens',
+    example: ['milk', 'soy'],
+    maxItems: 30,
+    pattern: TAG_PATTERN,
+    default: [],
+    synonyms: ['allergen', 'contains_allergens'],
+  },
+  ingredients: {
+    kind: 'long_text',
+    label: 'Ingredients',
+    maxLength: 5000,
+    synonyms: ['ingredient_list', 'ingredients_text'],
+  },
+  gtin: {
+    kind: 'gtin',
+    label: 'GTIN (barcode)',
+    example: '4006381333931',
+    synonyms: ['upc', 'ean', 'ean13', 'gtin13', 'barcode'],
+  },
+  in_stock: {
+    kind: 'bool',
+    label: 'In stock',
+    default: true,
+    synonyms: ['available', 'is_available', 'instock'],
+  },
+} satisfies Record<ProductField | 'external_id', Omit<FieldDef, 'column'>>;
+
+/** One catalogue entry with its column (the key). */
+export const productField = (name: ProductField | 'external_id'): FieldDef => ({
+  column: name,
+  ...PRODUCT_FIELD_CATALOGUE[name],
+});

@@ -23,3 +23,4 @@ export * from './http/db-scope.interceptor.js';
 export * from './outbound/address-policy.js';
 export * from './outbound/guarded-http.js';
 export * from './outbound/guarded-download.js';
+export * from './validation/field-catalogue.js';

@@ -2,11 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  ArrayUnique,
   IsArray,
-  IsDateString,
-  IsEmail,
-  IsIn,
   IsInt,
   IsNumber,
   IsObject,
@@ -20,111 +16,43 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NutrientsView } from '#libs/catalogue';
-import { IsSafeText, IsSingleLine, EXTERNAL_ID_PATTERN } from '#libs/common';
-import { ACTIVITY_LEVELS, SEXES, type ActivityLevel, type Sex } from './customer.types.js';
+import { EXTERNAL_ID_PATTERN, IsSafeText, catalogueField } from '#libs/common';
+import {
+  CODE_PATTERN as CODE,
+  customerField,
+  healthField,
+  type ActivityLevel,
+  type CustomerField,
+  type HealthField,
+  type Sex,
+} from './customer.types.js';
 
-const CODE = /^[a-z0-9][a-z0-9_-]{0,59}$/;
+const health = (name: HealthField) => catalogueField(healthField(name));
+const identity = (name: CustomerField) => catalogueField(customerField(name));
 
+/** A health profile, from the catalogue (HEALTH_FIELD_CATALOGUE). */
 export class HealthProfileDto {
-  @ApiPropertyOptional({ enum: SEXES, nullable: true }) @IsOptional() @IsIn(SEXES) sex?: Sex | null;
-  @ApiPropertyOptional({ example: '1984-05-17', nullable: true, type: String, format: 'date' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  birth_date?: string | null;
-  @ApiPropertyOptional({
-    example: 41,
-    nullable: true,
-    type: 'integer',
-    minimum: 0,
-    maximum: 130,
-    description: 'When birth_date is unknown',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(130)
-  age?: number | null;
-  @ApiPropertyOptional({ example: 178, nullable: true, type: Number, minimum: 40, maximum: 260 })
-  @IsOptional()
-  @IsNumber()
-  @Min(40)
-  @Max(260)
-  height_cm?: number | null;
-  @ApiPropertyOptional({ example: 82.5, nullable: true, type: Number, minimum: 2, maximum: 400 })
-  @IsOptional()
-  @IsNumber()
-  @Min(2)
-  @Max(400)
-  weight_kg?: number | null;
-  @ApiPropertyOptional({ enum: ACTIVITY_LEVELS, nullable: true })
-  @IsOptional()
-  @IsIn(ACTIVITY_LEVELS)
-  activity_level?: ActivityLevel | null;
-  @ApiPropertyOptional({
-    example: ['hypertension'],
-    type: [String],
-    description: 'Condition codes (diet rules apply by code)',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @ArrayUnique()
-  @Matches(CODE, { each: true })
-  conditions?: string[];
-  @ApiPropertyOptional({ example: ['peanuts'], type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(30)
-  @ArrayUnique()
-  @Matches(CODE, { each: true })
-  allergies?: string[];
-  @ApiPropertyOptional({
-    example: ['vegetarian'],
-    type: [String],
-    description: 'Dietary tags every match must carry',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @Matches(CODE, { each: true })
-  dietary_preferences?: string[];
-  @ApiPropertyOptional({ example: ['weight_loss'], type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @Matches(CODE, { each: true })
-  goals?: string[];
-  @ApiPropertyOptional({
-    nullable: true,
-    type: String,
-    maxLength: 4000,
-    description: 'Free text (e.g. medications); health data, audited',
-  })
-  @IsOptional()
-  @IsSafeText({ max: 4000 })
-  notes?: string | null;
+  @health('sex') sex?: Sex | null;
+  @health('birth_date') birth_date?: string | null;
+  @health('age') age?: number | null;
+  @health('height_cm') height_cm?: number | null;
+  @health('weight_kg') weight_kg?: number | null;
+  @health('activity_level') activity_level?: ActivityLevel | null;
+  @health('conditions') conditions?: string[];
+  @health('allergies') allergies?: string[];
+  @health('dietary_preferences') dietary_preferences?: string[];
+  @health('goals') goals?: string[];
+  @health('notes') notes?: string | null;
 }
 
 export class CustomerIdentityDto {
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'email', maxLength: 320 })
-  @IsOptional()
-  @IsEmail()
-  @MaxLength(320)
-  email?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200 })
-  @IsOptional()
-  @IsSingleLine({ max: 200 })
-  first_name?: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200 })
-  @IsOptional()
-  @IsSingleLine({ max: 200 })
-  last_name?: string | null;
+  @identity('email') email?: string | null;
+  @identity('first_name') first_name?: string | null;
+  @identity('last_name') last_name?: string | null;
 }
 
 export class CreateCustomerDto extends CustomerIdentityDto {
-  @ApiProperty({ example: 'CUST-0001' }) @IsString() @Matches(EXTERNAL_ID_PATTERN) external_id!: string;
+  @identity('external_id') external_id!: string;
   @ApiPropertyOptional({ type: HealthProfileDto, description: 'Written through the audited health path' })
   @IsOptional()
   @ValidateNested()

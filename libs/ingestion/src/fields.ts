@@ -1,236 +1,61 @@
-/**
- * What a CSV may hold, per ingest mode: each field's target column, how it is validated and cast
- * in SQL (the staging table holds text), and the header names it is recognised by.
- */
+import { PRODUCT_FIELD_CATALOGUE, productField } from '#libs/catalogue';
+import type { FieldDef } from '#libs/common';
+import {
+  CUSTOMER_FIELD_CATALOGUE,
+  HEALTH_FIELD_CATALOGUE,
+  customerField,
+  healthField,
+  type CustomerField,
+  type HealthField,
+} from '#libs/customers';
 import { INGEST_MODES } from '#libs/db';
 
+/**
+ * What a CSV may hold, per ingest mode: each field's target column, how it is validated and cast
+ * in SQL (the staging table holds text), and the header names it is recognised by — all from the
+ * entities' field catalogues (the catalogue and customers libs).
+ */
 export { INGEST_MODES };
 export type IngestMode = (typeof INGEST_MODES)[number];
 
-type Kind =
-  | 'external_id'
-  | 'short_text'
-  | 'long_text'
-  | 'code'
-  | 'codes'
-  | 'int'
-  | 'money'
-  | 'real'
-  | 'bool'
-  | 'currency'
-  | 'gtin'
-  | 'email'
-  | 'date'
-  | 'enum';
-
-export interface FieldSpec {
+/** A CSV field: a catalogue entry under the name a header maps to, with its accepted spellings. */
+export interface FieldSpec extends Omit<FieldDef, 'values' | 'aliases'> {
   /** The name a header maps to (the staging column). */
   field: string;
-  /** The live column it fills (price → price_cents). */
-  column: string;
-  kind: Kind;
-  required?: boolean;
-  min?: number;
-  max?: number;
-  maxLength?: number;
-  maxItems?: number;
   /** enum: accepted value (lower-case) → stored value. */
   values?: Record<string, string>;
-  synonyms?: string[];
 }
 
-const nutrient = (field: string, max: number, synonyms: string[]): FieldSpec => ({
-  field,
-  column: field,
-  kind: 'real',
-  min: 0,
-  max,
-  synonyms,
-});
+/** A catalogue entry as a CSV field (its name is the column's, unless given). */
+const spec = (def: FieldDef, field = def.column): FieldSpec => {
+  const { values, aliases, ...rest } = def;
+  return {
+    ...rest,
+    field,
+    ...(values ? { values: { ...Object.fromEntries(values.map((v) => [v, v])), ...aliases } } : {}),
+  };
+};
 
+/** Products: the catalogue's fields, and `price` in currency units as another way to give price_cents. */
 export const PRODUCT_FIELDS: FieldSpec[] = [
-  {
-    field: 'external_id',
-    column: 'external_id',
-    kind: 'external_id',
-    required: true,
-    synonyms: ['sku', 'id', 'product_id', 'item_id', 'item_number', 'article_number', 'product_code', 'code'],
-  },
-  {
-    field: 'name',
-    column: 'name',
-    kind: 'short_text',
-    required: true,
-    maxLength: 300,
-    synonyms: ['title', 'product_name', 'product_title', 'item_name'],
-  },
-  {
-    field: 'brand',
-    column: 'brand',
-    kind: 'short_text',
-    maxLength: 200,
-    synonyms: ['manufacturer', 'brand_name', 'maker'],
-  },
-  {
-    field: 'description',
-    column: 'description',
-    kind: 'long_text',
-    maxLength: 5000,
-    synonyms: ['desc', 'product_description', 'long_description', 'details'],
-  },
-  {
-    field: 'category',
-    column: 'category',
-    kind: 'code',
-    synonyms: ['product_category', 'product_type', 'department'],
-  },
-  {
-    field: 'price_cents',
-    column: 'price_cents',
-    kind: 'int',
-    min: 0,
-    max: 100_000_000,
-    synonyms: ['price_in_cents'],
-  },
+  ...(Object.keys(PRODUCT_FIELD_CATALOGUE) as (keyof typeof PRODUCT_FIELD_CATALOGUE)[]).map((name) =>
+    spec(productField(name)),
+  ),
   {
     field: 'price',
     column: 'price_cents',
     kind: 'money',
+    label: 'Price',
     min: 0,
     max: 1_000_000,
     synonyms: ['unit_price', 'retail_price', 'msrp'],
   },
-  { field: 'currency', column: 'currency', kind: 'currency', synonyms: ['currency_code'] },
-  nutrient('calories', 10_000, ['kcal', 'energy_kcal', 'energy', 'calories_kcal']),
-  nutrient('protein_g', 1000, ['protein', 'proteins']),
-  nutrient('fat_g', 1000, ['fat', 'total_fat', 'total_fat_g']),
-  nutrient('carbs_g', 1000, [
-    'carbs',
-    'carbohydrates',
-    'carbohydrate',
-    'carbohydrates_g',
-    'total_carbohydrate',
-  ]),
-  nutrient('sugar_g', 1000, ['sugar', 'sugars', 'sugars_g', 'total_sugars']),
-  nutrient('fiber_g', 1000, ['fiber', 'fibre', 'fibre_g', 'dietary_fiber']),
-  nutrient('sodium_mg', 100_000, ['sodium']),
-  nutrient('potassium_mg', 100_000, ['potassium']),
-  nutrient('saturated_fat_g', 1000, ['saturated_fat', 'sat_fat', 'saturates']),
-  {
-    field: 'serving_size_g',
-    column: 'serving_size_g',
-    kind: 'real',
-    min: 0.01,
-    max: 100_000,
-    synonyms: ['serving_size', 'serving_g', 'portion_g'],
-  },
-  {
-    field: 'dietary_tags',
-    column: 'dietary_tags',
-    kind: 'codes',
-    maxItems: 50,
-    synonyms: ['tags', 'diet_tags', 'dietary', 'labels'],
-  },
-  {
-    field: 'allergens',
-    column: 'allergens',
-    kind: 'codes',
-    maxItems: 30,
-    synonyms: ['allergen', 'contains_allergens'],
-  },
-  {
-    field: 'ingredients',
-    column: 'ingredients',
-    kind: 'long_text',
-    maxLength: 5000,
-    synonyms: ['ingredient_list', 'ingredients_text'],
-  },
-  { field: 'gtin', column: 'gtin', kind: 'gtin', synonyms: ['upc', 'ean', 'ean13', 'gtin13', 'barcode'] },
-  { field: 'in_stock', column: 'in_stock', kind: 'bool', synonyms: ['available', 'is_available', 'instock'] },
 ];
 
+/** Customers: identity and health, from the customers lib's two catalogues. */
 export const CUSTOMER_FIELDS: FieldSpec[] = [
-  {
-    field: 'external_id',
-    column: 'external_id',
-    kind: 'external_id',
-    required: true,
-    synonyms: ['customer_id', 'id', 'customer_number', 'member_id', 'client_id'],
-  },
-  { field: 'email', column: 'email', kind: 'email', synonyms: ['email_address', 'e_mail', 'mail'] },
-  {
-    field: 'first_name',
-    column: 'first_name',
-    kind: 'short_text',
-    maxLength: 200,
-    synonyms: ['firstname', 'given_name', 'forename'],
-  },
-  {
-    field: 'last_name',
-    column: 'last_name',
-    kind: 'short_text',
-    maxLength: 200,
-    synonyms: ['lastname', 'surname', 'family_name'],
-  },
-  {
-    field: 'sex',
-    column: 'sex',
-    kind: 'enum',
-    values: { male: 'male', m: 'male', female: 'female', f: 'female', other: 'other' },
-    synonyms: ['gender'],
-  },
-  {
-    field: 'birth_date',
-    column: 'birth_date',
-    kind: 'date',
-    synonyms: ['dob', 'date_of_birth', 'birthdate', 'birthday'],
-  },
-  { field: 'age', column: 'age', kind: 'int', min: 0, max: 130, synonyms: ['age_years'] },
-  { field: 'height_cm', column: 'height_cm', kind: 'real', min: 40, max: 260, synonyms: ['height'] },
-  {
-    field: 'weight_kg',
-    column: 'weight_kg',
-    kind: 'real',
-    min: 2,
-    max: 400,
-    synonyms: ['weight', 'body_weight'],
-  },
-  {
-    field: 'activity_level',
-    column: 'activity_level',
-    kind: 'enum',
-    values: {
-      sedentary: 'sedentary',
-      light: 'light',
-      moderate: 'moderate',
-      active: 'active',
-      very_active: 'very_active',
-    },
-    synonyms: ['activity'],
-  },
-  {
-    field: 'conditions',
-    column: 'conditions',
-    kind: 'codes',
-    maxItems: 30,
-    synonyms: ['health_conditions', 'medical_conditions'],
-  },
-  {
-    field: 'allergies',
-    column: 'allergies',
-    kind: 'codes',
-    maxItems: 30,
-    synonyms: ['food_allergies', 'allergens'],
-  },
-  {
-    field: 'dietary_preferences',
-    column: 'dietary_preferences',
-    kind: 'codes',
-    maxItems: 20,
-    synonyms: ['preferences', 'diet', 'diets'],
-  },
-  { field: 'goals', column: 'goals', kind: 'codes', maxItems: 20, synonyms: ['goal', 'health_goals'] },
-  { field: 'notes', column: 'notes', kind: 'long_text', maxLength: 4000, synonyms: ['note', 'comments'] },
+  ...(Object.keys(CUSTOMER_FIELD_CATALOGUE) as CustomerField[]).map((name) => spec(customerField(name))),
+  ...(Object.keys(HEALTH_FIELD_CATALOGUE) as HealthField[]).map((name) => spec(healthField(name))),
 ];
 
 export const FIELDS: Record<IngestMode, FieldSpec[]> = {
