@@ -73,7 +73,7 @@ function entityColumns(target: { name: string }) {
   return getMetadataArgsStorage().columns.filter((c) => c.target === target);
 }
 
-describe.each(catalogues)('the $table field catalogue', ({ entity, table, fields, notWritten }) => {
+describe.each(catalogues)('the $table field catalogue', ({ entity, fields, notWritten }) => {
   const columns = entityColumns(entity);
 
   it('names every writable column of the entity once, and nothing else', () => {
