@@ -1,3 +1,5 @@
+import type { ProductField } from '#libs/catalogue';
+import type { Product } from '#libs/db';
 /**
  * A deterministic, realistic-looking product catalogue: names built from flavours, qualities and
  * category nouns, a long tail of brands, descriptions whose words follow a Zipf distribution (a
@@ -5,30 +7,8 @@
  * that are plausible for the category, and tags/allergens that agree with the ingredients.
  * Used by `seed:demo`, `seed:scale`, the search benchmark and the ingestion benchmark.
  */
-export interface GeneratedProduct {
-  external_id: string;
-  name: string;
-  brand: string;
-  description: string;
-  category: string;
-  price_cents: number;
-  currency: string;
-  calories: number;
-  protein_g: number;
-  fat_g: number;
-  carbs_g: number;
-  sugar_g: number;
-  fiber_g: number;
-  sodium_mg: number;
-  potassium_mg: number;
-  saturated_fat_g: number;
-  serving_size_g: number;
-  dietary_tags: string[];
-  allergens: string[];
-  ingredients: string;
-  gtin: string;
-  in_stock: boolean;
-}
+/** A generated product: every catalogue field, none of them null. */
+export type GeneratedProduct = { [K in ProductField | 'external_id']: NonNullable<Product[K]> };
 
 /** Small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number): () => number {

@@ -1,3 +1,4 @@
+import type { Customer, CustomerHealth } from '#libs/db';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -10,21 +11,22 @@ import { prng } from './catalogue.js';
  * distribution, activity, and conditions, allergies, preferences and goals at roughly their
  * population prevalence (hypertension rising with age, etc.).
  */
-export interface GeneratedCustomer {
-  external_id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  sex: 'male' | 'female';
-  age: number;
-  height_cm: number;
-  weight_kg: number;
-  activity_level: string;
-  conditions: string[];
-  allergies: string[];
-  dietary_preferences: string[];
-  goals: string[];
-}
+/** A generated customer: identity and the health fields the generator fills, none of them null. */
+export type GeneratedCustomer = {
+  [K in 'external_id' | 'email' | 'first_name' | 'last_name']: NonNullable<Customer[K]>;
+} & {
+  [
+    K in
+      | 'age'
+      | 'height_cm'
+      | 'weight_kg'
+      | 'activity_level'
+      | 'conditions'
+      | 'allergies'
+      | 'dietary_preferences'
+      | 'goals'
+  ]: NonNullable<CustomerHealth[K]>;
+} & { sex: 'male' | 'female' };
 
 const FIRST = [
   'Ann',
@@ -64,7 +66,7 @@ const LAST = [
   'Berg',
   'Sato',
 ];
-const ACTIVITY: [string, number][] = [
+const ACTIVITY: [NonNullable<CustomerHealth['activity_level']>, number][] = [
   ['sedentary', 0.3],
   ['light', 0.3],
   ['moderate', 0.25],

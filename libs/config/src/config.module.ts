@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig } from './config.js';
+import { AppConfig } from './app-config.js';
 
 @Global()
 @Module({})

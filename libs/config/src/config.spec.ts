@@ -1,4 +1,5 @@
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from './config.js';
+import { ConfigError } from './app-config.js';
+import { DEV_JWT_SECRET, loadConfig } from './config.js';
 
 const DB = { DATABASE_URL: 'postgres://u:p@localhost:5432/app' };
 
