@@ -38,6 +38,22 @@ export type ProductFields = Pick<Product, ProductField>;
 
 export type ProductRow = Pick<Product, ProductField | 'id' | 'external_id' | 'created_at' | 'updated_at'>;
 
+/** A product as lists show it (search hits, match candidates): identity, price, tags and nutrients. */
+export type ProductListing = Pick<
+  Product,
+  | 'id'
+  | 'external_id'
+  | 'name'
+  | 'brand'
+  | 'category'
+  | 'price_cents'
+  | 'currency'
+  | 'serving_size_g'
+  | 'dietary_tags'
+  | 'allergens'
+  | Nutrient
+>;
+
 /** A dietary tag, allergen or category code. */
 export const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 

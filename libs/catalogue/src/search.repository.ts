@@ -6,7 +6,7 @@ import type { Product } from '#libs/db';
 interface Reader {
   query(sql: string, params?: unknown[]): Promise<SearchHit[]>;
 }
-import { NUTRIENTS, type Nutrient } from './product.types.js';
+import { NUTRIENTS, type ProductListing } from './product.types.js';
 
 export interface SearchFilters {
   category?: string;
@@ -16,21 +16,7 @@ export interface SearchFilters {
 }
 
 /** A search result: the product's listing fields and nutrients, its match tier and rank. */
-export type SearchHit = Pick<
-  Product,
-  | 'id'
-  | 'external_id'
-  | 'name'
-  | 'brand'
-  | 'category'
-  | 'price_cents'
-  | 'currency'
-  | 'serving_size_g'
-  | 'dietary_tags'
-  | 'allergens'
-  | 'in_stock'
-  | Nutrient
-> & { tier: number; rank: number };
+export type SearchHit = ProductListing & Pick<Product, 'in_stock'> & { tier: number; rank: number };
 
 export interface RankCursor {
   tier: number;

@@ -5,20 +5,8 @@ export { ACTIVITY_LEVELS, SEXES };
 export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
 export type Sex = (typeof SEXES)[number];
 
-/** What a vendor writes about a customer's health. */
-export interface HealthProfileInput {
-  sex?: Sex | null;
-  birth_date?: string | null;
-  age?: number | null;
-  height_cm?: number | null;
-  weight_kg?: number | null;
-  activity_level?: ActivityLevel | null;
-  conditions?: string[];
-  allergies?: string[];
-  dietary_preferences?: string[];
-  goals?: string[];
-  notes?: string | null;
-}
+/** What a vendor writes about a customer's health: any of the catalogued health fields. */
+export type HealthProfileInput = { [K in HealthField]?: CustomerHealth[K] };
 
 export interface DerivedLimits {
   daily_limits: Record<string, number>;
@@ -144,7 +132,7 @@ export const HEALTH_FIELD_CATALOGUE = {
     maxLength: 4000,
     synonyms: ['note', 'comments'],
   },
-} satisfies Record<keyof HealthProfileInput, Omit<FieldDef, 'column'>>;
+} satisfies Partial<Record<keyof CustomerHealth, Omit<FieldDef, 'column'>>>;
 
 export type CustomerField = keyof typeof CUSTOMER_FIELD_CATALOGUE;
 export type HealthField = keyof typeof HEALTH_FIELD_CATALOGUE;

@@ -1,5 +1,4 @@
-import type { Product } from '#libs/db';
-import { NUTRIENTS, type Nutrient } from '#libs/catalogue';
+import { NUTRIENTS, type Nutrient, type ProductListing } from '#libs/catalogue';
 import type { HealthProfile } from './customer.types.js';
 
 /** The orderings the catalogue is indexed for (see migrations/…-matches.ts). */
@@ -15,28 +14,7 @@ export interface MatchCriteria {
 }
 
 /** What matching reads of a product: its listing fields and per-serving nutrients. */
-export type CandidateProduct = Pick<
-  Product,
-  | 'id'
-  | 'external_id'
-  | 'name'
-  | 'brand'
-  | 'category'
-  | 'price_cents'
-  | 'currency'
-  | 'dietary_tags'
-  | 'allergens'
-  | 'calories'
-  | 'protein_g'
-  | 'fat_g'
-  | 'carbs_g'
-  | 'sugar_g'
-  | 'fiber_g'
-  | 'sodium_mg'
-  | 'potassium_mg'
-  | 'saturated_fat_g'
-  | 'serving_size_g'
->;
+export type CandidateProduct = ProductListing;
 
 const union = (...lists: (readonly string[] | undefined)[]) =>
   [...new Set(lists.flatMap((l) => l ?? []))].sort();

@@ -24,6 +24,16 @@ export type ReportRow = Pick<
 const COLUMNS = `r.id, r.session_id, r.payment_id, r.tier, r.email, r.status, r.stage, r.progress, r.revisions_allowed,
                  r.expires_at, r.is_expired, r.revoked_at, r.created_at`;
 
+/** What a paid order's report is created from. */
+export interface NewReport {
+  sessionId: string;
+  paymentId: string;
+  tier: string;
+  email: string;
+  expiryDays: number;
+  revisionsAllowed: number;
+}
+
 /** Report rows and their access tokens (SHA-256 digests only). */
 @Injectable()
 export class ReportsRepository {
@@ -38,17 +48,7 @@ export class ReportsRepository {
     return rows[0] ?? null;
   }
 
-  async create(
-    manager: EntityManager,
-    r: {
-      sessionId: string;
-      paymentId: string;
-      tier: string;
-      email: string;
-      expiryDays: number;
-      revisionsAllowed: number;
-    },
-  ): Promise<ReportRow> {
+  async create(manager: EntityManager, r: NewReport): Promise<ReportRow> {
     const rows = await rowsOf<ReportRow>(
       manager,
       `WITH r AS (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newToken, sha256Hex } from '#libs/common';
 import { QueueService } from '#libs/queue';
-import { ReportsRepository, type ReportRow } from './reports.repository.js';
+import { ReportsRepository, type NewReport, type ReportRow } from './reports.repository.js';
 
 /**
  * A report's life as other modules drive it, always in the caller's transaction: created for a
@@ -21,17 +21,7 @@ export class ReportsService {
   }
 
   /** The report a payment bought: its row, revision 1, and the `report.generate` job, atomically. */
-  async createForPayment(
-    manager: EntityManager,
-    order: {
-      sessionId: string;
-      paymentId: string;
-      tier: string;
-      email: string;
-      expiryDays: number;
-      revisionsAllowed: number;
-    },
-  ): Promise<ReportRow> {
+  async createForPayment(manager: EntityManager, order: NewReport): Promise<ReportRow> {
     const report = await this.reports.create(manager, order);
     await this.queue.send('report.generate', { reportId: report.id }, { manager });
     return report;
