@@ -4,6 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { IdempotencyRequired, IsSafeText, RateLimit, byHeader } from '#libs/common';
+import { BookkeepingPool } from '#libs/db';
 import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
@@ -64,6 +65,13 @@ class ProbeController {
   @IdempotencyRequired()
   @ApiCreatedResponse({ type: OrderView })
   createRequired(@Body() dto: CreateOrderDto) {
+    return this.execute(dto);
+  }
+
+  @Post('limited-orders')
+  @RateLimit({ name: 'probe-limited-orders', limit: 2, windowSeconds: 3600, key: byHeader('x-client') })
+  @ApiCreatedResponse({ type: OrderView })
+  createLimited(@Body() dto: CreateOrderDto) {
     return this.execute(dto);
   }
 
@@ -321,6 +329,60 @@ describe('HTTP pipeline (e2e)', () => {
       expect(retryAfter).toBeLessThanOrEqual(3600);
       expect(limited[0]!.json().error.code).toBe('rate_limited');
       expect(ok[0]!.headers['ratelimit-limit']).toBe('3');
+    });
+
+    it('with an Idempotency-Key: counted with the claim, and a 429 claims nothing', async () => {
+      const headers = (key: string, client: string) => ({ 'idempotency-key': key, 'x-client': client });
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          post(
+            i % 2 ? app : app2,
+            '/api/v1/probe/limited-orders',
+            { item: 'limited', quantity: 1 },
+            headers(`lk-${i}`, 'c-9'),
+          ),
+        ),
+      );
+      expect(results.map((r) => r.statusCode).sort()).toEqual([201, 201, 429, 429, 429, 429]);
+      expect(await executions('limited')).toBe(2);
+      const refused = results.findIndex((r) => r.statusCode === 429);
+      expect(results[refused]!.headers['retry-after']).toBeDefined();
+      // the refused request's key was never claimed: from a client under its limit it runs
+      const again = await post(
+        app,
+        '/api/v1/probe/limited-orders',
+        { item: 'limited', quantity: 1 },
+        headers(`lk-${refused}`, 'c-10'),
+      );
+      expect(again.statusCode).toBe(201);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      expect(await executions('limited')).toBe(3);
+    });
+
+    it('a rate-limited mutation with an Idempotency-Key costs two bookkeeping round trips, not three', async () => {
+      const bookkeeping = app.get(BookkeepingPool);
+      const statements: string[] = [];
+      const query = bookkeeping.query.bind(bookkeeping);
+      bookkeeping.query = ((text: string, values: unknown[], name?: string) => {
+        statements.push(name ?? text.slice(0, 40));
+        return query(text, values, name);
+      }) as typeof bookkeeping.query;
+      try {
+        const res = await post(
+          app,
+          '/api/v1/probe/limited-orders',
+          { item: 'trips', quantity: 1 },
+          {
+            'idempotency-key': 'trips-1',
+            'x-client': 'c-11',
+          },
+        );
+        expect(res.statusCode).toBe(201);
+      } finally {
+        bookkeeping.query = query;
+      }
+      // the hit and the claim in one statement, then the stored response
+      expect(statements).toEqual(['rate_limit_hit_claim', 'idempotency_complete']);
     });
 
     it('counts each key separately', async () => {

@@ -1,23 +1,23 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { ModuleRef, Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap } from 'rxjs';
 import { sha256Hex } from '../crypto/tokens.js';
 import { ValidationFailed } from '../errors/app-error.js';
 import { renderError } from '../errors/error-response.js';
 import { clientIp } from '../http/client-ip.js';
 import {
-  IDEMPOTENCY_METADATA,
   IDEMPOTENCY_REPLAY_METADATA,
   REPLAY_AUDIT,
-  type IdempotencyMode,
   type ReplayAudit,
   type ReplayPolicy,
 } from './idempotency.decorator.js';
+import { applyHits, type ApplicableRules, type DeferredRateLimit } from '../rate-limit/apply-hits.js';
+import { MUTATING, modeOf } from './idempotency-key.js';
+import { RateLimitRepository } from '../rate-limit/rate-limit.repository.js';
+import type { IdempotencyClaim } from './idempotency.repository.js';
 import { IdempotencyService } from './idempotency.service.js';
-
-const MUTATING = new Set(['POST', 'PUT', 'PATCH']);
 
 type ScopedRequest = FastifyRequest & { auth?: ReplayActor; platformAdmin?: boolean };
 type ReplayActor = Parameters<ReplayAudit['record']>[0];
@@ -49,17 +49,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly idempotency: IdempotencyService,
     private readonly moduleRef: ModuleRef,
+    private readonly counters: RateLimitRepository,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!MUTATING.has(req.method)) return next.handle();
-    const mode =
-      this.reflector.getAllAndOverride<IdempotencyMode | undefined>(IDEMPOTENCY_METADATA, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'optional';
+    const mode = modeOf(this.reflector, context);
     if (mode === 'off') return next.handle();
     const header = req.headers['idempotency-key'];
     const key = Array.isArray(header) ? header[0] : header;
@@ -84,7 +81,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // A secret is never replayed to a caller known only by its address.
     const replayable = !(policy.secret && scope.startsWith('ip:'));
 
-    return from(this.idempotency.begin(claim)).pipe(
+    // the last guard may have left its rate-limit hits to be counted with the claim (one round trip)
+    const deferred = (req as DeferredRateLimit).deferredRateLimit;
+    const begin = deferred
+      ? this.idempotency.begin(claim, (c) => this.countAndClaim(context, deferred, c))
+      : this.idempotency.begin(claim);
+    return from(begin).pipe(
       mergeMap(async (begin) => {
         if (begin.kind === 'run') return begin;
         if (policy.auditAs)
@@ -109,6 +111,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }),
     );
+  }
+
+  /** Counts the deferred rate-limit hits with the first claim; a rule over its limit is the 429. */
+  private async countAndClaim(
+    context: ExecutionContext,
+    applicable: ApplicableRules,
+    claim: IdempotencyClaim,
+  ): Promise<boolean> {
+    const { hits, claimed } = await this.counters.hitAndClaim(
+      applicable.map((a) => ({ bucket: a.bucket, windowSeconds: a.rule.windowSeconds, limit: a.rule.limit })),
+      claim,
+    );
+    applyHits(context.switchToHttp().getResponse<FastifyReply>(), applicable, hits);
+    return claimed;
   }
 
   /** A replayed health response is a read of health data: audited like one. */

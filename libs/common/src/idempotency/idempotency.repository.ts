@@ -15,31 +15,41 @@ export interface IdempotencyClaim {
   fingerprint: string;
 }
 
-/** Stripe-style idempotency keys, scoped by tenant, session or client address; expire after 24 h. */
-@Injectable()
-export class IdempotencyRepository {
-  /** An in-flight claim older than this is taken to belong to a crashed process. */
-  static readonly STALE_LOCK = '5 minutes';
-  static readonly TTL = '24 hours';
+const STALE_LOCK = '5 minutes';
+const TTL = '24 hours';
 
-  constructor(private readonly db: BookkeepingPool) {}
-
-  /** Claims the key for this request; false when someone else holds or held it. */
-  async claim(c: IdempotencyClaim): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `INSERT INTO idempotency_keys AS k (scope, key, method, path, fingerprint, state, expires_at)
-       VALUES ($1, $2, $3, $4, $5, 'in_flight', now() + interval '${IdempotencyRepository.TTL}')
+/**
+ * The claim of a key as one INSERT … SELECT (parameters from $n: scope, key, method, path,
+ * fingerprint; `where` may hold the claim back): a free, expired or stale key is taken, anything
+ * else is left alone and returns no row. Shared with the rate limiter's one-round-trip claim.
+ */
+export function claimSql(n: number, where = ''): string {
+  return `INSERT INTO idempotency_keys AS k (scope, key, method, path, fingerprint, state, expires_at)
+       SELECT $${n}, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, 'in_flight', now() + interval '${TTL}' ${where}
        ON CONFLICT (scope, key) DO UPDATE
          SET method = EXCLUDED.method, path = EXCLUDED.path, fingerprint = EXCLUDED.fingerprint,
              state = 'in_flight', response_status = NULL, response_sealed = NULL,
              created_at = now(), locked_at = now(), expires_at = EXCLUDED.expires_at
          WHERE k.expires_at <= now()
             OR (k.state = 'in_flight' AND k.fingerprint = EXCLUDED.fingerprint
-                AND k.locked_at < now() - interval '${IdempotencyRepository.STALE_LOCK}')
-       RETURNING 1`,
-      [c.scope, c.key, c.method, c.path, c.fingerprint],
-      'idempotency_claim',
-    );
+                AND k.locked_at < now() - interval '${STALE_LOCK}')
+       RETURNING 1`;
+}
+
+export const claimParams = (c: IdempotencyClaim) => [c.scope, c.key, c.method, c.path, c.fingerprint];
+
+/** Stripe-style idempotency keys, scoped by tenant, session or client address; expire after 24 h. */
+@Injectable()
+export class IdempotencyRepository {
+  /** An in-flight claim older than this is taken to belong to a crashed process. */
+  static readonly STALE_LOCK = STALE_LOCK;
+  static readonly TTL = TTL;
+
+  constructor(private readonly db: BookkeepingPool) {}
+
+  /** Claims the key for this request; false when someone else holds or held it. */
+  async claim(c: IdempotencyClaim): Promise<boolean> {
+    const { rowCount } = await this.db.query(claimSql(1), claimParams(c), 'idempotency_claim');
     return rowCount === 1;
   }
 

@@ -21,8 +21,12 @@ export class IdempotencyService {
     private readonly vault: VaultService,
   ) {}
 
+  static isValidKey(key: string): boolean {
+    return KEY_FORMAT.test(key);
+  }
+
   static validateKey(key: string): void {
-    if (!KEY_FORMAT.test(key)) {
+    if (!IdempotencyService.isValidKey(key)) {
       throw new ValidationFailed(
         'Idempotency-Key must be 1 to 255 visible ASCII characters',
         [{ field: 'Idempotency-Key', message: 'invalid format' }],
@@ -31,9 +35,16 @@ export class IdempotencyService {
     }
   }
 
-  async begin(claim: IdempotencyClaim): Promise<IdempotencyBegin> {
+  /**
+   * Claims the key, or answers what a holder of it gets. `firstClaim` replaces the first claim
+   * statement (the rate limiter counts its hits in the same one).
+   */
+  async begin(
+    claim: IdempotencyClaim,
+    firstClaim: (c: IdempotencyClaim) => Promise<boolean> = (c) => this.keys.claim(c),
+  ): Promise<IdempotencyBegin> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await this.keys.claim(claim)) return { kind: 'run' };
+      if (await (attempt === 0 ? firstClaim(claim) : this.keys.claim(claim))) return { kind: 'run' };
       const existing = await this.keys.find(claim.scope, claim.key);
       if (!existing) continue; // released or expired between the two statements: claim again
       if (existing.fingerprint !== claim.fingerprint) {

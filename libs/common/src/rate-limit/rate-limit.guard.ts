@@ -1,8 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimited } from '../errors/app-error.js';
+import type { FastifyReply } from 'fastify';
 import { sha256Hex } from '../crypto/tokens.js';
+import { idempotencyKeyOf } from '../idempotency/idempotency-key.js';
+import { applyHits, type DeferredRateLimit } from './apply-hits.js';
 import { RATE_LIMIT_METADATA, type RateLimitRule } from './rate-limit.decorator.js';
 import { RateLimitRepository } from './rate-limit.repository.js';
 
@@ -24,29 +26,36 @@ export class RateLimitGuard implements CanActivate {
     ]);
     if (!rules?.length || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
-    const req = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    const req = http.getRequest<DeferredRateLimit>();
     const applicable = rules.flatMap((rule) => {
       if ((rule.late ?? false) !== this.late) return [];
       const key = rule.key(req);
       return key === undefined ? [] : [{ rule, bucket: sha256Hex(`${rule.name}\n${key}`) }];
     });
     if (applicable.length === 0) return true;
+    if (this.isLastGuard(context) && idempotencyKeyOf(this.reflector, context) !== undefined) {
+      req.deferredRateLimit = applicable;
+      return true;
+    }
     const hits = await this.counters.hit(
       applicable.map((a) => ({ bucket: a.bucket, windowSeconds: a.rule.windowSeconds })),
     );
-    let limited: RateLimited | null = null;
-    applicable.forEach(({ rule }, i) => {
-      const { hits: count, resetAt } = hits[i]!;
-      const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
-      reply.header('ratelimit-limit', String(rule.limit));
-      reply.header('ratelimit-remaining', String(Math.max(0, rule.limit - count)));
-      reply.header('ratelimit-reset', String(resetSeconds));
-      if (count > rule.limit && (!limited || resetSeconds > limited.retryAfterSeconds))
-        limited = new RateLimited(resetSeconds);
-    });
-    if (limited) throw limited;
+    applyHits(http.getResponse<FastifyReply>(), applicable, hits);
     return true;
+  }
+
+  /**
+   * Whether no guard runs after this one: the late guard is listed last by construction; the
+   * global one is last when the route has no guards of its own (an authenticating guard must
+   * stay behind the early count, which is what limits guessing credentials).
+   */
+  private isLastGuard(context: ExecutionContext): boolean {
+    if (this.late) return true;
+    const own = this.reflector.getAllAndMerge<unknown[]>(GUARDS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return own.length === 0;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BookkeepingPool } from '#libs/db';
+import { claimParams, claimSql, type IdempotencyClaim } from '../idempotency/idempotency.repository.js';
 
 export interface WindowHit {
   hits: number;
@@ -33,6 +34,47 @@ export class RateLimitRepository {
       const r = byBucket.get(b.bucket)!;
       return { hits: r.hits, resetAt: r.reset_at };
     });
+  }
+
+  /**
+   * Counts one hit in each bucket and — only when every bucket is within its limit — claims the
+   * idempotency key, in one statement: the two pieces of bookkeeping a mutation needs before it
+   * runs cost one round trip. `claimed` is false when over a limit or when the key is taken.
+   */
+  async hitAndClaim(
+    buckets: { bucket: string; windowSeconds: number; limit: number }[],
+    claim: IdempotencyClaim,
+  ): Promise<{ hits: WindowHit[]; claimed: boolean }> {
+    const { rows } = await this.db.query<{ bucket: string; hits: number; reset_at: Date; claimed: number }>(
+      `WITH w AS (
+         SELECT b.bucket, b.secs, b.lim,
+                date_bin(make_interval(secs => b.secs), clock_timestamp(), 'epoch') AS start
+           FROM unnest($1::text[], $2::int[], $3::int[]) AS b(bucket, secs, lim)
+       ), h AS (
+         INSERT INTO rate_limit_counters AS c (bucket, window_start, hits, expires_at)
+         SELECT w.bucket, w.start, 1, w.start + make_interval(secs => w.secs) FROM w
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
+         RETURNING bucket, hits, expires_at AS reset_at
+       ), claimed AS (
+         ${claimSql(4, 'WHERE NOT EXISTS (SELECT 1 FROM h JOIN w USING (bucket) WHERE h.hits > w.lim)')}
+       )
+       SELECT h.bucket, h.hits, h.reset_at, (SELECT count(*) FROM claimed)::int AS claimed FROM h`,
+      [
+        buckets.map((b) => b.bucket),
+        buckets.map((b) => b.windowSeconds),
+        buckets.map((b) => b.limit),
+        ...claimParams(claim),
+      ],
+      'rate_limit_hit_claim',
+    );
+    const byBucket = new Map(rows.map((r) => [r.bucket, r]));
+    return {
+      hits: buckets.map((b) => {
+        const r = byBucket.get(b.bucket)!;
+        return { hits: r.hits, resetAt: r.reset_at };
+      }),
+      claimed: rows[0]?.claimed === 1,
+    };
   }
 
   async purgeEnded(): Promise<number> {
