@@ -32,9 +32,11 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  *   http    GET /api/v1/customers/:id/matches on the real api process
  * from 1 and 16 clients; then a diet-rule change for a condition held by ~100 000 customers,
  * timed until every one is re-derived.
- * Usage: npm run bench:matches -- [--products 500000] [--customers 1000000] [--requests 300]
+ * `--vendors N` adds N − 1 vendors of the same size beside the one measured (more tenants and
+ * partitions).
+ * Usage: npm run bench:matches -- [--products 500000] [--customers 1000000] [--requests 300] [--vendors 1]
  */
-const args = parseArgs({ products: 500_000, customers: 1_000_000, requests: 300, clients: 16 });
+const args = parseArgs({ products: 500_000, customers: 1_000_000, requests: 300, clients: 16, vendors: 1 });
 
 @Module({})
 class BenchModule {
@@ -140,6 +142,16 @@ async function main(): Promise<void> {
     console.log(
       `seeded ${args.customers} customers (with BMR, TDEE, derived limits) in ${(c.ms / 1000).toFixed(1)} s (${Math.round((args.customers! / c.ms) * 1000)} rows/s)`,
     );
+    for (let i = 1; i < args.vendors!; i++) {
+      const other = await ensureVendor(ctx, {
+        slug: `bench-matches-${String(i).padStart(3, '0')}`,
+        name: `Bench ${i}`,
+        category: 'grocery',
+      });
+      await loadCatalogue(db.url, other.id, args.products!, { seed: 1 + i });
+      await loadCustomers(db.url, other.id, args.customers!, { seed: 5 + i });
+    }
+    if (args.vendors! > 1) console.log(`seeded ${args.vendors! - 1} more vendors of the same size`);
     await pool.query('VACUUM ANALYZE products');
 
     const ids: string[] = (

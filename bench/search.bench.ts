@@ -25,9 +25,11 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  *   http    GET /api/v1/search on the real api process (auth, validation, JSON included)
  *   norls   the same on a second api process with DATABASE_ROW_SECURITY=false, alternating call by
  *           call with http under the same load: what row-level security costs
- * Usage: npm run bench:search -- [--products 500000] [--passes 2]
+ * `--vendors N` seeds N vendors of `--products` each (the first is searched): the cost of more
+ * tenants (and their partitions) beside the one being searched.
+ * Usage: npm run bench:search -- [--products 500000] [--passes 2] [--vendors 2]
  */
-const args = parseArgs({ products: 500_000, passes: 2, clients: 16 });
+const args = parseArgs({ products: 500_000, passes: 2, clients: 16, vendors: 2 });
 
 interface Query {
   q: string;
@@ -203,7 +205,7 @@ const fmt = (f: Figures) =>
 async function main(): Promise<void> {
   const products = args.products!;
   console.log(
-    `bench:search — ${products} products × 2 vendors, mix of ${queryMix().length} queries, ${args.passes} passes`,
+    `bench:search — ${products} products × ${args.vendors} vendor(s), mix of ${queryMix().length} queries, ${args.passes} passes`,
   );
   const db = await benchDatabase();
   const config = loadConfig(benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients) }));
@@ -218,18 +220,28 @@ async function main(): Promise<void> {
     options: '-c plan_cache_mode=force_custom_plan',
   });
   try {
-    const a = await ensureVendor(ctx, { slug: 'bench-a', name: 'Bench A', category: 'grocery' });
-    const b = await ensureVendor(ctx, { slug: 'bench-b', name: 'Bench B', category: 'grocery' });
-    for (const [v, seed] of [
-      [a, 1],
-      [b, 2],
-    ] as const) {
-      const { ms } = await loadCatalogue(db.url, v.id, products, { seed });
-      console.log(
-        `seeded ${products} products in ${(ms / 1000).toFixed(1)} s (${Math.round((products / ms) * 1000)} rows/s, COPY)`,
-      );
+    const vendors = [];
+    for (let i = 0; i < args.vendors!; i++) {
+      const slug = i === 0 ? 'bench-a' : i === 1 ? 'bench-b' : `bench-v${String(i).padStart(3, '0')}`;
+      vendors.push(await ensureVendor(ctx, { slug, name: `Bench ${slug}`, category: 'grocery' }));
     }
+    const a = vendors[0]!;
+    let seededMs = 0;
+    for (const [i, v] of vendors.entries()) {
+      const { ms } = await loadCatalogue(db.url, v.id, products, { seed: i + 1 });
+      seededMs += ms;
+    }
+    console.log(
+      `seeded ${products} products × ${vendors.length} in ${(seededMs / 1000).toFixed(1)} s (${Math.round(((products * vendors.length) / seededMs) * 1000)} rows/s, COPY)`,
+    );
     await pool.query('VACUUM ANALYZE products');
+    const leaves = (
+      await pool.query(
+        `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE c.relkind = 'r' AND c.relname LIKE 'products\\_%'`,
+      )
+    ).rows[0].n;
+    console.log(`${leaves} leaf partitions under products`);
 
     const queries = queryMix();
     // Classify by how many products each query matches (the naive query's cost driver).
