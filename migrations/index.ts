@@ -14,6 +14,7 @@ import { CheckoutReturn1795220400000 } from './1795220400000-checkout-return.js'
 import { GenerationAttempts1795220500000 } from './1795220500000-generation-attempts.js';
 import { LlmFallbacks1795220600000 } from './1795220600000-llm-fallbacks.js';
 import { PaymentLifecycle1795220700000 } from './1795220700000-payment-lifecycle.js';
+import { DropUnusedAllergenIndex1795220800000 } from './1795220800000-drop-unused-allergen-index.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   GenerationAttempts1795220500000,
   LlmFallbacks1795220600000,
   PaymentLifecycle1795220700000,
+  DropUnusedAllergenIndex1795220800000,
 ];
