@@ -18,58 +18,34 @@ export * from './vendors.entities.js';
 export * from './webhooks.entities.js';
 export type { VendorId } from './vendor-id.js';
 
-import { AuditLogEntry } from './audit.entities.js';
-import { CalculatorSession, CalculatorSessionToken, PaymentTier } from './calculator.entities.js';
-import { Product } from './catalogue.entities.js';
-import { IdempotencyKey, RateLimitCounter } from './common.entities.js';
-import { Customer, CustomerHealth, DietRule, DietRuleDefault } from './customers.entities.js';
-import { IngestJob, IngestFeed, IngestError } from './ingestion.entities.js';
-import { MailOutboxMessage } from './mail.entities.js';
-import { Payment, PaymentEvent, PaymentTransition, SandboxCheckout } from './payments.entities.js';
-import {
-  Report,
-  ReportRevision,
-  ReportEventRecord,
-  ReportAccessToken,
-  ReportAccessLogEntry,
-  LlmApiLog,
-} from './reports.entities.js';
-import { VaultSecret } from './vault.entities.js';
-import { Vendor, VendorApiKey } from './vendors.entities.js';
-import { WebhookEndpoint, WebhookEvent, WebhookDelivery, WebhookAttempt } from './webhooks.entities.js';
+import * as audit from './audit.entities.js';
+import * as calculator from './calculator.entities.js';
+import * as catalogue from './catalogue.entities.js';
+import * as common from './common.entities.js';
+import * as customers from './customers.entities.js';
+import * as ingestion from './ingestion.entities.js';
+import * as mail from './mail.entities.js';
+import * as payments from './payments.entities.js';
+import * as reports from './reports.entities.js';
+import * as vault from './vault.entities.js';
+import * as vendors from './vendors.entities.js';
+import * as webhooks from './webhooks.entities.js';
 
-/** Registered with every DataSource, so repositories and the query builder know each table. */
+/**
+ * Registered with every DataSource, so repositories and the query builder know each table: every
+ * class the entity files export (the other exports are the CHECK value lists).
+ */
 export const ENTITIES = [
-  AuditLogEntry,
-  CalculatorSession,
-  CalculatorSessionToken,
-  PaymentTier,
-  Product,
-  IdempotencyKey,
-  RateLimitCounter,
-  Customer,
-  CustomerHealth,
-  DietRule,
-  DietRuleDefault,
-  IngestJob,
-  IngestFeed,
-  IngestError,
-  MailOutboxMessage,
-  Payment,
-  PaymentEvent,
-  PaymentTransition,
-  SandboxCheckout,
-  Report,
-  ReportRevision,
-  ReportEventRecord,
-  ReportAccessToken,
-  ReportAccessLogEntry,
-  LlmApiLog,
-  VaultSecret,
-  Vendor,
-  VendorApiKey,
-  WebhookEndpoint,
-  WebhookEvent,
-  WebhookDelivery,
-  WebhookAttempt,
-];
+  audit,
+  calculator,
+  catalogue,
+  common,
+  customers,
+  ingestion,
+  mail,
+  payments,
+  reports,
+  vault,
+  vendors,
+  webhooks,
+].flatMap((m) => Object.values(m).filter((v): v is new () => object => typeof v === 'function'));
