@@ -15,6 +15,7 @@ import { GenerationAttempts1795220500000 } from './1795220500000-generation-atte
 import { LlmFallbacks1795220600000 } from './1795220600000-llm-fallbacks.js';
 import { PaymentLifecycle1795220700000 } from './1795220700000-payment-lifecycle.js';
 import { DropUnusedAllergenIndex1795220800000 } from './1795220800000-drop-unused-allergen-index.js';
+import { DirectoryInsights1795220900000 } from './1795220900000-directory-insights.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   LlmFallbacks1795220600000,
   PaymentLifecycle1795220700000,
   DropUnusedAllergenIndex1795220800000,
+  DirectoryInsights1795220900000,
 ];

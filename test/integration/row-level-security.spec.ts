@@ -4,7 +4,10 @@ import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { SchemaOwnerDb } from '../../libs/db/src/index.js';
 import { withPlatformScope, withVendorScope } from '../../libs/db/src/index.js';
-import { TENANT_TABLES } from '../../migrations/1795220100000-row-level-security.js';
+import { TENANT_TABLES as FIRST_TENANT_TABLES } from '../../migrations/1795220100000-row-level-security.js';
+import { INSIGHTS_TENANT_TABLES } from '../../migrations/1795220900000-directory-insights.js';
+
+const TENANT_TABLES = [...FIRST_TENANT_TABLES, ...INSIGHTS_TENANT_TABLES];
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
 

@@ -18,6 +18,7 @@ import { ReportsHttpModule } from '#libs/reports';
 import { VendorsHttpModule } from '#libs/vendors';
 import { WebhooksHttpModule } from '#libs/webhooks';
 import { IngestionHttpModule } from '#libs/ingestion';
+import { InsightsHttpModule } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
@@ -45,6 +46,7 @@ export class ApiModule {
         CustomersHttpModule,
         WebhooksHttpModule,
         IngestionHttpModule,
+        InsightsHttpModule,
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

@@ -6,6 +6,7 @@ import { AuditModule } from '#libs/audit';
 import { CustomersModule } from '#libs/customers';
 import { WebhooksModule } from '#libs/webhooks';
 import { IngestionModule } from '#libs/ingestion';
+import { InsightsModule } from '#libs/insights';
 import { MailModule } from '#libs/mail';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
@@ -29,6 +30,7 @@ export class WorkerModule {
         CustomersModule,
         WebhooksModule,
         IngestionModule,
+        InsightsModule,
         ...extra,
       ],
     };

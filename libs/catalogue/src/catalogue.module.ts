@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { VendorsModule } from '#libs/vendors';
 import { WebhooksModule } from '#libs/webhooks';
+import { CatalogueChanges } from './catalogue-changes.js';
 import { ProductsRepository } from './products.repository.js';
 import { ProductsService } from './products.service.js';
 import { SearchRepository } from './search.repository.js';
@@ -8,7 +9,7 @@ import { SearchService } from './search.service.js';
 
 @Module({
   imports: [VendorsModule, WebhooksModule],
-  providers: [ProductsRepository, ProductsService, SearchRepository, SearchService],
+  providers: [CatalogueChanges, ProductsRepository, ProductsService, SearchRepository, SearchService],
   exports: [ProductsService, SearchService, ProductsRepository],
 })
 export class CatalogueModule {}

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { WebhookEventsService } from '#libs/webhooks';
 import { AppError, NotFound, Unprocessable, type VendorId } from '#libs/common';
 import { uuidV5 } from '#libs/vendors';
+import { CatalogueChanges } from './catalogue-changes.js';
 import { compareProducts, type ComparedProduct } from './compare.js';
 import { ProductsRepository } from './products.repository.js';
 import type { ProductFields, ProductRow } from './product.types.js';
@@ -42,12 +43,14 @@ export class ProductsService {
     private readonly db: DataSource,
     private readonly products: ProductsRepository,
     private readonly webhooks: WebhookEventsService,
+    private readonly changes: CatalogueChanges,
   ) {}
 
   /** Create, or update in place when the external id exists (its id is the same either way). */
   async upsert(vendorId: VendorId, input: FieldsInput & { external_id: string }) {
     const { external_id, ...fields } = input;
     const { product, created } = await this.products.upsert(vendorId, external_id, complete(fields));
+    await this.changes.changed(vendorId);
     return { ...product, created };
   }
 
@@ -70,21 +73,22 @@ export class ProductsService {
         'external_id_mismatch',
       );
     }
-    return this.found(await this.products.update(vendorId, id, complete(fields)));
+    return this.changed(vendorId, await this.products.update(vendorId, id, complete(fields)));
   }
 
   /** PATCH: only the fields sent. */
   async patch(vendorId: VendorId, id: string, fields: Partial<ProductFields>): Promise<ProductRow> {
-    return this.found(await this.products.update(vendorId, id, fields));
+    return this.changed(vendorId, await this.products.update(vendorId, id, fields));
   }
 
   /** Deletes a product and emits `product.deleted` to subscribed webhooks in the same transaction. */
-  delete(vendorId: VendorId, id: string): Promise<void> {
-    return this.db.transaction(async (m) => {
+  async delete(vendorId: VendorId, id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
       const externalId = await this.products.delete(m, vendorId, id);
       if (externalId === null) throw new NotFound('Product', 'product_not_found');
       await this.webhooks.emit(m, vendorId, 'product.deleted', { product_id: id, external_id: externalId });
     });
+    await this.changes.changed(vendorId);
   }
 
   /** Side by side; any id not in this vendor's catalogue is a 404 naming the missing ids. */
@@ -103,8 +107,9 @@ export class ProductsService {
     return { products: compareProducts(ids.map((id) => byId.get(id)!)) };
   }
 
-  private found(product: ProductRow | null): ProductRow {
+  private async changed(vendorId: VendorId, product: ProductRow | null): Promise<ProductRow> {
     if (!product) throw new NotFound('Product', 'product_not_found');
+    await this.changes.changed(vendorId);
     return product;
   }
 }

@@ -1,7 +1,6 @@
 import type { VendorId } from '#libs/common';
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Product } from '#libs/db';
+import { Injectable } from '@nestjs/common';
+import { ReplicaReader, type Product, type ReadSource } from '#libs/db';
 
 interface Reader {
   query(sql: string, params?: unknown[]): Promise<SearchHit[]>;
@@ -24,12 +23,7 @@ export interface RankCursor {
   id: string;
 }
 
-export interface ReadSource {
-  /** True when the rows came from a streaming replica. */
-  replica: boolean;
-  /** How far the replica's replay is behind what it has received (0 on the primary). */
-  lagMs: number;
-}
+export type { ReadSource };
 
 const HIT_COLUMNS = `id, external_id, name, brand, category, price_cents, currency, ${NUTRIENTS.join(', ')},
   serving_size_g, dietary_tags, allergens, in_stock`;
@@ -58,9 +52,7 @@ const filterSql = (tagsIndexed: boolean) => `($3::text IS NULL OR p.category = $
  */
 @Injectable()
 export class SearchRepository {
-  private readonly logger = new Logger(SearchRepository.name);
-
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly replica: ReplicaReader) {}
 
   async ranked(
     vendorId: VendorId,
@@ -107,39 +99,12 @@ export class SearchRepository {
     );
   }
 
-  /**
-   * Runs a read on a replica (TypeORM picks one) and measures its lag on the same connection. A
-   * replica that cannot be reached falls back to the primary rather than failing the search.
-   */
-  private async onReadReplica(
+  private onReadReplica(
     read: (run: Reader) => Promise<SearchHit[]>,
   ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
-    const replicated = (this.db.options as { replication?: unknown }).replication !== undefined;
-    if (!replicated) {
-      return { hits: await read(this.db), source: { replica: false, lagMs: 0 } };
-    }
-    let runner: ReturnType<DataSource['createQueryRunner']> | null = this.db.createQueryRunner('slave');
-    try {
-      await runner.connect();
-    } catch (err) {
-      this.logger.warn({ msg: 'replica unreachable, reading from the primary', err: String(err) });
-      await runner.release().catch(() => undefined);
-      runner = null;
-    }
-    if (!runner) return { hits: await read(this.db), source: { replica: false, lagMs: 0 } };
-    try {
-      const [lag] = (await runner.query(
-        `SELECT pg_is_in_recovery() AS replica,
-                CASE WHEN NOT pg_is_in_recovery() THEN 0
-                     WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-                     ELSE greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)
-                END::float8 AS lag_ms`,
-      )) as { replica: boolean; lag_ms: number | null }[];
-      const hits = await read(runner);
-      return { hits, source: { replica: lag?.replica ?? false, lagMs: Math.round(lag?.lag_ms ?? 0) } };
-    } finally {
-      await runner.release();
-    }
+    return this.replica
+      .read((run) => read(run as Reader))
+      .then(({ result, source }) => ({ hits: result, source }));
   }
 }
 

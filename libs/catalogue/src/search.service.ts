@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
+import { freshnessOf } from '#libs/db';
 import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { NUTRIENTS, type Nutrient } from './product.types.js';
 import { toTsQuery, termCount } from './search-query.js';
@@ -84,9 +85,7 @@ export class SearchService {
           ? encodeCursor({ m: match, t: last.tier, r: last.rank, i: last.id })
           : null,
       match,
-      freshness: source.replica && source.lagMs > this.config.search.replicaStaleAfterMs ? 'stale' : 'fresh',
-      replica_lag_ms: source.lagMs,
-      source: source.replica ? 'replica' : 'primary',
+      ...freshnessOf(source, this.config.search.replicaStaleAfterMs),
     };
   }
 }

@@ -96,6 +96,8 @@ export class AppConfig {
     readonly candidates: number;
     /** Safe products one /matches call ranks at most (walked best-first for the customer's goal). */
     readonly matchCandidates: number;
+    /** Seconds after a product write before its vendor's directory figures are re-derived. */
+    readonly insightsRefreshDelaySeconds: number;
   };
   declare readonly webhooks: {
     readonly allowHttp: boolean;

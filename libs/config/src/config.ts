@@ -242,6 +242,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       replicaStaleAfterMs: r.int('REPLICA_STALE_AFTER_MS', 5000, 0, 86_400_000),
       candidates: r.int('SEARCH_CANDIDATES', 500, 50, 100_000),
       matchCandidates: r.int('MATCH_CANDIDATES', 200, 20, 10_000),
+      insightsRefreshDelaySeconds: r.int('INSIGHTS_REFRESH_DELAY_SECONDS', 60, 0, 86_400),
     },
     webhooks: {
       allowHttp: r.bool('WEBHOOKS_ALLOW_HTTP', false),

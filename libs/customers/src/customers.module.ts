@@ -9,6 +9,7 @@ import { DietRulesService } from './diet-rules.service.js';
 import { HealthProfileService } from './health-profile.service.js';
 import { HealthRepository } from './health.repository.js';
 import { HealthImportService } from './import/health-import.service.js';
+import { MatchCoverageService } from './match-coverage.service.js';
 import { MatchesRepository } from './matches.repository.js';
 import { MatchesService } from './matches.service.js';
 import { RecomputeLimitsJob } from './recompute-limits.job.js';
@@ -27,7 +28,15 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
     RecomputeLimitsJob,
     MatchesRepository,
     MatchesService,
+    MatchCoverageService,
   ],
-  exports: [CustomersService, HealthProfileService, HealthImportService, DietRulesService, MatchesService],
+  exports: [
+    CustomersService,
+    HealthProfileService,
+    HealthImportService,
+    DietRulesService,
+    MatchesService,
+    MatchCoverageService,
+  ],
 })
 export class CustomersModule {}

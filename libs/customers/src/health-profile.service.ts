@@ -4,7 +4,7 @@ import { AuditService, type Actor } from '#libs/audit';
 import type { VendorId } from '#libs/common';
 import { WebhookEventsService } from '#libs/webhooks';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
-import { HealthRepository } from './health.repository.js';
+import { HealthRepository, type ProfileGroup } from './health.repository.js';
 
 export type HealthReadPurpose = 'read' | 'matches';
 
@@ -100,6 +100,27 @@ export class HealthProfileService {
         m,
       );
       return n;
+    });
+  }
+
+  /**
+   * Every profile of the vendor, grouped by what decides their safe products (no identities), for
+   * aggregate analytics; audited as one `customer.health_profile.aggregated` entry with the count.
+   */
+  aggregate(actor: Actor, vendorId: VendorId): Promise<ProfileGroup[]> {
+    return this.db.transaction(async (m) => {
+      const groups = await this.health.criteriaGroups(m, vendorId);
+      await this.audit.record(
+        actor,
+        {
+          action: 'customer.health_profile.aggregated',
+          entity: 'catalogue_analytics',
+          entityId: vendorId,
+          after: { customers: groups.reduce((n, g) => n + g.customers, 0), groups: groups.length },
+        },
+        m,
+      );
+      return groups;
     });
   }
 }

@@ -97,4 +97,28 @@ export class HealthRepository {
     );
     return rows[0]?.n ?? 0;
   }
+
+  /**
+   * Profiles grouped by what decides their safe products (conditions, allergies, dietary
+   * preferences, derived limits), with how many customers share each: the input of the match
+   * coverage, which then runs one query per group instead of one per customer.
+   */
+  criteriaGroups(manager: EntityManager, vendorId: VendorId): Promise<ProfileGroup[]> {
+    return rowsOf<ProfileGroup>(
+      manager,
+      `SELECT h.conditions, h.allergies, h.dietary_preferences, h.derived_limits, count(*)::int AS customers
+         FROM customer_health h
+        WHERE h.vendor_id = $1
+        GROUP BY h.conditions, h.allergies, h.dietary_preferences, h.derived_limits`,
+      [vendorId],
+    );
+  }
 }
+
+/** Customers sharing the fields that decide which products are safe for them. */
+export type ProfileGroup = Pick<
+  HealthProfile,
+  'conditions' | 'allergies' | 'dietary_preferences' | 'derived_limits'
+> & {
+  customers: number;
+};

@@ -5,5 +5,6 @@ export * from './customers.service.js';
 export * from './diet-rules.service.js';
 export * from './health-profile.service.js';
 export * from './import/health-import.service.js';
+export * from './match-coverage.service.js';
 export * from './matches.service.js';
 export * from './matching.js';

@@ -58,4 +58,16 @@ export class MatchesRepository {
       [vendorId, category, c.excludeAllergens, c.requireTags, c.excludeTags, ...limits, window],
     );
   }
+
+  /** How many products are safe for the criteria, counting no further than `cap`. */
+  async countSafe(vendorId: VendorId, c: MatchCriteria, cap: number): Promise<number> {
+    const { where, params } = safeProductsSql(c);
+    const limits = params(0);
+    const rows = await rowsOf<{ n: number }>(
+      this.db,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM products p WHERE ${where} LIMIT $${6 + limits.length}) s`,
+      [vendorId, null, c.excludeAllergens, c.requireTags, c.excludeTags, ...limits, cap],
+    );
+    return rows[0]?.n ?? 0;
+  }
 }

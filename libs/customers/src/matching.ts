@@ -28,7 +28,9 @@ const GOAL_ORDERING: [string, GoalOrdering][] = [
 ];
 
 /** What a profile (with its derived limits) asks of a product. */
-export function matchCriteria(profile: HealthProfile): MatchCriteria {
+export function matchCriteria(
+  profile: Pick<HealthProfile, 'derived_limits' | 'allergies' | 'dietary_preferences' | 'goals'>,
+): MatchCriteria {
   const d = profile.derived_limits;
   const fraction = Number(d.per_meal_fraction ?? 1 / 3);
   const perMealLimits: Partial<Record<Nutrient, number>> = {};

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { AppConfig } from '#libs/config';
 import { BookkeepingPool } from './bookkeeping-pool.js';
+import { ReplicaReader } from './replica-reader.js';
 import { SchemaOwnerDb } from './schema-owner-db.js';
 import { APP_ROLE, PLATFORM_ROLE, enforceDbScope } from './tenant-scope.js';
 import { createDataSource } from './data-source.js';
@@ -49,8 +50,9 @@ export class DbModule implements OnApplicationShutdown {
           inject: [AppConfig],
           useFactory: (config: AppConfig) => new SchemaOwnerDb(config, applicationName),
         },
+        ReplicaReader,
       ],
-      exports: [DataSource, BookkeepingPool, SchemaOwnerDb],
+      exports: [DataSource, BookkeepingPool, SchemaOwnerDb, ReplicaReader],
     };
   }
 

@@ -32,6 +32,12 @@ export interface JobPayloads {
   'ingest.feed': { feedId: string; jobId?: string };
   /** Cron: expire abandoned uploads, queue finished ones, delete files past retention. */
   'ingest.maintain': Record<string, never>;
+  /** Re-derive one vendor's directory figures and catalogue analytics (at most one queued per vendor). */
+  'insights.refresh-vendor': { vendorId: string };
+  /** Rebuild the cross-vendor category benchmarks (at most one queued). */
+  'insights.rebuild-benchmarks': Record<string, never>;
+  /** Cron: refresh every active vendor's figures and the benchmarks. */
+  'insights.refresh-all': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -142,6 +148,28 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   },
   'ingest.maintain': {
     cron: '*/5 * * * *',
+    retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+  },
+  // stately: one queued and one running per vendor, so a burst of triggers collapses into one refresh
+  'insights.refresh-vendor': {
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    policy: 'stately',
+    concurrency: 1,
+    expireInSeconds: 3600,
+  },
+  'insights.rebuild-benchmarks': {
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    policy: 'stately',
+    concurrency: 1,
+    expireInSeconds: 3600,
+  },
+  'insights.refresh-all': {
+    cron: '41 * * * *',
     retryLimit: 2,
     policy: 'singleton',
     deadLetter: false,

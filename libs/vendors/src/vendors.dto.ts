@@ -1,6 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
   IsDate,
   IsEmail,
   IsIn,
@@ -15,10 +18,13 @@ import {
   Min,
 } from 'class-validator';
 import { IsSafeText, IsSingleLine } from '#libs/common';
+import { BEST_FOR_DIETS } from '#libs/db';
 import { VENDOR_ROLES, type VendorRole } from './auth/principal.js';
 
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const CATEGORY = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** ISO 3166-1 alpha-2, optionally with an ISO 3166-2 subdivision (`US`, `US-CA`, `GB-SCT`). */
+const REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 export class CreateVendorDto {
   @ApiProperty({ example: 'green-grocer', description: 'Lower-case letters, digits and dashes; unique' })
@@ -67,6 +73,37 @@ export class CreateVendorDto {
 }
 
 export class UpdateVendorDto {
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    example: ['US', 'CA-ON'],
+    description: 'Where the vendor delivers: ISO 3166-1 alpha-2 codes, optionally with a subdivision',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @Matches(REGION, { each: true, message: 'each region must be an ISO 3166 code such as US or US-CA' })
+  delivery_regions?: string[];
+
+  @ApiPropertyOptional({
+    enum: BEST_FOR_DIETS,
+    isArray: true,
+    description: "Which of the nutrition calculator's diet types the range suits",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(BEST_FOR_DIETS, { each: true })
+  best_for?: (typeof BEST_FOR_DIETS)[number][];
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 4, description: '1 budget … 4 premium' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(4)
+  price_level?: number;
+
   @ApiPropertyOptional() @IsOptional() @IsSingleLine({ min: 1, max: 200 }) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(CATEGORY) category?: string;
   @ApiPropertyOptional() @IsOptional() @IsSingleLine({ max: 100 }) subcategory?: string;
@@ -83,6 +120,16 @@ export class UpdateVendorDto {
   logo_url?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(320) contact_email?: string;
 }
+
+/** What a vendor's own admin may change about its public directory entry. */
+export class UpdateDirectoryProfileDto extends PickType(UpdateVendorDto, [
+  'description',
+  'website',
+  'logo_url',
+  'delivery_regions',
+  'best_for',
+  'price_level',
+] as const) {}
 
 export class VendorIdParam {
   @ApiProperty({ format: 'uuid' }) @IsUUID() id!: string;
@@ -166,6 +213,9 @@ export class PublicVendorView {
   @ApiProperty({ nullable: true, type: String }) description!: string | null;
   @ApiProperty({ nullable: true, type: String }) website!: string | null;
   @ApiProperty({ nullable: true, type: String }) logo_url!: string | null;
+  @ApiProperty({ type: [String], example: ['US', 'CA-ON'] }) delivery_regions!: string[];
+  @ApiProperty({ enum: BEST_FOR_DIETS, isArray: true }) best_for!: string[];
+  @ApiProperty({ nullable: true, type: 'integer', minimum: 1, maximum: 4 }) price_level!: number | null;
 }
 
 export class VendorPageView {

@@ -8,7 +8,19 @@ export type VendorRow = Omit<Vendor, 'suspended_at' | 'deleted_at'>;
 
 /** What a vendor's profile is written from: slug, name and category, and the optional rest. */
 export type VendorProfile = Pick<Vendor, 'slug' | 'name' | 'category'> &
-  Partial<Pick<Vendor, 'subcategory' | 'description' | 'website' | 'logo_url' | 'contact_email'>>;
+  Partial<
+    Pick<
+      Vendor,
+      | 'subcategory'
+      | 'description'
+      | 'website'
+      | 'logo_url'
+      | 'contact_email'
+      | 'delivery_regions'
+      | 'best_for'
+      | 'price_level'
+    >
+  >;
 
 export interface DirectoryQuery {
   category?: string;
@@ -18,7 +30,8 @@ export interface DirectoryQuery {
   after?: { name: string; id: string };
 }
 
-const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url, v.contact_email, v.status, v.created_at, v.updated_at`;
+const COLUMNS = `v.id, v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url,
+  v.delivery_regions, v.best_for, v.price_level, v.contact_email, v.status, v.created_at, v.updated_at`;
 
 @Injectable()
 export class VendorsRepository {
@@ -31,8 +44,9 @@ export class VendorsRepository {
   async insertWithPartitions(manager: EntityManager, p: VendorProfile): Promise<VendorRow | null> {
     const rows = await rowsOf<VendorRow>(
       manager,
-      `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url, contact_email)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO vendors AS v (slug, name, category, subcategory, description, website, logo_url, contact_email,
+              delivery_regions, best_for, price_level)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, '{}'::text[]), coalesce($10, '{}'::text[]), $11)
        ON CONFLICT (slug) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -44,6 +58,9 @@ export class VendorsRepository {
         p.website ?? null,
         p.logo_url ?? null,
         p.contact_email ?? null,
+        p.delivery_regions ?? null,
+        p.best_for ?? null,
+        p.price_level ?? null,
       ],
     );
     const vendor = rows[0];
@@ -103,6 +120,9 @@ export class VendorsRepository {
          website = CASE WHEN $11 THEN $6 ELSE v.website END,
          logo_url = CASE WHEN $12 THEN $7 ELSE v.logo_url END,
          contact_email = CASE WHEN $13 THEN $14 ELSE v.contact_email END,
+         delivery_regions = coalesce($15::text[], v.delivery_regions),
+         best_for = coalesce($16::text[], v.best_for),
+         price_level = CASE WHEN $17 THEN $18::smallint ELSE v.price_level END,
          status = coalesce($8, v.status),
          suspended_at = CASE WHEN $8 = 'suspended' THEN now() WHEN $8 = 'active' THEN NULL ELSE v.suspended_at END,
          deleted_at = CASE WHEN $8 = 'deleted' THEN now() ELSE v.deleted_at END,
@@ -124,6 +144,10 @@ export class VendorsRepository {
         'logo_url' in change,
         'contact_email' in change,
         change.contact_email ?? null,
+        change.delivery_regions ?? null,
+        change.best_for ?? null,
+        'price_level' in change,
+        change.price_level ?? null,
       ],
     );
     return rows[0]!;

@@ -17,6 +17,10 @@ const vendorAudit = (v: VendorRow) => ({
   name: v.name,
   category: v.category,
   status: v.status,
+  website: v.website,
+  delivery_regions: v.delivery_regions,
+  best_for: v.best_for,
+  price_level: v.price_level,
 });
 
 /** Tenant lifecycle, run by the platform admin: create (with partitions and a first key), update, suspend, delete. */
@@ -67,6 +71,20 @@ export class VendorsService {
 
   update(admin: Actor, id: string, change: Partial<Omit<VendorProfile, 'slug'>>): Promise<VendorRow> {
     return this.transition(admin, id, 'vendor.updated', () => change);
+  }
+
+  /** The vendor's own admin edits its directory entry (only the fields UpdateDirectoryProfileDto allows). */
+  updateDirectoryProfile(
+    actor: Actor,
+    id: string,
+    change: Partial<
+      Pick<
+        VendorProfile,
+        'description' | 'website' | 'logo_url' | 'delivery_regions' | 'best_for' | 'price_level'
+      >
+    >,
+  ): Promise<VendorRow> {
+    return this.transition(actor, id, 'vendor.directory_profile_updated', () => change);
   }
 
   suspend(admin: Actor, id: string): Promise<VendorRow> {

@@ -18,6 +18,9 @@ export const publicVendorView = (v: VendorRow): PublicVendorView => ({
   description: v.description,
   website: v.website,
   logo_url: v.logo_url,
+  delivery_regions: v.delivery_regions,
+  best_for: v.best_for,
+  price_level: v.price_level,
 });
 
 export const vendorView = (v: VendorRow): VendorView => ({

@@ -184,7 +184,8 @@ export function nullableEnums(node: unknown): void {
   if (!node || typeof node !== 'object') return;
   if (Array.isArray(node)) return node.forEach(nullableEnums);
   const s = node as SchemaObject;
-  if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum.push(null);
+  // a new array: the schema's enum may be the very constant validators use (DIET_TYPE.values)
+  if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum = [...s.enum, null];
   for (const v of Object.values(s)) nullableEnums(v);
 }
 

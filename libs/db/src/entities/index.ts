@@ -10,6 +10,7 @@ export * from './catalogue.entities.js';
 export * from './common.entities.js';
 export * from './customers.entities.js';
 export * from './ingestion.entities.js';
+export * from './insights.entities.js';
 export * from './mail.entities.js';
 export * from './payments.entities.js';
 export * from './reports.entities.js';
@@ -24,6 +25,7 @@ import * as catalogue from './catalogue.entities.js';
 import * as common from './common.entities.js';
 import * as customers from './customers.entities.js';
 import * as ingestion from './ingestion.entities.js';
+import * as insights from './insights.entities.js';
 import * as mail from './mail.entities.js';
 import * as payments from './payments.entities.js';
 import * as reports from './reports.entities.js';
@@ -42,6 +44,7 @@ export const ENTITIES = [
   common,
   customers,
   ingestion,
+  insights,
   mail,
   payments,
   reports,

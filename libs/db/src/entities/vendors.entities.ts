@@ -4,6 +4,8 @@ import type { VendorId } from './vendor-id.js';
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const VENDOR_STATUSES = ['active', 'suspended', 'deleted'] as const;
 export const VENDOR_ROLES = ['admin', 'editor', 'analyst', 'ingest'] as const;
+/** The calculator's diet types (a unit test keeps the two lists equal): what `best_for` may hold. */
+export const BEST_FOR_DIETS = ['carnivore', 'keto', 'paleo', 'custom'] as const;
 
 @Entity('vendors')
 export class Vendor {
@@ -48,6 +50,18 @@ export class Vendor {
 
   @Column({ type: 'text', nullable: true })
   contact_email!: string | null;
+
+  /** ISO 3166 codes (country, or country-subdivision) the vendor delivers to. */
+  @Column({ type: 'text', array: true })
+  delivery_regions!: string[];
+
+  /** Which of the calculator's diet types the vendor's range suits (CHECK: a subset of BEST_FOR_DIETS). */
+  @Column({ type: 'text', array: true })
+  best_for!: (typeof BEST_FOR_DIETS)[number][];
+
+  /** 1 (budget) … 4 (premium). */
+  @Column({ type: 'smallint', nullable: true })
+  price_level!: number | null;
 }
 
 @Entity('vendor_api_keys')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { QueueService } from '#libs/queue';
 import { WebhookEventsService } from '#libs/webhooks';
 import { IngestJobsRepository, type IngestJobRow } from '../ingest-jobs.repository.js';
 import { jobView } from '../views.js';
@@ -14,6 +15,7 @@ export class IngestJobLifecycle {
     private readonly db: DataSource,
     private readonly jobs: IngestJobsRepository,
     private readonly events: WebhookEventsService,
+    private readonly queue: QueueService,
   ) {}
 
   /** Runs one phase of the job, shown as its `phase` while it runs and timed into phase_seconds. */
@@ -25,7 +27,10 @@ export class IngestJobLifecycle {
     return result;
   }
 
-  /** Completes the job and emits `ingestion.completed`, in the caller's transaction. */
+  /**
+   * Completes the job, emits `ingestion.completed` and queues the refresh of the vendor's directory
+   * figures and analytics — all in the caller's transaction.
+   */
   async complete(m: EntityManager, job: IngestJobRow, counts?: { inserted: number }): Promise<void> {
     const view = jobView(await this.jobs.complete(m, job.id, counts));
     await this.events.emit(m, job.vendor_id, 'ingestion.completed', {
@@ -37,6 +42,11 @@ export class IngestJobLifecycle {
       rows_unchanged: view.rows_unchanged,
       rows_failed: view.rows_failed,
     });
+    await this.queue.send(
+      'insights.refresh-vendor',
+      { vendorId: job.vendor_id },
+      { manager: m, singletonKey: job.vendor_id },
+    );
   }
 
   /** Fails the job (unless it already ended) and emits `ingestion.failed`, in one transaction. */

@@ -1,0 +1,72 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** What a read ran on: a query function bound to one connection. */
+export interface ReadConnection {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+export interface ReadSource {
+  /** True when the rows came from a streaming replica. */
+  replica: boolean;
+  /** How far the replica's replay is behind what it has received (0 on the primary). */
+  lagMs: number;
+}
+
+/** How fresh a read is, as every replica-served response reports it. */
+export interface ReadFreshness {
+  freshness: 'fresh' | 'stale';
+  replica_lag_ms: number;
+  source: 'replica' | 'primary';
+}
+
+/** The response fields of a read from `source`: stale past `staleAfterMs` of replica lag. */
+export function freshnessOf(source: ReadSource, staleAfterMs: number): ReadFreshness {
+  return {
+    freshness: source.replica && source.lagMs > staleAfterMs ? 'stale' : 'fresh',
+    replica_lag_ms: source.lagMs,
+    source: source.replica ? 'replica' : 'primary',
+  };
+}
+
+/**
+ * Runs read-only work on a streaming replica when DATABASE_REPLICA_URLS is set (TypeORM picks
+ * one), measuring that replica's lag on the same connection; on the primary otherwise. A replica
+ * that cannot be reached falls back to the primary rather than failing the request. Search,
+ * vendor compare, category benchmarks and catalogue analytics read through it.
+ */
+@Injectable()
+export class ReplicaReader {
+  private readonly logger = new Logger(ReplicaReader.name);
+
+  constructor(private readonly db: DataSource) {}
+
+  async read<T>(work: (run: ReadConnection) => Promise<T>): Promise<{ result: T; source: ReadSource }> {
+    const replicated = (this.db.options as { replication?: unknown }).replication !== undefined;
+    if (!replicated) {
+      return { result: await work(this.db), source: { replica: false, lagMs: 0 } };
+    }
+    let runner: ReturnType<DataSource['createQueryRunner']> | null = this.db.createQueryRunner('slave');
+    try {
+      await runner.connect();
+    } catch (err) {
+      this.logger.warn({ msg: 'replica unreachable, reading from the primary', err: String(err) });
+      await runner.release().catch(() => undefined);
+      runner = null;
+    }
+    if (!runner) return { result: await work(this.db), source: { replica: false, lagMs: 0 } };
+    try {
+      const [lag] = (await runner.query(
+        `SELECT pg_is_in_recovery() AS replica,
+                CASE WHEN NOT pg_is_in_recovery() THEN 0
+                     WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+                     ELSE greatest(0, extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000)
+                END::float8 AS lag_ms`,
+      )) as { replica: boolean; lag_ms: number | null }[];
+      const result = await work(runner);
+      return { result, source: { replica: lag?.replica ?? false, lagMs: Math.round(lag?.lag_ms ?? 0) } };
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { BENCHMARK_METRICS } from '#libs/db';
+
+export type BenchmarkMetric = (typeof BENCHMARK_METRICS)[number];
+
+/** ISO 4217's code for "no currency": the key of the metrics that are not prices. */
+export const NO_CURRENCY = 'XXX';
+
+/** Vendors a benchmark figure needs before it is published (fewer could identify one). */
+export const MIN_BENCHMARK_VENDORS = 3;
+
+/** Safe products a customer needs to count as covered by a catalogue. */
+export const COVERAGE_THRESHOLD = 10;
+
+/** What each metric measures, in which unit, and whether it is a price (kept per currency). */
+export const METRICS: Record<BenchmarkMetric, { unit: string; price: boolean }> = {
+  price_per_100g: { unit: 'cents per 100 g', price: true },
+  price_per_10g_protein: { unit: 'cents per 10 g of protein', price: true },
+  protein_per_100kcal: { unit: 'g of protein per 100 kcal', price: false },
+  sodium_per_serving: { unit: 'mg per serving', price: false },
+};
+
+/**
+ * The calculator's common allergens and the codes a catalogue may use for each (vendors write
+ * `milk`, shoppers pick `dairy`). A product counts as containing the allergen when it lists any of
+ * them; `gluten` counts as wheat (the safe side for a wheat allergy).
+ */
+export const ALLERGEN_ALIASES: Record<string, string[]> = {
+  shellfish: ['shellfish', 'crustaceans', 'molluscs'],
+  fish: ['fish'],
+  eggs: ['eggs', 'egg'],
+  dairy: ['dairy', 'milk', 'lactose'],
+  tree_nuts: ['tree_nuts', 'nuts'],
+  peanuts: ['peanuts', 'peanut'],
+  soy: ['soy', 'soya'],
+  wheat: ['wheat', 'gluten'],
+  sesame: ['sesame'],
+  pork: ['pork'],
+  beef: ['beef'],
+};
+
+/** [alias, allergen] pairs, as the refresh SQL joins them. */
+export function allergenAliasPairs(allergens: readonly string[]): { alias: string[]; allergen: string[] } {
+  const pairs = allergens.flatMap((a) => (ALLERGEN_ALIASES[a] ?? [a]).map((alias) => [alias, a] as const));
+  return { alias: pairs.map(([x]) => x), allergen: pairs.map(([, a]) => a) };
+}
+
+/** How many products carry each combination of diet tags and common allergens (jsonb in the stats row). */
+export interface DietFitEntry {
+  diets: string[];
+  allergens: string[];
+  products: number;
+}
+
+/** vendor_catalogue_stats' jsonb columns, as the refresh writes them. */
+export interface CatalogueFigures {
+  product_count: number;
+  categories: { category: string; products: number }[];
+  dietary_tag_share: { tag: string; share: number }[];
+  allergen_free_share: { allergen: string; share: number }[];
+  protein_price: { category: string; currency: string; median_cents: number; products: number }[];
+  diet_fit: DietFitEntry[];
+  catalogue_updated_at: Date | null;
+  computed_at: Date;
+}
+
+/** Products matching a diet type and free of the allergens, from the stored combinations. */
+export function fittingProducts(
+  fit: DietFitEntry[],
+  dietType: string | undefined,
+  allergens: string[],
+): number {
+  return fit
+    .filter((e) => !dietType || dietType === 'custom' || e.diets.includes(dietType))
+    .filter((e) => !e.allergens.some((a) => allergens.includes(a)))
+    .reduce((n, e) => n + e.products, 0);
+}
