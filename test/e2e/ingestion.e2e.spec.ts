@@ -192,6 +192,16 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       type: 'ingestion.completed',
       data: { job_id: job.job_id, rows_inserted: 495, rows_failed: 6 },
     });
+    // the completed ingest queued the vendor's directory figures and analytics (the worker derives them)
+    const figures = await waitFor(async () => {
+      const [row] = await ds.query(
+        `SELECT s.product_count, s.catalogue_updated_at, a.products AS analytics_products
+           FROM vendor_catalogue_stats s JOIN catalogue_analytics a USING (vendor_id) WHERE vendor_id = $1`,
+        [v.vendorId],
+      );
+      return row;
+    }, 30_000);
+    expect(figures).toMatchObject({ product_count: 495, analytics_products: 495 });
 
     // the same file again: nothing changes
     const again = await ingest(v, 'products', csv);

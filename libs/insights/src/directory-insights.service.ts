@@ -3,7 +3,7 @@ import { AppConfig } from '#libs/config';
 import { NotFound } from '#libs/common';
 import { ReplicaReader, freshnessOf } from '#libs/db';
 import { DirectoryStatsRepository, type VendorWithFigures } from './directory-stats.repository.js';
-import { fittingProducts, type CatalogueFigures } from './insights.types.js';
+import type { CatalogueFigures } from './insights.types.js';
 import type {
   CatalogueFiguresView,
   CompareVendorsView,
@@ -29,11 +29,12 @@ export class DirectoryInsightsService {
     diet_type?: string;
     allergens?: string[];
   }): Promise<CompareVendorsView> {
-    const { result, source } = await this.replica.read((run) => this.stats.bySlugs(run, q.slugs));
+    const wantFit = q.diet_type !== undefined || (q.allergens?.length ?? 0) > 0;
+    const fit = wantFit ? { dietType: q.diet_type, allergens: q.allergens ?? [] } : undefined;
+    const { result, source } = await this.replica.read((run) => this.stats.bySlugs(run, q.slugs, fit));
     const bySlug = new Map(result.map((v) => [v.slug, v]));
     const missing = q.slugs.filter((s) => !bySlug.has(s));
     if (missing.length) throw new NotFound(`Vendor ${missing.join(', ')}`, 'vendor_not_found');
-    const wantFit = q.diet_type !== undefined || (q.allergens?.length ?? 0) > 0;
     return {
       data: q.slugs.map((s) => comparedView(bySlug.get(s)!, wantFit ? q : null)),
       ...freshnessOf(source, this.config.search.replicaStaleAfterMs),
@@ -71,12 +72,12 @@ function comparedView(
     fit: fit && {
       diet_type: fit.diet_type ?? null,
       allergens: fit.allergens ?? [],
-      products: v.figures ? fittingProducts(v.figures.diet_fit, fit.diet_type, fit.allergens ?? []) : 0,
+      products: v.fitProducts,
     },
   };
 }
 
-function figuresView(f: CatalogueFigures): CatalogueFiguresView {
+function figuresView(f: Omit<CatalogueFigures, 'diet_fit'>): CatalogueFiguresView {
   return {
     product_count: f.product_count,
     categories: f.categories,

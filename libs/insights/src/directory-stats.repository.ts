@@ -15,7 +15,11 @@ export type VendorWithFigures = Pick<
   | 'delivery_regions'
   | 'best_for'
   | 'price_level'
-> & { figures: CatalogueFigures | null };
+> & {
+  figures: Omit<CatalogueFigures, 'diet_fit'> | null;
+  /** Products fitting the diet type and allergens asked for (0 without figures or without asking). */
+  fitProducts: number;
+};
 
 /** Tags listed per vendor (the most common first). */
 const TOP_TAGS = 50;
@@ -90,29 +94,52 @@ export class DirectoryStatsRepository {
     );
   }
 
-  /** Active vendors by slug with their figures (on the connection given: a replica's or the primary's). */
-  async bySlugs(run: ReadConnection, slugs: string[]): Promise<VendorWithFigures[]> {
+  /**
+   * Active vendors by slug with their figures (on the connection given: a replica's or the
+   * primary's) and, given a diet type and/or allergens, how many of each one's products fit them —
+   * summed in SQL from the stored combinations, so they never travel.
+   */
+  async bySlugs(
+    run: ReadConnection,
+    slugs: string[],
+    fit?: { dietType?: string; allergens: string[] },
+  ): Promise<VendorWithFigures[]> {
     const rows = (await run.query(
       `SELECT v.slug, v.name, v.category, v.description, v.website, v.logo_url, v.delivery_regions, v.best_for,
-              v.price_level,
-              CASE WHEN s.vendor_id IS NULL THEN NULL ELSE jsonb_build_object(
-                'product_count', s.product_count, 'categories', s.categories,
-                'dietary_tag_share', s.dietary_tag_share, 'allergen_free_share', s.allergen_free_share,
-                'protein_price', s.protein_price, 'diet_fit', s.diet_fit,
-                'catalogue_updated_at', s.catalogue_updated_at, 'computed_at', s.computed_at) END AS figures
+              v.price_level, s.vendor_id IS NOT NULL AS derived, s.product_count, s.categories,
+              s.dietary_tag_share, s.allergen_free_share, s.protein_price, s.catalogue_updated_at, s.computed_at,
+              CASE WHEN $2 AND s.vendor_id IS NOT NULL THEN
+                (SELECT coalesce(sum((e->>'products')::int), 0)::int FROM jsonb_array_elements(s.diet_fit) e
+                  WHERE ($3::text IS NULL OR $3 = 'custom' OR e->'diets' ? $3)
+                    AND NOT (e->'allergens' ?| $4::text[]))
+              END AS fit_products
          FROM vendors v LEFT JOIN vendor_catalogue_stats s ON s.vendor_id = v.id
         WHERE v.slug = ANY($1) AND v.status = 'active'`,
-      [slugs],
-    )) as (Omit<VendorWithFigures, 'figures'> & { figures: Record<string, unknown> | null })[];
+      [slugs, fit !== undefined, fit?.dietType ?? null, fit?.allergens ?? []],
+    )) as (Omit<VendorWithFigures, 'figures' | 'fitProducts'> &
+      Omit<CatalogueFigures, 'diet_fit'> & { derived: boolean; fit_products: number | null })[];
     return rows.map((r) => ({
-      ...r,
-      figures: r.figures && {
-        ...(r.figures as unknown as CatalogueFigures),
-        catalogue_updated_at: r.figures.catalogue_updated_at
-          ? new Date(r.figures.catalogue_updated_at as string)
-          : null,
-        computed_at: new Date(r.figures.computed_at as string),
-      },
+      slug: r.slug,
+      name: r.name,
+      category: r.category,
+      description: r.description,
+      website: r.website,
+      logo_url: r.logo_url,
+      delivery_regions: r.delivery_regions,
+      best_for: r.best_for,
+      price_level: r.price_level,
+      figures: r.derived
+        ? {
+            product_count: r.product_count,
+            categories: r.categories,
+            dietary_tag_share: r.dietary_tag_share,
+            allergen_free_share: r.allergen_free_share,
+            protein_price: r.protein_price,
+            catalogue_updated_at: r.catalogue_updated_at,
+            computed_at: r.computed_at,
+          }
+        : null,
+      fitProducts: r.fit_products ?? 0,
     }));
   }
 

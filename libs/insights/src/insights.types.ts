@@ -62,15 +62,3 @@ export interface CatalogueFigures {
   catalogue_updated_at: Date | null;
   computed_at: Date;
 }
-
-/** Products matching a diet type and free of the allergens, from the stored combinations. */
-export function fittingProducts(
-  fit: DietFitEntry[],
-  dietType: string | undefined,
-  allergens: string[],
-): number {
-  return fit
-    .filter((e) => !dietType || dietType === 'custom' || e.diets.includes(dietType))
-    .filter((e) => !e.allergens.some((a) => allergens.includes(a)))
-    .reduce((n, e) => n + e.products, 0);
-}
