@@ -16,6 +16,7 @@ import { LlmFallbacks1795220600000 } from './1795220600000-llm-fallbacks.js';
 import { PaymentLifecycle1795220700000 } from './1795220700000-payment-lifecycle.js';
 import { DropUnusedAllergenIndex1795220800000 } from './1795220800000-drop-unused-allergen-index.js';
 import { DirectoryInsights1795220900000 } from './1795220900000-directory-insights.js';
+import { CatalogueStatsPolicies1795221000000 } from './1795221000000-catalogue-stats-policies.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   PaymentLifecycle1795220700000,
   DropUnusedAllergenIndex1795220800000,
   DirectoryInsights1795220900000,
+  CatalogueStatsPolicies1795221000000,
 ];

@@ -17,6 +17,10 @@ export interface VendorResult {
   endpointSecretPrefix: string;
   testDelivery: string;
   ingestStatus: string;
+  bestFor: string[];
+  comparedSlugs: string[];
+  fitProducts: number | null;
+  benchmarkError: string | null;
 }
 
 export declare function consumerFunnel(

@@ -205,7 +205,37 @@ export async function vendorFlow(
     await api.GET('/api/v1/ingest/jobs/{id}', { params: { path: { id: job.job_id } } }),
   );
 
+  const entry = must(
+    'directory profile',
+    await api.PATCH('/api/v1/directory-profile', {
+      params: { header: once() },
+      body: { best_for: ['keto'], delivery_regions: ['US'], price_level: 2 },
+    }),
+  );
+  const other = `${slug}-b`;
+  must(
+    'second vendor',
+    await admin.POST('/api/v1/admin/vendors', {
+      params: { header: once() },
+      body: { slug: other, name: 'Generated Client Two', category: 'grocery' },
+    }),
+  );
+  const anonymous = createClient<paths>({ baseUrl });
+  const compared = must(
+    'compare',
+    await anonymous.POST('/api/v1/vendors/compare', {
+      body: { slugs: [slug, other], diet_type: 'keto', allergens: ['dairy'] },
+    }),
+  );
+  const benchmark = await anonymous.GET('/api/v1/benchmarks/{category}', {
+    params: { path: { category: 'no-such-category' }, query: { currency: 'USD' } },
+  });
+
   return {
+    bestFor: entry.best_for,
+    comparedSlugs: compared.data.map((v) => v.slug),
+    fitProducts: compared.data[0]?.fit?.products ?? null,
+    benchmarkError: benchmark.error?.error.code ?? null,
     productName: read.name,
     patchedPrice: patched.price_cents,
     searchHits: search.data.length,

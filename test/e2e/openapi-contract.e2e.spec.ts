@@ -196,7 +196,11 @@ describe('the OpenAPI contract (e2e)', () => {
         healthConditions: ['hypertension'],
         endpointSecretPrefix: 'whsec_',
         ingestStatus: 'awaiting_upload',
+        bestFor: ['keto'],
+        fitProducts: null, // figures are derived by the worker, not running here
+        benchmarkError: 'benchmark_not_found',
       });
+      expect(result.comparedSlugs).toHaveLength(2);
       expect(result.matchIds).toHaveLength(1);
       const [delivery] = await receiver.waitFor('/hook');
       expect(delivery!.headers['webhook-id']).toBeDefined();

@@ -85,6 +85,32 @@ describe('row-level security (integration, through the api connection)', () => {
     expect(n).toBe(5);
   });
 
+  it("reads every vendor's public directory figures, but writes none but its own", async () => {
+    const owner = await db.owner();
+    for (const v of [a, b]) {
+      await owner.query(
+        `INSERT INTO vendor_catalogue_stats (vendor_id, product_count, categories, dietary_tag_share,
+                allergen_free_share, protein_price, diet_fit)
+         VALUES ($1, 1, '[]', '[]', '[]', '[]', '[]') ON CONFLICT (vendor_id) DO NOTHING`,
+        [v.vendorId],
+      );
+    }
+    const seen = (rows: { vendor_id: string }[]) => rows.map((r) => r.vendor_id).sort();
+    const both = [a.vendorId, b.vendorId].sort();
+    expect(seen(await ds.query(`SELECT vendor_id FROM vendor_catalogue_stats`))).toEqual(both);
+    expect(
+      seen(await withVendorScope(a.vendorId, () => ds.query(`SELECT vendor_id FROM vendor_catalogue_stats`))),
+    ).toEqual(both);
+    const [, changed] = await withVendorScope(a.vendorId, () =>
+      ds.query(`UPDATE vendor_catalogue_stats SET product_count = 999 WHERE vendor_id = $1`, [b.vendorId]),
+    );
+    expect(changed).toBe(0);
+    const [, unscoped] = await ds.query(`DELETE FROM vendor_catalogue_stats WHERE vendor_id = $1`, [
+      b.vendorId,
+    ]);
+    expect(unscoped).toBe(0);
+  });
+
   it("refuses to write a row into another vendor's data, even with its id in hand", async () => {
     const [victim] = await (
       await db.owner()

@@ -69,11 +69,10 @@ function comparedView(
     best_for: v.best_for,
     price_level: v.price_level,
     catalogue: v.figures && figuresView(v.figures),
-    fit: fit && {
-      diet_type: fit.diet_type ?? null,
-      allergens: fit.allergens ?? [],
-      products: v.fitProducts,
-    },
+    fit:
+      fit && v.figures
+        ? { diet_type: fit.diet_type ?? null, allergens: fit.allergens ?? [], products: v.fitProducts }
+        : null,
   };
 }
 

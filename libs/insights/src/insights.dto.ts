@@ -147,7 +147,11 @@ export class ComparedVendorView {
   @ApiProperty({ nullable: true, type: 'integer', minimum: 1, maximum: 4 }) price_level!: number | null;
   @ApiProperty({ type: CatalogueFiguresView, nullable: true, description: 'null until first derived' })
   catalogue!: CatalogueFiguresView | null;
-  @ApiProperty({ type: DietFitView, nullable: true, description: 'When diet_type or allergens were given' })
+  @ApiProperty({
+    type: DietFitView,
+    nullable: true,
+    description: 'When diet_type or allergens were given and the figures are derived',
+  })
   fit!: DietFitView | null;
 }
 
