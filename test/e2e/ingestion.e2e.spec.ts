@@ -213,19 +213,30 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       rows_failed: 6,
     });
 
-    // 3 rows changed, 1 new
+    // 4 rows changed (three without their text, one renamed), 1 new
     const changed = [...lines];
     changed[1] = good(1, { price_cents: '999' });
     changed[2] = good(2, { dietary_tags: 'vegan' });
     changed[3] = good(3, { in_stock: 'no' });
+    changed[4] = good(4, { name: 'Quinoa crunch 4' });
     changed.push(good(9999));
     const third = await ingest(v, 'products', changed.join('\n'));
     expect(third).toMatchObject({
       status: 'completed',
       rows_inserted: 1,
-      rows_updated: 3,
-      rows_unchanged: 492,
+      rows_updated: 4,
+      rows_unchanged: 491,
     });
+    const [one, four] = await ds.query(
+      `SELECT price_cents, title_tsv::text AS title FROM products WHERE vendor_id = $1 AND external_id = ANY($2)
+        ORDER BY external_id`,
+      [v.vendorId, ['SKU-00001', 'SKU-00004']],
+    );
+    expect(one).toEqual({ price_cents: 999, title: expect.stringContaining("'oat'") });
+    // the renamed one's full-text columns follow its new name
+    expect(four.title).toContain("'quinoa'");
+    const renamed = await v.request('GET', `/search?q=quinoa`);
+    expect(renamed.json().data.map((h: { external_id: string }) => h.external_id)).toEqual(['SKU-00004']);
   });
 
   it('lets admin and ingest keys ingest, and no other role', async () => {

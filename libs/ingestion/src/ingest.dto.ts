@@ -76,7 +76,11 @@ export class IngestJobView {
   @ApiProperty({ enum: ['upload', 'feed'] }) source!: string;
   @ApiProperty({ nullable: true, type: String }) feed_id!: string | null;
   @ApiProperty({ enum: ['awaiting_upload', 'queued', 'running', 'completed', 'failed'] }) status!: string;
-  @ApiProperty({ nullable: true, type: String, enum: ['copy', 'validate', 'merge', 'index', 'analyze'] })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['copy', 'validate', 'merge', 'index', 'analyze', 'vacuum'],
+  })
   phase!: string | null;
   @ApiProperty({ nullable: true, type: Number }) rows_total!: number | null;
   @ApiProperty() rows_processed!: number;

@@ -4,19 +4,61 @@ import { targetColumns } from './sql.js';
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const row = (alias: string, cols: string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;
 
+/** The columns `products`' generated tsvectors are computed from. */
+const FULL_TEXT_SOURCES = ['name', 'brand', 'category', 'description', 'ingredients'];
+
 /**
- * One batch of products (typed rows with $1 ≤ line_no < $2) into the live catalogue: rows that
- * would change nothing are filtered out before the upsert (so they are neither written nor
- * locked); the upsert's own WHERE covers a concurrent writer. Returns inserted/updated/total.
+ * The lines of the file that would change the catalogue (new, or any field different), one part
+ * of `parts` (line_no % parts): read-only, so it runs on INGEST_PARALLELISM connections before the
+ * batches, which then write only these lines. A line a concurrent API write makes equal or
+ * different afterwards is settled by the batch's own comparison (for the lines listed) or kept as
+ * the API wrote it (for the others, as a first load keeps API writes).
  */
-export function productsBatchSql(typed: string, vendorId: string, mapping: ColumnMapping): string {
+export function productsChangedSql(
+  typed: string,
+  changed: string,
+  vendorId: string,
+  mapping: ColumnMapping,
+  part: number,
+  parts: number,
+): string {
   const cols = ['external_id', ...targetColumns(mapping).map((t) => t.column)];
+  const text = cols.filter((c) => FULL_TEXT_SOURCES.includes(c));
+  const sameText = text.length ? `${row('x', text)} IS NOT DISTINCT FROM ${row('s', text)}` : 'true';
+  return `INSERT INTO ${changed} (line_no, existed, same_text)
+    SELECT s.line_no, x.id IS NOT NULL, x.id IS NOT NULL AND ${sameText} FROM ${typed} s
+      LEFT JOIN products x ON x.vendor_id = ${lit(vendorId)}::uuid AND x.id = s.id
+     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)})${
+       parts > 1 ? ` AND s.line_no % ${parts} = ${part}` : ''
+     }`;
+}
+
+/**
+ * One batch of products (typed rows with $1 ≤ line_no < $2) into the live catalogue, in two
+ * statements run in the batch's transaction. Only the lines `changed` lists (productsChangedSql)
+ * are read, so rows that would change nothing are neither written nor locked.
+ * - `upsert`: new products and those whose text changed, written whole. Returns inserted/updated
+ *   and total (every line of the batch).
+ * - `update` (null when the file maps only text columns): products whose text is the same (a price
+ *   or stock change, the common re-ingest), updated without naming the text columns, so PostgreSQL
+ *   neither recomputes their tsvectors (the generated columns depend on unnamed columns only) nor —
+ *   with room on the page (PRODUCT_FILLFACTOR) — touches any index (a HOT update). It walks the
+ *   catalogue by key (run it with hash and merge joins off). Returns updated.
+ * Each statement's own WHERE covers a concurrent writer.
+ */
+export function productsBatchSql(
+  typed: string,
+  changed: string,
+  vendorId: string,
+  mapping: ColumnMapping,
+): { upsert: string; update: string | null } {
+  const cols = ['external_id', ...targetColumns(mapping).map((t) => t.column)];
+  const plain = cols.filter((c) => c !== 'external_id' && !FULL_TEXT_SOURCES.includes(c));
   const v = `${lit(vendorId)}::uuid`;
-  return `WITH src AS (SELECT * FROM ${typed} WHERE line_no >= $1 AND line_no < $2),
-    cand AS (
-      SELECT s.*, x.id IS NOT NULL AS existed FROM src s
-        LEFT JOIN products x ON x.vendor_id = ${v} AND x.id = s.id
-       WHERE x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}),
+  const lines = (sameText: boolean) =>
+    `SELECT s.*, c.existed FROM ${changed} c JOIN ${typed} s USING (line_no)
+      WHERE c.line_no >= $1 AND c.line_no < $2 AND ${sameText ? '' : 'NOT '}c.same_text`;
+  const upsert = `WITH cand AS (${lines(false)}),
     up AS (
       INSERT INTO products AS p (vendor_id, id, ${cols.join(', ')})
       SELECT ${v}, c.id, ${cols.map((c) => `c.${c}`).join(', ')} FROM cand c
@@ -24,8 +66,17 @@ export function productsBatchSql(typed: string, vendorId: string, mapping: Colum
        WHERE ${row('p', cols)} IS DISTINCT FROM ${row('EXCLUDED', cols)}
       RETURNING id)
     SELECT count(*) FILTER (WHERE NOT c.existed)::int AS inserted, count(*) FILTER (WHERE c.existed)::int AS updated,
-           (SELECT count(*) FROM src)::int AS total
+           (SELECT count(*) FROM ${typed} WHERE line_no >= $1 AND line_no < $2)::int AS total
       FROM up JOIN cand c USING (id)`;
+  const update = plain.length
+    ? `WITH done AS (
+      UPDATE products p SET ${plain.map((c) => `${c} = c.${c}`).join(', ')}, updated_at = now()
+        FROM (${lines(true)}) c
+       WHERE p.vendor_id = ${v} AND p.id = c.id AND ${row('p', plain)} IS DISTINCT FROM ${row('c', plain)}
+      RETURNING 1)
+    SELECT count(*)::int AS updated FROM done`
+    : null;
+  return { upsert, update };
 }
 
 /** Columns every products insert of a first load writes (the load table gets them all). */

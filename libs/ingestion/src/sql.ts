@@ -125,6 +125,7 @@ export function jobTables(jobId: string) {
     typed: `ingest_typed_${hex}`,
     load: `ingest_load_${hex}`,
     limits: `ingest_limits_${hex}`,
+    changed: `ingest_changed_${hex}`,
   };
 }
 

@@ -9,6 +9,12 @@ import { jobTables } from '../sql.js';
 import { IngestConnections, vendorPartition, type Conn } from './ingest-connections.js';
 import { IngestJobLifecycle } from './job-lifecycle.js';
 
+/**
+ * Room left on each page of a loaded catalogue for the next version of its rows: a re-ingest that
+ * changes prices or stock then updates in place (HOT: no index touched), see productsBatchSql.
+ */
+export const PRODUCT_FILLFACTOR = 85;
+
 /** How often the swap waits for a busy catalogue (lock_timeout 5 s each) before the job fails. */
 const SWAP_ATTEMPTS = 12;
 
@@ -59,7 +65,8 @@ export class FirstLoadPhase {
     );
     for (const [r, leaf] of leaves.entries()) {
       await client.query(
-        `CREATE TABLE ${leaf} PARTITION OF ${load} FOR VALUES WITH (MODULUS ${leaves.length}, REMAINDER ${r})`,
+        `CREATE TABLE ${leaf} PARTITION OF ${load} FOR VALUES WITH (MODULUS ${leaves.length}, REMAINDER ${r})
+           WITH (fillfactor = ${PRODUCT_FILLFACTOR})`,
       );
       await client.query(
         `ALTER TABLE ${leaf} ALTER COLUMN search_tsv SET STATISTICS 10, ALTER COLUMN title_tsv SET STATISTICS 10`,

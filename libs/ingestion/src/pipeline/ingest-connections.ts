@@ -80,7 +80,7 @@ export class IngestConnections {
   /** Drops the job's scratch tables (staging, typed, the load partition, the limits). */
   async dropJobTables(client: pg.PoolClient, jobId: string): Promise<void> {
     const t = jobTables(jobId);
-    await client.query(`DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.limits}`);
+    await client.query(`DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.limits}, ${t.changed}`);
   }
 
   /** The leaf partitions under `parent`, by name. */
