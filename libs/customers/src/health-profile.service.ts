@@ -105,11 +105,13 @@ export class HealthProfileService {
 
   /**
    * Every profile of the vendor, grouped by what decides their safe products (no identities), for
-   * aggregate analytics; audited as one `customer.health_profile.aggregated` entry with the count.
+   * aggregate analytics; audited as one `customer.health_profile.aggregated` entry with the count
+   * (none when the vendor has no profiles).
    */
   aggregate(actor: Actor, vendorId: VendorId): Promise<ProfileGroup[]> {
     return this.db.transaction(async (m) => {
       const groups = await this.health.criteriaGroups(m, vendorId);
+      if (!groups.length) return groups; // no profile was read
       await this.audit.record(
         actor,
         {

@@ -4,6 +4,15 @@ import { targetColumns } from './sql.js';
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const row = (alias: string, cols: string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;
 
+/** The product columns a file writes: its key and every mapped field. */
+const fileColumns = (mapping: ColumnMapping) => [
+  'external_id',
+  ...targetColumns(mapping).map((t) => t.column),
+];
+
+/** One of `parts` slices of the typed rows (every parts-th line), for a statement per connection. */
+const slice = (part: number, parts: number) => (parts > 1 ? `line_no % ${parts} = ${part}` : 'true');
+
 /** The columns `products`' generated tsvectors are computed from. */
 const FULL_TEXT_SOURCES = ['name', 'brand', 'category', 'description', 'ingredients'];
 
@@ -22,15 +31,13 @@ export function productsChangedSql(
   part: number,
   parts: number,
 ): string {
-  const cols = ['external_id', ...targetColumns(mapping).map((t) => t.column)];
+  const cols = fileColumns(mapping);
   const text = cols.filter((c) => FULL_TEXT_SOURCES.includes(c));
   const sameText = text.length ? `${row('x', text)} IS NOT DISTINCT FROM ${row('s', text)}` : 'true';
   return `INSERT INTO ${changed} (line_no, existed, same_text)
     SELECT s.line_no, x.id IS NOT NULL, x.id IS NOT NULL AND ${sameText} FROM ${typed} s
       LEFT JOIN products x ON x.vendor_id = ${lit(vendorId)}::uuid AND x.id = s.id
-     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)})${
-       parts > 1 ? ` AND s.line_no % ${parts} = ${part}` : ''
-     }`;
+     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}) AND s.${slice(part, parts)}`;
 }
 
 /**
@@ -52,7 +59,7 @@ export function productsBatchSql(
   vendorId: string,
   mapping: ColumnMapping,
 ): { upsert: string; update: string | null } {
-  const cols = ['external_id', ...targetColumns(mapping).map((t) => t.column)];
+  const cols = fileColumns(mapping);
   const plain = cols.filter((c) => c !== 'external_id' && !FULL_TEXT_SOURCES.includes(c));
   const v = `${lit(vendorId)}::uuid`;
   const lines = (sameText: boolean) =>
@@ -88,7 +95,7 @@ export function productsLoadSql(
   part: number,
   parts: number,
 ): string {
-  const cols = ['external_id', ...targetColumns(mapping).map((t) => t.column)];
+  const cols = fileColumns(mapping);
   return `INSERT INTO ${load} (vendor_id, id, ${cols.join(', ')})
-    SELECT ${lit(vendorId)}::uuid, id, ${cols.join(', ')} FROM ${typed}${parts > 1 ? ` WHERE line_no % ${parts} = ${part}` : ''}`;
+    SELECT ${lit(vendorId)}::uuid, id, ${cols.join(', ')} FROM ${typed} WHERE ${slice(part, parts)}`;
 }

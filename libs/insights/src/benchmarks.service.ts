@@ -3,7 +3,7 @@ import { AppConfig } from '#libs/config';
 import { NotFound } from '#libs/common';
 import { ReplicaReader, freshnessOf } from '#libs/db';
 import { BenchmarksRepository } from './benchmarks.repository.js';
-import { METRICS, NO_CURRENCY, type BenchmarkMetric } from './insights.types.js';
+import { METRIC_UNITS, NO_CURRENCY, type BenchmarkMetric } from './insights.types.js';
 import type { BenchmarksView } from './insights.dto.js';
 
 const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -30,7 +30,7 @@ export class BenchmarksService {
       category,
       metrics: result.map((r) => ({
         metric: r.metric,
-        unit: METRICS[r.metric].unit,
+        unit: METRIC_UNITS[r.metric],
         currency: r.currency === NO_CURRENCY ? null : r.currency,
         vendors: r.vendors,
         products: r.products,

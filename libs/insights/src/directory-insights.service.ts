@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import { NotFound } from '#libs/common';
 import { ReplicaReader, freshnessOf } from '#libs/db';
+import { publicVendorView } from '#libs/vendors';
 import { DirectoryStatsRepository, type VendorWithFigures } from './directory-stats.repository.js';
 import type { CatalogueFigures } from './insights.types.js';
 import type {
@@ -59,15 +60,7 @@ function comparedView(
   fit: { diet_type?: string; allergens?: string[] } | null,
 ): ComparedVendorView {
   return {
-    slug: v.slug,
-    name: v.name,
-    category: v.category,
-    description: v.description,
-    website: v.website,
-    logo_url: v.logo_url,
-    delivery_regions: v.delivery_regions,
-    best_for: v.best_for,
-    price_level: v.price_level,
+    ...publicVendorView(v),
     catalogue: v.figures && figuresView(v.figures),
     fit:
       fit && v.figures

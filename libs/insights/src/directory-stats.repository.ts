@@ -1,21 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BEST_FOR_DIETS, firstRow, rowsOf, type ReadConnection, type Vendor, type VendorId } from '#libs/db';
+import { BEST_FOR_DIETS, rowsOf, type ReadConnection, type VendorId } from '#libs/db';
+import type { PublicVendorFields } from '#libs/vendors';
 import { allergenAliasPairs, type CatalogueFigures } from './insights.types.js';
 
 /** A directory vendor with its derived catalogue figures (null until the first refresh). */
-export type VendorWithFigures = Pick<
-  Vendor,
-  | 'slug'
-  | 'name'
-  | 'category'
-  | 'description'
-  | 'website'
-  | 'logo_url'
-  | 'delivery_regions'
-  | 'best_for'
-  | 'price_level'
-> & {
+export type VendorWithFigures = PublicVendorFields & {
   figures: Omit<CatalogueFigures, 'diet_fit'> | null;
   /** Products fitting the diet type and allergens asked for (0 without figures or without asking). */
   fitProducts: number;
@@ -105,8 +95,8 @@ export class DirectoryStatsRepository {
     fit?: { dietType?: string; allergens: string[] },
   ): Promise<VendorWithFigures[]> {
     const rows = (await run.query(
-      `SELECT v.slug, v.name, v.category, v.description, v.website, v.logo_url, v.delivery_regions, v.best_for,
-              v.price_level, s.vendor_id IS NOT NULL AS derived, s.product_count, s.categories,
+      `SELECT v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url, v.delivery_regions,
+              v.best_for, v.price_level, s.vendor_id IS NOT NULL AS derived, s.product_count, s.categories,
               s.dietary_tag_share, s.allergen_free_share, s.protein_price, s.catalogue_updated_at, s.computed_at,
               CASE WHEN $2 AND s.vendor_id IS NOT NULL THEN
                 (SELECT coalesce(sum((e->>'products')::int), 0)::int FROM jsonb_array_elements(s.diet_fit) e
@@ -122,6 +112,7 @@ export class DirectoryStatsRepository {
       slug: r.slug,
       name: r.name,
       category: r.category,
+      subcategory: r.subcategory,
       description: r.description,
       website: r.website,
       logo_url: r.logo_url,
@@ -149,15 +140,5 @@ export class DirectoryStatsRepository {
       this.db,
       `SELECT id FROM vendors WHERE status = 'active' ORDER BY id`,
     ).then((rows) => rows.map((r) => r.id));
-  }
-
-  /** When the vendor's figures were last computed (null: never). */
-  async computedAt(vendorId: VendorId): Promise<Date | null> {
-    const row = await firstRow<{ computed_at: Date }>(
-      this.db,
-      `SELECT computed_at FROM vendor_catalogue_stats WHERE vendor_id = $1`,
-      [vendorId],
-    );
-    return row?.computed_at ?? null;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { ALLERGIES, DIET_TYPE } from '#libs/calculator';
 import { TAG_PATTERN } from '#libs/catalogue';
 import { BENCHMARK_METRICS } from '#libs/db';
+import { PublicVendorView } from '#libs/vendors';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -135,16 +136,7 @@ export class DietFitView {
   @ApiProperty({ description: 'Products with the diet tag and none of the allergens' }) products!: number;
 }
 
-export class ComparedVendorView {
-  @ApiProperty() slug!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty() category!: string;
-  @ApiProperty({ nullable: true, type: String }) description!: string | null;
-  @ApiProperty({ nullable: true, type: String }) website!: string | null;
-  @ApiProperty({ nullable: true, type: String }) logo_url!: string | null;
-  @ApiProperty({ type: [String], example: ['US', 'CA'] }) delivery_regions!: string[];
-  @ApiProperty({ enum: DIET_TYPE.values, isArray: true }) best_for!: string[];
-  @ApiProperty({ nullable: true, type: 'integer', minimum: 1, maximum: 4 }) price_level!: number | null;
+export class ComparedVendorView extends PublicVendorView {
   @ApiProperty({ type: CatalogueFiguresView, nullable: true, description: 'null until first derived' })
   catalogue!: CatalogueFiguresView | null;
   @ApiProperty({

@@ -11,12 +11,12 @@ export const MIN_BENCHMARK_VENDORS = 3;
 /** Safe products a customer needs to count as covered by a catalogue. */
 export const COVERAGE_THRESHOLD = 10;
 
-/** What each metric measures, in which unit, and whether it is a price (kept per currency). */
-export const METRICS: Record<BenchmarkMetric, { unit: string; price: boolean }> = {
-  price_per_100g: { unit: 'cents per 100 g', price: true },
-  price_per_10g_protein: { unit: 'cents per 10 g of protein', price: true },
-  protein_per_100kcal: { unit: 'g of protein per 100 kcal', price: false },
-  sodium_per_serving: { unit: 'mg per serving', price: false },
+/** Each metric's unit (the price metrics are kept per currency, the others under NO_CURRENCY). */
+export const METRIC_UNITS: Record<BenchmarkMetric, string> = {
+  price_per_100g: 'cents per 100 g',
+  price_per_10g_protein: 'cents per 10 g of protein',
+  protein_per_100kcal: 'g of protein per 100 kcal',
+  sodium_per_serving: 'mg per serving',
 };
 
 /**

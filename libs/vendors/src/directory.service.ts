@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFound, paginate } from '#libs/common';
-import { VendorsRepository } from './vendors.repository.js';
+import { VendorsRepository, type VendorRow } from './vendors.repository.js';
 import type { CategoryView, PublicVendorView, VendorPageView } from './vendors.dto.js';
 import { publicVendorView } from './views.js';
 
@@ -20,7 +20,7 @@ export class DirectoryService {
   async list(q: { category?: string; q?: string; limit?: number; cursor?: string }): Promise<VendorPageView> {
     return paginate(
       { limit: q.limit ?? 20, cursor: q.cursor },
-      { isValid: isCursor, of: (row) => ({ n: row.name, i: row.id }) },
+      { isValid: isCursor, of: (row: VendorRow) => ({ n: row.name, i: row.id }) },
       (after, limit) =>
         this.vendors.listDirectory({
           category: q.category,

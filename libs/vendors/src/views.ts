@@ -10,7 +10,22 @@ import type {
   VendorView,
 } from './vendors.dto.js';
 
-export const publicVendorView = (v: VendorRow): PublicVendorView => ({
+/** The fields of a vendor the public directory shows. */
+export type PublicVendorFields = Pick<
+  VendorRow,
+  | 'slug'
+  | 'name'
+  | 'category'
+  | 'subcategory'
+  | 'description'
+  | 'website'
+  | 'logo_url'
+  | 'delivery_regions'
+  | 'best_for'
+  | 'price_level'
+>;
+
+export const publicVendorView = (v: PublicVendorFields): PublicVendorView => ({
   slug: v.slug,
   name: v.name,
   category: v.category,
