@@ -17,6 +17,7 @@ import { PaymentLifecycle1795220700000 } from './1795220700000-payment-lifecycle
 import { DropUnusedAllergenIndex1795220800000 } from './1795220800000-drop-unused-allergen-index.js';
 import { DirectoryInsights1795220900000 } from './1795220900000-directory-insights.js';
 import { CatalogueStatsPolicies1795221000000 } from './1795221000000-catalogue-stats-policies.js';
+import { ProductFillfactor1795221100000 } from './1795221100000-product-fillfactor.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   DropUnusedAllergenIndex1795220800000,
   DirectoryInsights1795220900000,
   CatalogueStatsPolicies1795221000000,
+  ProductFillfactor1795221100000,
 ];

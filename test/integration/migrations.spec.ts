@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createDataSource, migrateDown, migrateUp } from '#libs/db';
 import { MIGRATIONS } from '../../migrations/index.js';
+import { PRODUCT_FILLFACTOR } from '../../libs/ingestion/src/pipeline/first-load-phase.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
 describe('migrations', () => {
@@ -70,5 +71,27 @@ describe('migrations', () => {
       `SELECT c.relname FROM pg_class c WHERE c.relispartition AND has_table_privilege('nrp_app', c.oid, 'SELECT')`,
     );
     expect(leaves).toEqual([]);
+  });
+
+  it("leaves room on product pages for in-place updates (new vendors' leaves as a first load's), still as the owner", async () => {
+    const ds = await connect();
+    await migrateUp(ds);
+    const vendor = '0b0b0b0b-0000-4000-8000-000000000001';
+    await ds.query(`SELECT create_vendor_partitions($1)`, [vendor]);
+    const suffix = vendor.replace(/-/g, '');
+    const options = async (parent: string) =>
+      (
+        await ds.query(
+          `SELECT DISTINCT array_to_string(c.reloptions, ',') AS o FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = $1::regclass`,
+          [parent],
+        )
+      ).map((r: { o: string | null }) => r.o);
+    expect(await options(`products_${suffix}`)).toEqual([`fillfactor=${PRODUCT_FILLFACTOR}`]);
+    expect(await options(`customers_${suffix}`)).toEqual([null]);
+    const [fn] = await ds.query(
+      `SELECT prosecdef, proconfig FROM pg_proc WHERE proname = 'create_vendor_partitions'`,
+    );
+    expect(fn).toEqual({ prosecdef: true, proconfig: ['search_path=public, pg_temp'] });
   });
 });

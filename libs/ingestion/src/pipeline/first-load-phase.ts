@@ -12,6 +12,8 @@ import { IngestJobLifecycle } from './job-lifecycle.js';
 /**
  * Room left on each page of a loaded catalogue for the next version of its rows: a re-ingest that
  * changes prices or stock then updates in place (HOT: no index touched), see productsBatchSql.
+ * The same as create_vendor_partitions gives (migration 1795221100000; test/integration/migrations.spec.ts
+ * compares them).
  */
 export const PRODUCT_FILLFACTOR = 85;
 
