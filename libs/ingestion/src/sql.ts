@@ -7,7 +7,8 @@ import type { ColumnMapping, FieldSpec } from './fields.js';
 // Unbounded patterns plus a length check: PostgreSQL's regex engine expands {m,n} into states and
 // runs ~3× slower with them (measured on 200 000 rows).
 const TAG = `'^[a-z0-9][a-z0-9_-]*$'`;
-const TAGS = `'^[a-z0-9][a-z0-9_-]*(\\s*[|;,]\\s*[a-z0-9][a-z0-9_-]*)*$'`;
+// (?: ) groups: a capturing group makes PostgreSQL's regex engine track submatches
+const TAGS = `'^[a-z0-9][a-z0-9_-]*(?:\\s*[|;,]\\s*[a-z0-9][a-z0-9_-]*)*$'`;
 const TRUE = `('true','t','1','yes','y')`;
 const BOOLS = `('true','t','1','yes','y','false','f','0','no','n')`;
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -18,44 +19,85 @@ export const MAX_ERROR_ROWS = 100_000;
 
 export const stagingColumn = (f: FieldSpec) => `f_${f.field}`;
 
+/**
+ * What the reasons of a row may take as given (SQL expressions over the staged row):
+ * - `ascii`: true when every mapped value of the row is printable ASCII (the copy phase knows this
+ *   from the text it streams). Such a value holds no control character and no U+FFFD, so those
+ *   scans (regular expressions over the whole text) are skipped for it.
+ * - `prepared`: the value as several checks and the cast read it (preparedSql) — computed once per
+ *   value by the typed fill, instead of once per check.
+ * Left out, every check reads the value itself: the same reasons, computed the slow way.
+ */
+export interface ReasonInputs {
+  ascii?: string;
+  prepared?: string;
+}
+
+/** The SQL type a numeric field is parsed as (the others: none). */
+const numberType = (f: FieldSpec): 'numeric' | 'real' | null =>
+  f.kind === 'int' || f.kind === 'money' ? 'numeric' : f.kind === 'real' ? 'real' : null;
+
+/**
+ * What the checks and the cast of a field read more than once, as one expression: a number parsed
+ * (NULL when it is not a number, never an error), a list of codes trimmed and lower-cased. NULL for
+ * the other kinds.
+ */
+export function preparedSql(f: FieldSpec, v: string): string | null {
+  const type = numberType(f);
+  if (type) return `CASE WHEN pg_input_is_valid(${v}, '${type}') THEN ${v}::${type} END`;
+  return f.kind === 'codes' ? `lower(btrim(${v}, '{} '))` : null;
+}
+
+/** length(v) > n without counting characters when the bytes alone settle it (length ≤ octet_length). */
+const longer = (v: string, n: number) => `(octet_length(${v}) > ${n} AND length(${v}) > ${n})`;
+
 /** Why a staged value is not acceptable (SQL text expression), NULL when it is. */
-export function reasonSql(f: FieldSpec, v: string): string {
-  const range = (cast: string) =>
+export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): string {
+  const type = numberType(f);
+  const prepared = preparedSql(f, v);
+  const p = prepared === null ? '' : (given.prepared ?? `(${prepared})`);
+  const scanned = given.ascii ? `NOT ${given.ascii} AND ` : '';
+  const range =
     f.min !== undefined && f.max !== undefined
-      ? `WHEN ${v}::${cast} = 'NaN' OR ${v}::${cast} < ${num(f.min)} OR ${v}::${cast} > ${num(f.max)} THEN 'must be between ${f.min} and ${f.max}'`
+      ? `WHEN ${p} = 'NaN' OR ${p} < ${num(f.min)} OR ${p} > ${num(f.max)} THEN 'must be between ${f.min} and ${f.max}'`
       : '';
-  const utf8 = `WHEN strpos(${v}, U&'\\FFFD') > 0 THEN 'is not valid UTF-8 text'`;
+  // the value is not NULL past the first WHEN, so a NULL parse means it is not a number
+  const notNumber = `WHEN ${p} IS NULL THEN (pg_input_error_info(${v}, '${type}')).message`;
+  const utf8 = `WHEN ${scanned}strpos(${v}, U&'\\FFFD') > 0 THEN 'is not valid UTF-8 text'`;
   const len = f.maxLength
-    ? `WHEN length(${v}) > ${f.maxLength} THEN 'is longer than ${f.maxLength} characters'`
+    ? `WHEN ${longer(v, f.maxLength)} THEN 'is longer than ${f.maxLength} characters'`
     : '';
   let checks: string;
   switch (f.kind) {
     case 'external_id':
-      checks = `WHEN length(${v}) > 200 THEN 'is longer than 200 characters' WHEN ${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
+      checks = `WHEN ${longer(v, 200)} THEN 'is longer than 200 characters' WHEN ${scanned}${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
       break;
     case 'short_text':
-      checks = `${len} WHEN ${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
+      checks = `${len} WHEN ${scanned}${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
       break;
     case 'long_text':
-      checks = `${len} WHEN ${v} ~ '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' THEN 'contains control characters' ${utf8}`;
+      checks = `${len} WHEN ${scanned}${v} ~ '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' THEN 'contains control characters' ${utf8}`;
       break;
     case 'code':
-      checks = `WHEN length(${v}) > 40 OR lower(${v}) !~ ${TAG} THEN 'must be a code: lower-case letters, digits, - or _ (at most 40)'`;
+      checks = `WHEN ${longer(v, 40)} OR lower(${v}) !~ ${TAG} THEN 'must be a code: lower-case letters, digits, - or _ (at most 40)'`;
       break;
-    case 'codes':
-      checks = `WHEN lower(btrim(${v}, '{} ')) !~ ${TAGS} AND btrim(${v}, '{} ') <> '' THEN 'must be codes (letters, digits, - or _) separated by | ; or ,'
-        WHEN length(${v}) - length(translate(${v}, '|;,', '')) >= ${f.maxItems ?? 50} OR length(${v}) > ${(f.maxItems ?? 50) * 42}
-          THEN 'has more than ${f.maxItems ?? 50} items'`;
+    case 'codes': {
+      // separators are one byte each, so counting bytes counts them (and fewer bytes than the
+      // limit cannot hold that many)
+      const max = f.maxItems ?? 50;
+      checks = `WHEN ${p} !~ ${TAGS} AND ${p} <> '' THEN 'must be codes (letters, digits, - or _) separated by | ; or ,'
+        WHEN octet_length(${v}) >= ${max} AND octet_length(${v}) - octet_length(translate(${v}, '|;,', '')) >= ${max}
+          OR ${longer(v, max * 42)}
+          THEN 'has more than ${max} items'`;
+      break;
+    }
       break;
     case 'int':
-      checks = `WHEN NOT pg_input_is_valid(${v}, 'numeric') THEN (pg_input_error_info(${v}, 'numeric')).message
-        WHEN ${v}::numeric <> trunc(${v}::numeric) THEN 'must be a whole number' ${range('numeric')}`;
+      checks = `${notNumber} WHEN ${p} <> trunc(${p}) THEN 'must be a whole number' ${range}`;
       break;
     case 'money':
-      checks = `WHEN NOT pg_input_is_valid(${v}, 'numeric') THEN (pg_input_error_info(${v}, 'numeric')).message ${range('numeric')}`;
-      break;
     case 'real':
-      checks = `WHEN NOT pg_input_is_valid(${v}, 'real') THEN (pg_input_error_info(${v}, 'real')).message ${range('real')}`;
+      checks = `${notNumber} ${range}`;
       break;
     case 'bool':
       checks = `WHEN lower(${v}) NOT IN ${BOOLS} THEN 'must be true or false (or yes/no, 1/0)'`;
@@ -67,7 +109,7 @@ export function reasonSql(f: FieldSpec, v: string): string {
       checks = `WHEN length(${v}) NOT BETWEEN 8 AND 14 OR ${v} !~ '^[0-9]+$' THEN 'must be 8 to 14 digits'`;
       break;
     case 'email':
-      checks = `WHEN length(${v}) > 320 OR ${v} !~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$' THEN 'is not an e-mail address'`;
+      checks = `WHEN ${longer(v, 320)} OR ${v} !~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$' THEN 'is not an e-mail address'`;
       break;
     case 'date':
       checks = `WHEN length(${v}) <> 10 OR ${v} !~ '^[0-9]+-[0-9]+-[0-9]+$' THEN 'must be a date as YYYY-MM-DD'
@@ -83,8 +125,9 @@ export function reasonSql(f: FieldSpec, v: string): string {
   return `CASE WHEN ${v} IS NULL THEN ${f.required ? `'is required'` : 'NULL'} ${checks} END`;
 }
 
-/** The typed value of a valid staged value. */
-export function castSql(f: FieldSpec, v: string): string {
+/** The typed value of a valid staged value (`prepared`: its preparedSql, when the caller has it). */
+export function castSql(f: FieldSpec, v: string, prepared?: string): string {
+  const p = prepared ?? (numberType(f) ? `${v}::${numberType(f)}` : `(${preparedSql(f, v)})`);
   switch (f.kind) {
     case 'external_id':
     case 'short_text':
@@ -96,14 +139,15 @@ export function castSql(f: FieldSpec, v: string): string {
     case 'code':
       return `lower(${v})`;
     case 'codes':
-      // valid codes hold no spaces but around separators: drop them all, split on one separator
-      return `coalesce(array_remove(string_to_array(replace(translate(lower(btrim(${v}, '{} ')), ';,', '||'), ' ', ''), '|'), ''), '{}')`;
+      // valid codes hold no spaces but around separators: drop them all (translate deletes what
+      // has no counterpart), split on one separator
+      return `coalesce(array_remove(string_to_array(translate(${p}, ';, ', '||'), '|'), ''), '{}')`;
     case 'int':
-      return `${v}::numeric::integer`;
+      return `${p}::integer`;
     case 'money':
-      return `round(${v}::numeric * 100)::integer`;
+      return `round(${p} * 100)::integer`;
     case 'real':
-      return `${v}::real`;
+      return p;
     case 'bool':
       return f.column === 'in_stock' ? `coalesce(lower(${v}) IN ${TRUE}, true)` : `(lower(${v}) IN ${TRUE})`;
     case 'currency':
@@ -131,19 +175,29 @@ export function jobTables(jobId: string) {
 
 export function createStagingSql(stage: string, mapping: ColumnMapping): string {
   const cols = mapping.used.map((u) => `${stagingColumn(u.field)} text`).join(', ');
-  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text${cols ? ', ' + cols : ''})
+  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL${cols ? ', ' + cols : ''})
           WITH (autovacuum_enabled = off)`;
 }
 
 export function copySql(stage: string, mapping: ColumnMapping): string {
-  const cols = ['line_no', 'problem', 'raw', ...mapping.used.map((u) => stagingColumn(u.field))];
+  const cols = ['line_no', 'problem', 'raw', 'ascii', ...mapping.used.map((u) => stagingColumn(u.field))];
   return `COPY ${stage} (${cols.join(', ')}) FROM STDIN`;
 }
 
+/** The staged row's prepared value of a field (a column of typedSql's inner select). */
+const preparedColumn = (f: FieldSpec) => `p_${f.field}`;
+
+/** Every value of row `s` acceptable: reasonSql's own checks, given the row's ascii flag and parses. */
 const allValid = (mapping: ColumnMapping) =>
   mapping.used.length === 0
     ? 'true'
-    : mapping.used.map((u) => `(${reasonSql(u.field, `s.${stagingColumn(u.field)}`)}) IS NULL`).join(' AND ');
+    : mapping.used
+        .map((u) => {
+          const given: ReasonInputs = { ascii: 's.ascii' };
+          if (preparedSql(u.field, '')) given.prepared = `s.${preparedColumn(u.field)}`;
+          return `(${reasonSql(u.field, `s.${stagingColumn(u.field)}`, given)}) IS NULL`;
+        })
+        .join(' AND ');
 
 /**
  * One ingest_errors row per bad value (the header as the column), and one per malformed record.
@@ -197,20 +251,28 @@ export function typedSql(
 ): { create: string; fill: string[] } {
   const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
   const cols = targetColumns(mapping)
-    .map((t) => `${castSql(t.field, `s.${stagingColumn(t.field)}`)} AS ${t.column}`)
+    .map((t) => {
+      const prepared = preparedSql(t.field, '') ? `s.${preparedColumn(t.field)}` : undefined;
+      return `${castSql(t.field, `s.${stagingColumn(t.field)}`, prepared)} AS ${t.column}`;
+    })
     .join(', ');
+  // each value prepared once, in a subquery kept apart (OFFSET 0) so the checks and the cast share it
+  const prepares = mapping.used
+    .map((u) => [u, preparedSql(u.field, `s.${stagingColumn(u.field)}`)] as const)
+    .filter(([, sql]) => sql !== null)
+    .map(([u, sql]) => `, ${sql} AS ${preparedColumn(u.field)}`)
+    .join('');
   const select = (
     where: string,
   ) => `SELECT s.line_no, uuid_generate_v5(${lit(vendorId)}::uuid, s.${stagingColumn(ext.field)}) AS id,
            s.${stagingColumn(ext.field)} AS external_id${cols ? ', ' + cols : ''}
-      FROM ${stage} s WHERE ${where}`;
-  const valid = `s.problem IS NULL AND ${allValid(mapping)}`;
+      FROM (SELECT s.*${prepares} FROM ${stage} s WHERE ${where} OFFSET 0) s WHERE ${allValid(mapping)}`;
   return {
     create: `CREATE UNLOGGED TABLE ${typed} WITH (autovacuum_enabled = off) AS ${select('false')}`,
     fill: Array.from(
       { length: parts },
       (_, k) =>
-        `INSERT INTO ${typed} ${select(parts > 1 ? `s.line_no % ${parts} = ${k} AND ${valid}` : valid)}`,
+        `INSERT INTO ${typed} ${select(parts > 1 ? `s.line_no % ${parts} = ${k} AND s.problem IS NULL` : 's.problem IS NULL')}`,
     ),
   };
 }

@@ -62,6 +62,9 @@ function copyValue(v: string): string {
   );
 }
 
+/** Anything but printable ASCII (space to tilde). */
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
 export interface CsvToCopyOptions {
   /** Fields in the header (a record with one more, empty, field had a trailing delimiter). */
   fieldCount: number;
@@ -72,9 +75,11 @@ export interface CsvToCopyOptions {
 }
 
 /**
- * CSV bytes → COPY text rows `line_no, problem, raw, <mapped columns…>` for the staging table.
- * The header record is dropped; a record with the wrong number of fields becomes a row with its
- * problem and raw text (and no values), so SQL reports it with the others.
+ * CSV bytes → COPY text rows `line_no, problem, raw, ascii, <mapped columns…>` for the staging
+ * table. The header record is dropped; a record with the wrong number of fields becomes a row with
+ * its problem and raw text (and no values), so SQL reports it with the others. `ascii` says every
+ * mapped value is printable ASCII, which lets validation skip its scans for control characters and
+ * invalid UTF-8 (V8 tests that here far faster than a regular expression in SQL).
  */
 export class CsvToCopy extends Transform {
   private readonly decoder = new StringDecoder('utf8');
@@ -96,11 +101,17 @@ export class CsvToCopy extends Transform {
       problem = `expected ${fieldCount} fields, found ${fields.length}`;
     let row = `${line}\t`;
     if (problem !== null) {
-      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}`;
+      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf`;
       for (let i = 0; i < columns.length; i++) row += '\t\\N';
     } else {
-      row += '\\N\t\\N';
-      for (let i = 0; i < columns.length; i++) row += '\t' + copyValue(fields[columns[i]!]!);
+      let values = '';
+      let ascii = true;
+      for (let i = 0; i < columns.length; i++) {
+        const v = fields[columns[i]!]!;
+        if (ascii && NOT_PRINTABLE_ASCII.test(v)) ascii = false;
+        values += '\t' + copyValue(v);
+      }
+      row += `\\N\t\\N\t${ascii ? 't' : 'f'}${values}`;
     }
     this.out.push(row);
     if (this.records % 10_000 === 0) this.options.onProgress?.(this.records);
