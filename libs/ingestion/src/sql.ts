@@ -81,16 +81,17 @@ export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): st
     case 'code':
       checks = `WHEN ${longer(v, 40)} OR lower(${v}) !~ ${TAG} THEN 'must be a code: lower-case letters, digits, - or _ (at most 40)'`;
       break;
-    case 'codes': {
-      // separators are one byte each, so counting bytes counts them (and fewer bytes than the
-      // limit cannot hold that many)
-      const max = f.maxItems ?? 50;
-      checks = `WHEN ${p} !~ ${TAGS} AND ${p} <> '' THEN 'must be codes (letters, digits, - or _) separated by | ; or ,'
+    case 'codes':
+      {
+        // separators are one byte each, so counting bytes counts them (and fewer bytes than the
+        // limit cannot hold that many)
+        const max = f.maxItems ?? 50;
+        checks = `WHEN ${p} !~ ${TAGS} AND ${p} <> '' THEN 'must be codes (letters, digits, - or _) separated by | ; or ,'
         WHEN octet_length(${v}) >= ${max} AND octet_length(${v}) - octet_length(translate(${v}, '|;,', '')) >= ${max}
           OR ${longer(v, max * 42)}
           THEN 'has more than ${max} items'`;
-      break;
-    }
+        break;
+      }
       break;
     case 'int':
       checks = `${notNumber} WHEN ${p} <> trunc(${p}) THEN 'must be a whole number' ${range}`;
