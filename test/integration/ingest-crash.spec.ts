@@ -48,6 +48,8 @@ describe('ingest survives a killed worker (integration)', () => {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       INGEST_UPLOAD_DIR: uploadDir,
       INGEST_BATCH_ROWS: '100',
+      // the smallest setting (the e2e suite runs the default, 2): one connection, no slicing
+      INGEST_PARALLELISM: '1',
       QUEUE_SUPERVISE_INTERVAL_SECONDS: '1',
       QUEUE_HEARTBEAT_SECONDS: '10',
     };

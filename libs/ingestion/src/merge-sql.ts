@@ -10,8 +10,12 @@ const fileColumns = (mapping: ColumnMapping) => [
   ...targetColumns(mapping).map((t) => t.column),
 ];
 
-/** One of `parts` slices of the typed rows (every parts-th line), for a statement per connection. */
-const slice = (part: number, parts: number) => (parts > 1 ? `line_no % ${parts} = ${part}` : 'true');
+/**
+ * One of `parts` slices of the typed rows (every parts-th line), for a statement per connection;
+ * `alias` qualifies line_no when the statement joins.
+ */
+const slice = (part: number, parts: number, alias?: string) =>
+  parts > 1 ? `${alias ? `${alias}.` : ''}line_no % ${parts} = ${part}` : 'true';
 
 /** The columns `products`' generated tsvectors are computed from. */
 const FULL_TEXT_SOURCES = ['name', 'brand', 'category', 'description', 'ingredients'];
@@ -37,7 +41,7 @@ export function productsChangedSql(
   return `INSERT INTO ${changed} (line_no, existed, same_text)
     SELECT s.line_no, x.id IS NOT NULL, x.id IS NOT NULL AND ${sameText} FROM ${typed} s
       LEFT JOIN products x ON x.vendor_id = ${lit(vendorId)}::uuid AND x.id = s.id
-     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}) AND s.${slice(part, parts)}`;
+     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}) AND ${slice(part, parts, 's')}`;
 }
 
 /**
