@@ -10,19 +10,31 @@ const fileColumns = (mapping: ColumnMapping) => [
   ...targetColumns(mapping).map((t) => t.column),
 ];
 
+/** One of `parts` slices of the typed rows (every parts-th line), for a statement per connection. */
+const slice = (part: number, parts: number) => (parts > 1 ? `line_no % ${parts} = ${part}` : 'true');
+
 /**
- * One of `parts` slices of the typed rows (every parts-th line), for a statement per connection;
- * `alias` qualifies line_no when the statement joins.
+ * One of `parts` slices of the uuid space (ids are uuid v5: uniform), on `alias`.id. Slicing the
+ * change query by id rather than by line lets each connection read and hash only its share of the
+ * catalogue instead of all of it.
  */
-const slice = (part: number, parts: number, alias?: string) =>
-  parts > 1 ? `${alias ? `${alias}.` : ''}line_no % ${parts} = ${part}` : 'true';
+export function idSlice(part: number, parts: number, alias: string): string {
+  if (parts <= 1) return 'true';
+  const bound = (k: number) =>
+    `'${Math.floor((k * 0x1_0000_0000) / parts)
+      .toString(16)
+      .padStart(8, '0')}-0000-0000-0000-000000000000'::uuid`;
+  const lower = part > 0 ? `${alias}.id >= ${bound(part)}` : '';
+  const upper = part < parts - 1 ? `${alias}.id < ${bound(part + 1)}` : '';
+  return [lower, upper].filter(Boolean).join(' AND ');
+}
 
 /** The columns `products`' generated tsvectors are computed from. */
 const FULL_TEXT_SOURCES = ['name', 'brand', 'category', 'description', 'ingredients'];
 
 /**
  * The lines of the file that would change the catalogue (new, or any field different), one part
- * of `parts` (line_no % parts): read-only, so it runs on INGEST_PARALLELISM connections before the
+ * of `parts` (a slice of the ids): read-only, so it runs on INGEST_PARALLELISM connections before the
  * batches, which then write only these lines. A line a concurrent API write makes equal or
  * different afterwards is settled by the batch's own comparison (for the lines listed) or kept as
  * the API wrote it (for the others, as a first load keeps API writes).
@@ -40,8 +52,8 @@ export function productsChangedSql(
   const sameText = text.length ? `${row('x', text)} IS NOT DISTINCT FROM ${row('s', text)}` : 'true';
   return `INSERT INTO ${changed} (line_no, existed, same_text)
     SELECT s.line_no, x.id IS NOT NULL, x.id IS NOT NULL AND ${sameText} FROM ${typed} s
-      LEFT JOIN products x ON x.vendor_id = ${lit(vendorId)}::uuid AND x.id = s.id
-     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}) AND ${slice(part, parts, 's')}`;
+      LEFT JOIN products x ON x.vendor_id = ${lit(vendorId)}::uuid AND x.id = s.id AND ${idSlice(part, parts, 'x')}
+     WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}) AND ${idSlice(part, parts, 's')}`;
 }
 
 /**

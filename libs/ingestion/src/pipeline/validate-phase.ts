@@ -34,8 +34,11 @@ export class ValidatePhase {
     if (!firstLoad) {
       // batches read line ranges, joined to the catalogue
       await client.query(`CREATE INDEX ON ${t.typed} (line_no)`);
-      // VACUUM sets the visibility map, so each batch counts its lines from the index alone
-      await client.query(`VACUUM (ANALYZE) ${t.typed}`);
+      // VACUUM sets the visibility map, so each batch counts its lines from the index alone. The
+      // products merge plans only on the keys (a fifth of a full ANALYZE's time); the customers
+      // import also groups by conditions, so it gets every column's statistics.
+      const keys = job.mode === 'products' ? ' (line_no, id)' : '';
+      await client.query(`VACUUM (ANALYZE) ${t.typed}${keys}`);
     }
     return Number(rows[0]!.n);
   }
