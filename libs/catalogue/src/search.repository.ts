@@ -1,11 +1,11 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
-import { ReplicaReader, type Product, type ReadSource } from '#libs/db';
+import { ReplicaReader, type PlannedReadConnection, type Product, type ReadSource } from '#libs/db';
+import { NUTRIENTS, type ProductListing } from './product.types.js';
 
 interface Reader {
   query(sql: string, params?: unknown[]): Promise<SearchHit[]>;
 }
-import { NUTRIENTS, type ProductListing } from './product.types.js';
 
 export interface SearchFilters {
   category?: string;
@@ -28,14 +28,9 @@ export type { ReadSource };
 const HIT_COLUMNS = `id, external_id, name, brand, category, price_cents, currency, ${NUTRIENTS.join(', ')},
   serving_size_g, dietary_tags, allergens, in_stock`;
 
-/**
- * Filters as SQL over alias p, parameters $3..$6 (NULL switches a filter off at plan time). With
- * words, the tag test is kept away from the tags GIN index (`IS TRUE`): the planner would AND the
- * bitmap of a common tag (a fifth of the catalogue) with a handful of word matches, costing more
- * than checking the tag on those rows.
- */
-const filterSql = (tagsIndexed: boolean) => `($3::text IS NULL OR p.category = $3)
-  AND ($4::text[] IS NULL OR ${tagsIndexed ? 'p.dietary_tags @> $4' : '(p.dietary_tags @> $4) IS TRUE'})
+/** Browse's filters as SQL over alias p, parameters $3..$6 (NULL switches a filter off at plan time). */
+const browseFilterSql = `($3::text IS NULL OR p.category = $3)
+  AND ($4::text[] IS NULL OR p.dietary_tags @> $4)
   AND ($5::text[] IS NULL OR NOT (p.allergens && $5))
   AND ($6::boolean IS NULL OR p.in_stock = $6)`;
 
@@ -60,27 +55,31 @@ export class SearchRepository {
     filters: SearchFilters,
     page: { limit: number; after?: RankCursor; candidates: number },
   ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
-    return this.onReadReplica(async (run) => {
+    const { result, source } = await this.replica.readPlanned(async (run) => {
       const after = page.after;
       let hits: SearchHit[] = [];
       // Title matches rank above every text-only match, so the text tier is read only once the
       // title tier cannot fill the page (most pages never touch it).
       if (!after || after.tier === 0) {
-        hits = await run.query(
-          tierSql(0),
-          tierParams(vendorId, tsquery, filters, page.candidates, after, page.limit),
-        );
+        hits = await runTier(run, 0, vendorId, tsquery, filters, page.candidates, after, page.limit);
       }
       if (hits.length < page.limit) {
         const textAfter = after?.tier === 1 ? after : undefined;
-        const more = await run.query(
-          tierSql(1),
-          tierParams(vendorId, tsquery, filters, page.candidates, textAfter, page.limit - hits.length),
+        const more = await runTier(
+          run,
+          1,
+          vendorId,
+          tsquery,
+          filters,
+          page.candidates,
+          textAfter,
+          page.limit - hits.length,
         );
         hits = hits.concat(more);
       }
       return hits;
     });
+    return { hits: result, source };
   }
 
   /** Without words: the filtered catalogue in id order. */
@@ -92,7 +91,7 @@ export class SearchRepository {
     return this.onReadReplica((run) =>
       run.query(
         `SELECT 0 AS tier, 0::real AS rank, ${prefixed('p')} FROM products p
-          WHERE p.vendor_id = $1 AND ($2::uuid IS NULL OR p.id > $2) AND ${filterSql(true)}
+          WHERE p.vendor_id = $1 AND ($2::uuid IS NULL OR p.id > $2) AND ${browseFilterSql}
           ORDER BY p.id LIMIT $7`,
         [vendorId, page.afterId ?? null, ...filterParams(filters), page.limit],
       ),
@@ -108,44 +107,61 @@ export class SearchRepository {
   }
 }
 
+/** The filters a search has, as the SQL of its statement (absent ones are left out). */
+const FILTERS = [
+  { key: 'category', sql: (n: number) => `p.category = $${n}` },
+  // kept away from the tags GIN index (`IS TRUE`): the planner would AND the bitmap of a common
+  // tag (a fifth of the catalogue) with a handful of word matches, costing more than checking
+  // the tag on those rows
+  { key: 'tags', sql: (n: number) => `(p.dietary_tags @> $${n}::text[]) IS TRUE` },
+  { key: 'excludeAllergens', sql: (n: number) => `NOT (p.allergens && $${n}::text[])` },
+  { key: 'inStock', sql: (n: number) => `p.in_stock = $${n}::boolean` },
+] as const;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /**
  * One tier's page: at most `candidates` matches (tier 0: name/brand/category via title_tsv's GIN
  * index; tier 1: matches only in the description/ingredients), ranked with ts_rank, after the
- * cursor. Parameters: $1 vendor, $2 tsquery, $3–$6 filters, $7 window, $8/$9 cursor, $10 limit.
+ * cursor. One statement per vendor, tier and set of filters, with the vendor as a literal: planned
+ * once and kept on the connection (ReplicaReader.readPlanned), pruned to the vendor's leaves.
+ * Parameters: $1 tsquery, $2 window, $3/$4 cursor, $5 limit, then the filters present.
  */
-function tierSql(tier: 0 | 1): string {
-  const match =
-    tier === 0
-      ? `p.title_tsv @@ to_tsquery('english', $2)`
-      : `p.search_tsv @@ to_tsquery('english', $2) AND NOT (p.title_tsv @@ to_tsquery('english', $2))`;
-  return `WITH c AS (
-      SELECT ${prefixed('p')}, p.search_tsv FROM products p
-       WHERE p.vendor_id = $1 AND ${match} AND ${filterSql(false)}
-       LIMIT $7),
-    r AS (SELECT c.*, ts_rank(c.search_tsv, to_tsquery('english', $2)) AS rank FROM c)
-    SELECT ${tier} AS tier, rank, ${HIT_COLUMNS} FROM r
-     WHERE $8::real IS NULL OR rank < $8::real OR (rank = $8::real AND id > $9::uuid)
-     ORDER BY rank DESC, id
-     LIMIT $10`;
-}
-
-function tierParams(
+function runTier(
+  run: PlannedReadConnection,
+  tier: 0 | 1,
   vendorId: VendorId,
   tsquery: string,
   filters: SearchFilters,
   candidates: number,
   after: RankCursor | undefined,
   limit: number,
-): unknown[] {
-  return [
-    vendorId,
-    tsquery,
-    ...filterParams(filters),
-    candidates,
-    after?.rank ?? null,
-    after?.id ?? null,
-    limit,
-  ];
+): Promise<SearchHit[]> {
+  if (!UUID.test(vendorId)) throw new Error('a vendor id is a uuid');
+  const values: unknown[] = [tsquery, candidates, after?.rank ?? null, after?.id ?? null, limit];
+  const present = FILTERS.filter((f) => {
+    const v = filters[f.key];
+    return v !== undefined && (!Array.isArray(v) || v.length > 0);
+  });
+  const where = present.map((f) => {
+    values.push(filters[f.key]);
+    return f.sql(values.length);
+  });
+  const match =
+    tier === 0
+      ? `p.title_tsv @@ to_tsquery('english', $1)`
+      : `p.search_tsv @@ to_tsquery('english', $1) AND NOT (p.title_tsv @@ to_tsquery('english', $1))`;
+  const text = `WITH c AS (
+      SELECT ${prefixed('p')}, p.search_tsv FROM products p
+       WHERE p.vendor_id = '${vendorId}'::uuid AND ${match}${where.map((w) => ` AND ${w}`).join('')}
+       LIMIT $2),
+    r AS (SELECT c.*, ts_rank(c.search_tsv, to_tsquery('english', $1)) AS rank FROM c)
+    SELECT ${tier} AS tier, rank, ${HIT_COLUMNS} FROM r
+     WHERE $3::real IS NULL OR rank < $3::real OR (rank = $3::real AND id > $4::uuid)
+     ORDER BY rank DESC, id
+     LIMIT $5`;
+  const mask = FILTERS.map((f) => (present.includes(f) ? '1' : '0')).join('');
+  return run.planned<SearchHit>(`search_${tier}_${mask}_${vendorId.replace(/-/g, '')}`, text, values);
 }
 
 function prefixed(alias: string): string {

@@ -27,7 +27,8 @@ export interface DataSourceRole {
  * paths with SQL typed by the entities (./typed-sql.ts). `synchronize` is always off: the schema
  * comes from hand-written migrations, and a test compares it with the entities.
  * `plan_cache_mode=force_custom_plan` keeps partition pruning at plan time (generic plans over
- * thousands of partitions cost ~100 ms each).
+ * thousands of partitions cost ~100 ms each); statements that name their vendor as a literal may
+ * keep their plans instead (planned-statements.ts).
  */
 export function createDataSource(config: AppConfig, role: DataSourceRole): DataSource {
   const timeout = role.statementTimeoutMs ?? config.database.statementTimeoutMs;

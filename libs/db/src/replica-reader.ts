@@ -1,9 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import type pg from 'pg';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { PlannedStatements } from './planned-statements.js';
 
 /** What a read ran on: a query function bound to one connection. */
 export interface ReadConnection {
   query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** A read connection that can also run statements whose plans are kept (planned-statements.ts). */
+export interface PlannedReadConnection extends ReadConnection {
+  planned<R>(name: string, text: string, values: unknown[]): Promise<R[]>;
 }
 
 export interface ReadSource {
@@ -46,15 +53,59 @@ export class ReplicaReader {
     if (!replicated) {
       return { result: await work(this.db), source: { replica: false, lagMs: 0 } };
     }
-    let runner: ReturnType<DataSource['createQueryRunner']> | null = this.db.createQueryRunner('slave');
-    try {
-      await runner.connect();
-    } catch (err) {
-      this.logger.warn({ msg: 'replica unreachable, reading from the primary', err: String(err) });
-      await runner.release().catch(() => undefined);
-      runner = null;
+    return this.onOneConnection((runner) => work(runner));
+  }
+
+  /**
+   * As read(), on one connection (a replica's when there are replicas), which also runs named
+   * statements whose plans PostgreSQL keeps: `planned(name, text, values)`. For statements that
+   * name their vendor as a literal (see planned-statements.ts).
+   */
+  async readPlanned<T>(
+    work: (run: PlannedReadConnection) => Promise<T>,
+  ): Promise<{ result: T; source: ReadSource }> {
+    return this.onOneConnection(async (runner) => {
+      const statements = new PlannedStatements((await runner.connect()) as pg.PoolClient);
+      const run: PlannedReadConnection = {
+        query: (sql, params) => runner.query(sql, params),
+        planned: (name, text, values) => statements.run(name, text, values),
+      };
+      let result: T;
+      try {
+        result = await work(run);
+      } catch (err) {
+        await statements.close(true).catch(() => undefined);
+        throw err;
+      }
+      await statements.close(false);
+      return result;
+    });
+  }
+
+  /** Runs `work` on one connection: a replica's when there are replicas (and one answers), else the primary's. */
+  private async onOneConnection<T>(
+    work: (runner: QueryRunner) => Promise<T>,
+  ): Promise<{ result: T; source: ReadSource }> {
+    const replicated = (this.db.options as { replication?: unknown }).replication !== undefined;
+    let runner: QueryRunner | null = null;
+    if (replicated) {
+      runner = this.db.createQueryRunner('slave');
+      try {
+        await runner.connect();
+      } catch (err) {
+        this.logger.warn({ msg: 'replica unreachable, reading from the primary', err: String(err) });
+        await runner.release().catch(() => undefined);
+        runner = null;
+      }
     }
-    if (!runner) return { result: await work(this.db), source: { replica: false, lagMs: 0 } };
+    if (!runner) {
+      const primary = this.db.createQueryRunner('master');
+      try {
+        return { result: await work(primary), source: { replica: false, lagMs: 0 } };
+      } finally {
+        await primary.release();
+      }
+    }
     try {
       const [lag] = (await runner.query(
         `SELECT pg_is_in_recovery() AS replica,
