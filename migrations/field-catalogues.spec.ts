@@ -26,7 +26,7 @@ const catalogues: { entity: { name: string }; table: string; fields: FieldDef[];
     fields: Object.keys(PRODUCT_FIELD_CATALOGUE).map((k) =>
       productField(k as keyof typeof PRODUCT_FIELD_CATALOGUE),
     ),
-    notWritten: ['vendor_id', 'id', 'created_at', 'updated_at', 'search_tsv', 'title_tsv'],
+    notWritten: ['vendor_id', 'id', 'created_at', 'updated_at', 'search_tsv', 'title_tsv', 'source_digest'],
   },
   {
     entity: Customer,

@@ -18,6 +18,7 @@ import { DropUnusedAllergenIndex1795220800000 } from './1795220800000-drop-unuse
 import { DirectoryInsights1795220900000 } from './1795220900000-directory-insights.js';
 import { CatalogueStatsPolicies1795221000000 } from './1795221000000-catalogue-stats-policies.js';
 import { ProductFillfactor1795221100000 } from './1795221100000-product-fillfactor.js';
+import { ProductSourceDigest1795221200000 } from './1795221200000-product-source-digest.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   DirectoryInsights1795220900000,
   CatalogueStatsPolicies1795221000000,
   ProductFillfactor1795221100000,
+  ProductSourceDigest1795221200000,
 ];

@@ -213,6 +213,60 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       rows_failed: 6,
     });
 
+    // The second run skipped every line: each product carries the digest of its line. A product
+    // changed through the API loses its digest, so the same file again puts the file's values back
+    // (a skipped line would have left the API's price in place).
+    const digests = async () =>
+      (await ds.query(
+        `SELECT external_id, source_digest, price_cents FROM products WHERE vendor_id = $1 ORDER BY external_id`,
+        [v.vendorId],
+      )) as { external_id: string; source_digest: string | null; price_cents: number }[];
+    expect((await digests()).filter((p) => p.source_digest === null)).toEqual([]);
+    const [five] = await ds.query(
+      `SELECT id FROM products WHERE vendor_id = $1 AND external_id = 'SKU-00005'`,
+      [v.vendorId],
+    );
+    expect((await v.request('PATCH', `/products/${five.id}`, { price_cents: 1 })).statusCode).toBe(200);
+    const patched = (await digests()).find((p) => p.external_id === 'SKU-00005')!;
+    expect(patched).toMatchObject({ source_digest: null, price_cents: 1 });
+    const restored = await ingest(v, 'products', csv);
+    expect(restored).toMatchObject({
+      status: 'completed',
+      rows_updated: 1,
+      rows_unchanged: 494,
+      rows_failed: 6,
+    });
+    expect((await digests()).find((p) => p.external_id === 'SKU-00005')).toMatchObject({
+      source_digest: expect.any(String),
+      price_cents: 105,
+    });
+
+    // Duplicates and skipped lines. SKU-00007 has two lines in `lines` already (the last wins).
+    const product7 = async () =>
+      (
+        await ds.query(
+          `SELECT name, price_cents FROM products WHERE vendor_id = $1 AND external_id = 'SKU-00007'`,
+          [v.vendorId],
+        )
+      )[0];
+    // (a) an unchanged line (skipped) followed by a changed one for the same id: the later one wins
+    const x = good(7, { name: 'Oat bar 7 (new)', price_cents: '5' });
+    const a = await ingest(v, 'products', [...lines, x].join('\n'));
+    expect(a).toMatchObject({ status: 'completed', rows_updated: 1, rows_failed: 7 });
+    expect(await product7()).toEqual({ name: 'Oat bar 7 (new)', price_cents: 5 });
+    // (b) changed lines followed by the unchanged one (skipped): the skipped last line still wins,
+    // and the earlier ones are reported as duplicates, not written
+    const y = good(7, { name: 'Oat bar 7 (renamed)', price_cents: '9' });
+    const b = await ingest(v, 'products', [...lines, y, x].join('\n'));
+    expect(b).toMatchObject({ status: 'completed', rows_updated: 0, rows_failed: 8 });
+    expect(await product7()).toEqual({ name: 'Oat bar 7 (new)', price_cents: 5 });
+    const dupErrors = (await errorsCsv(v, b.job_id)).trim().split('\n');
+    expect(dupErrors.filter((l) => l.startsWith('8,') || l.includes('duplicate external_id'))).toHaveLength(
+      3,
+    );
+    // back to the file everything below expects
+    expect(await ingest(v, 'products', csv)).toMatchObject({ status: 'completed', rows_updated: 1 });
+
     // 4 rows changed (three without their text, one renamed), 1 new
     const changed = [...lines];
     changed[1] = good(1, { price_cents: '999' });

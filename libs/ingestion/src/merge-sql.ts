@@ -4,11 +4,14 @@ import { targetColumns } from './sql.js';
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const row = (alias: string, cols: string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;
 
-/** The product columns a file writes: its key and every mapped field. */
+/** The product columns a file fills: its key and every mapped field (what a change is judged on). */
 const fileColumns = (mapping: ColumnMapping) => [
   'external_id',
   ...targetColumns(mapping).map((t) => t.column),
 ];
+
+/** What a write of a line sets: its columns and the line's digest (validate-phase.ts, sql.ts). */
+const DIGEST = 'source_digest';
 
 /** One of `parts` slices of the typed rows (every parts-th line), for a statement per connection. */
 const slice = (part: number, parts: number) => (parts > 1 ? `line_no % ${parts} = ${part}` : 'true');
@@ -59,9 +62,10 @@ export function productsChangedSql(
 /**
  * One batch of products (typed rows with $1 ≤ line_no < $2) into the live catalogue, in two
  * statements run in the batch's transaction. Only the lines `changed` lists (productsChangedSql)
- * are read, so rows that would change nothing are neither written nor locked.
+ * are read, so rows that would change nothing are neither written nor locked. Every write sets the
+ * line's digest.
  * - `upsert`: new products and those whose text changed, written whole. Returns inserted/updated
- *   and total (every line of the batch).
+ *   and total (every valid line of the batch: typed, or `skipped` as unchanged).
  * - `update` (null when the file maps only text columns): products whose text is the same (a price
  *   or stock change, the common re-ingest), updated without naming the text columns, so PostgreSQL
  *   neither recomputes their tsvectors (the generated columns depend on unnamed columns only) nor —
@@ -72,10 +76,12 @@ export function productsChangedSql(
 export function productsBatchSql(
   typed: string,
   changed: string,
+  skipped: string,
   vendorId: string,
   mapping: ColumnMapping,
 ): { upsert: string; update: string | null } {
   const cols = fileColumns(mapping);
+  const written = [...cols, DIGEST];
   const plain = cols.filter((c) => c !== 'external_id' && !FULL_TEXT_SOURCES.includes(c));
   const v = `${lit(vendorId)}::uuid`;
   const lines = (sameText: boolean) =>
@@ -83,17 +89,18 @@ export function productsBatchSql(
       WHERE c.line_no >= $1 AND c.line_no < $2 AND ${sameText ? '' : 'NOT '}c.same_text`;
   const upsert = `WITH cand AS (${lines(false)}),
     up AS (
-      INSERT INTO products AS p (vendor_id, id, ${cols.join(', ')})
-      SELECT ${v}, c.id, ${cols.map((c) => `c.${c}`).join(', ')} FROM cand c
-      ON CONFLICT (vendor_id, id) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
+      INSERT INTO products AS p (vendor_id, id, ${written.join(', ')})
+      SELECT ${v}, c.id, ${written.map((c) => `c.${c}`).join(', ')} FROM cand c
+      ON CONFLICT (vendor_id, id) DO UPDATE SET ${written.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
        WHERE ${row('p', cols)} IS DISTINCT FROM ${row('EXCLUDED', cols)}
       RETURNING id)
     SELECT count(*) FILTER (WHERE NOT c.existed)::int AS inserted, count(*) FILTER (WHERE c.existed)::int AS updated,
-           (SELECT count(*) FROM ${typed} WHERE line_no >= $1 AND line_no < $2)::int AS total
+           ((SELECT count(*) FROM ${typed} WHERE line_no >= $1 AND line_no < $2)
+            + (SELECT count(*) FROM ${skipped} WHERE line_no >= $1 AND line_no < $2))::int AS total
       FROM up JOIN cand c USING (id)`;
   const update = plain.length
     ? `WITH done AS (
-      UPDATE products p SET ${plain.map((c) => `${c} = c.${c}`).join(', ')}, updated_at = now()
+      UPDATE products p SET ${[...plain, DIGEST].map((c) => `${c} = c.${c}`).join(', ')}, updated_at = now()
         FROM (${lines(true)}) c
        WHERE p.vendor_id = ${v} AND p.id = c.id AND ${row('p', plain)} IS DISTINCT FROM ${row('c', plain)}
       RETURNING 1)
@@ -111,7 +118,7 @@ export function productsLoadSql(
   part: number,
   parts: number,
 ): string {
-  const cols = fileColumns(mapping);
+  const cols = [...fileColumns(mapping), DIGEST];
   return `INSERT INTO ${load} (vendor_id, id, ${cols.join(', ')})
     SELECT ${lit(vendorId)}::uuid, id, ${cols.join(', ')} FROM ${typed} WHERE ${slice(part, parts)}`;
 }

@@ -171,17 +171,59 @@ export function jobTables(jobId: string) {
     load: `ingest_load_${hex}`,
     limits: `ingest_limits_${hex}`,
     changed: `ingest_changed_${hex}`,
+    skipped: `ingest_skipped_${hex}`,
   };
+}
+
+/**
+ * Bump when validation or casting changes what a line makes of a product: every digest stored
+ * before then no longer matches, and the next re-ingest of each catalogue processes every line.
+ */
+export const DIGEST_VERSION = 1;
+
+/** What a line's digest covers besides its values: the version and the file's field mapping. */
+export const digestSalt = (mapping: ColumnMapping): string =>
+  `v${DIGEST_VERSION}|${mapping.used.map((u) => u.field.field).join(',')}`;
+
+/**
+ * Products re-ingest: the lines whose product still carries their digest (written from the same
+ * values under the same mapping, and not changed since) — one of `parts` slices of the lines —
+ * moved out of the staging table into `skipped`: nothing downstream validates, compares or
+ * writes them; they count as valid and unchanged.
+ */
+export function skipUnchangedSql(
+  stage: string,
+  skipped: string,
+  vendorId: string,
+  mapping: ColumnMapping,
+  part: number,
+  parts: number,
+): string {
+  const ext = `s.${stagingColumn(mapping.used.find((u) => u.field.column === 'external_id')!.field)}`;
+  const v = `${lit(vendorId)}::uuid`;
+  return `WITH gone AS (
+      DELETE FROM ${stage} s USING products p
+       WHERE p.vendor_id = ${v} AND p.id = uuid_generate_v5(${v}, ${ext}) AND p.source_digest = s.digest
+         AND s.problem IS NULL${parts > 1 ? ` AND s.line_no % ${parts} = ${part}` : ''}
+      RETURNING s.line_no, p.id, ${ext} AS external_id)
+    INSERT INTO ${skipped} (line_no, id, external_id) SELECT line_no, id, external_id FROM gone`;
 }
 
 export function createStagingSql(stage: string, mapping: ColumnMapping): string {
   const cols = mapping.used.map((u) => `${stagingColumn(u.field)} text`).join(', ');
-  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL${cols ? ', ' + cols : ''})
+  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL, digest uuid${cols ? ', ' + cols : ''})
           WITH (autovacuum_enabled = off)`;
 }
 
 export function copySql(stage: string, mapping: ColumnMapping): string {
-  const cols = ['line_no', 'problem', 'raw', 'ascii', ...mapping.used.map((u) => stagingColumn(u.field))];
+  const cols = [
+    'line_no',
+    'problem',
+    'raw',
+    'ascii',
+    'digest',
+    ...mapping.used.map((u) => stagingColumn(u.field)),
+  ];
   return `COPY ${stage} (${cols.join(', ')}) FROM STDIN`;
 }
 
@@ -249,6 +291,7 @@ export function typedSql(
   vendorId: string,
   mapping: ColumnMapping,
   parts: number,
+  withDigest = false,
 ): { create: string; fill: string[] } {
   const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
   const cols = targetColumns(mapping)
@@ -266,7 +309,7 @@ export function typedSql(
   const select = (
     where: string,
   ) => `SELECT s.line_no, uuid_generate_v5(${lit(vendorId)}::uuid, s.${stagingColumn(ext.field)}) AS id,
-           s.${stagingColumn(ext.field)} AS external_id${cols ? ', ' + cols : ''}
+           s.${stagingColumn(ext.field)} AS external_id${cols ? ', ' + cols : ''}${withDigest ? ', s.digest AS source_digest' : ''}
       FROM (SELECT s.*${prepares} FROM ${stage} s WHERE ${where} OFFSET 0) s WHERE ${allValid(mapping)}`;
   return {
     create: `CREATE UNLOGGED TABLE ${typed} WITH (autovacuum_enabled = off) AS ${select('false')}`,
@@ -278,13 +321,24 @@ export function typedSql(
   };
 }
 
-/** Duplicate external ids: the last line wins; the others are reported and removed. */
-export function dedupeSql(typed: string, jobId: string, mapping: ColumnMapping): string {
+/**
+ * Duplicate external ids: the last line wins; the others are reported and removed — from the
+ * typed rows, and from `skipped` (unchanged lines of a re-ingest) when given, so a skipped line
+ * competes with the file's other lines for its id like any other.
+ */
+export function dedupeSql(typed: string, jobId: string, mapping: ColumnMapping, skipped?: string): string {
   const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
-  return `WITH d AS (SELECT id, max(line_no) AS keep FROM ${typed} GROUP BY id HAVING count(*) > 1),
-    gone AS (DELETE FROM ${typed} t USING d WHERE t.id = d.id AND t.line_no < d.keep RETURNING t.line_no, t.external_id, d.keep)
+  const lines = skipped
+    ? `SELECT id, line_no FROM ${typed} UNION ALL SELECT id, line_no FROM ${skipped}`
+    : `SELECT id, line_no FROM ${typed}`;
+  const goneSkipped = skipped
+    ? `,
+    gone_skipped AS (DELETE FROM ${skipped} k USING d WHERE k.id = d.id AND k.line_no < d.keep RETURNING k.line_no, k.external_id, d.keep)`
+    : '';
+  return `WITH d AS (SELECT id, max(line_no) AS keep FROM (${lines}) u GROUP BY id HAVING count(*) > 1),
+    gone AS (DELETE FROM ${typed} t USING d WHERE t.id = d.id AND t.line_no < d.keep RETURNING t.line_no, t.external_id, d.keep)${goneSkipped}
     INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason)
     SELECT ${jobVendor(jobId)}, ${lit(jobId)}::uuid, line_no, ${lit(ext.header)}, left(external_id, 500),
            'duplicate external_id: line ' || keep || ' has the same id and is used instead'
-      FROM gone ORDER BY line_no LIMIT ${MAX_ERROR_ROWS}`;
+      FROM (SELECT * FROM gone${skipped ? ' UNION ALL SELECT * FROM gone_skipped' : ''}) g ORDER BY line_no LIMIT ${MAX_ERROR_ROWS}`;
 }

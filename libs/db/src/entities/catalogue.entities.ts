@@ -81,6 +81,13 @@ export class Product {
   @Column({ type: 'timestamptz' })
   updated_at!: Date;
 
+  /**
+   * Digest of the CSV line the product was last written from (ingestion); cleared by a trigger on
+   * any other update. A re-ingest skips lines whose digest the product still carries.
+   */
+  @Column({ type: 'uuid', nullable: true, select: false })
+  source_digest!: string | null;
+
   /** Generated (STORED) by the database from name, brand, category, description, ingredients: read-only. */
   @Column({ type: 'tsvector', nullable: true, insert: false, update: false })
   search_tsv!: string | null;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { CsvFormatError, CsvTokenizer } from './tokenizer.js';
@@ -72,11 +73,22 @@ export interface CsvToCopyOptions {
   columns: number[];
   /** Called every ~10 000 records with the count so far. */
   onProgress?: (records: number) => void;
+  /**
+   * When set, each good row gets a `digest` (a uuid-shaped md5 of this salt and its mapped values,
+   * trimmed): what the line would make of a product, for skipping unchanged lines on a re-ingest.
+   */
+  digestSalt?: string;
+}
+
+/** md5 of the salt and the values, as a uuid (the form products.source_digest stores). */
+export function lineDigest(salt: string, values: string[]): string {
+  const h = createHash('md5').update(salt).update('\u0000').update(values.join('\u0001')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
- * CSV bytes → COPY text rows `line_no, problem, raw, ascii, <mapped columns…>` for the staging
- * table. The header record is dropped; a record with the wrong number of fields becomes a row with
+ * CSV bytes → COPY text rows `line_no, problem, raw, ascii, digest, <mapped columns…>` for the
+ * staging table. The header record is dropped; a record with the wrong number of fields becomes a row with
  * its problem and raw text (and no values), so SQL reports it with the others. `ascii` says every
  * mapped value is printable ASCII, which lets validation skip its scans for control characters and
  * invalid UTF-8 (V8 tests that here far faster than a regular expression in SQL).
@@ -101,7 +113,7 @@ export class CsvToCopy extends Transform {
       problem = `expected ${fieldCount} fields, found ${fields.length}`;
     let row = `${line}\t`;
     if (problem !== null) {
-      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf`;
+      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf\t\\N`;
       for (let i = 0; i < columns.length; i++) row += '\t\\N';
     } else {
       let values = '';
@@ -111,7 +123,15 @@ export class CsvToCopy extends Transform {
         if (ascii && NOT_PRINTABLE_ASCII.test(v)) ascii = false;
         values += '\t' + copyValue(v);
       }
-      row += `\\N\t\\N\t${ascii ? 't' : 'f'}${values}`;
+      const salt = this.options.digestSalt;
+      const digest =
+        salt === undefined
+          ? '\\N'
+          : lineDigest(
+              salt,
+              columns.map((c) => fields[c]!.trim()),
+            );
+      row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}${values}`;
     }
     this.out.push(row);
     if (this.records % 10_000 === 0) this.options.onProgress?.(this.records);

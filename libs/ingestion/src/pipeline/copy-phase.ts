@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvToCopy, type CsvHeader } from '../csv/csv-to-copy.js';
 import type { ColumnMapping } from '../fields.js';
 import { IngestJobsRepository, type IngestJobRow } from '../ingest-jobs.repository.js';
-import { copySql, createStagingSql, jobTables } from '../sql.js';
+import { copySql, createStagingSql, digestSalt, jobTables } from '../sql.js';
 import { UPLOAD_STORE } from '../tokens.js';
 import type { UploadStore } from '../upload-store.js';
 import type { Conn } from './ingest-connections.js';
@@ -27,6 +27,8 @@ export class CopyPhase {
     const toCopy = new CsvToCopy({
       fieldCount: header.names.length,
       columns: mapping.used.map((u) => u.index),
+      // products lines carry a digest, so a re-ingest can skip the unchanged ones
+      ...(job.mode === 'products' ? { digestSalt: digestSalt(mapping) } : {}),
       onProgress: (n) => {
         if (resume || Date.now() - lastReport < 1000) return;
         lastReport = Date.now();

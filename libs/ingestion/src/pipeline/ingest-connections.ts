@@ -77,10 +77,12 @@ export class IngestConnections {
     }
   }
 
-  /** Drops the job's scratch tables (staging, typed, the load partition, the limits). */
+  /** Drops the job's scratch tables (staging, typed, the load partition, the limits, changed and skipped lines). */
   async dropJobTables(client: pg.PoolClient, jobId: string): Promise<void> {
     const t = jobTables(jobId);
-    await client.query(`DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.limits}, ${t.changed}`);
+    await client.query(
+      `DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.limits}, ${t.changed}, ${t.skipped}`,
+    );
   }
 
   /** The leaf partitions under `parent`, by name. */

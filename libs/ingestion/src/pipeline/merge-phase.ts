@@ -41,7 +41,9 @@ export class MergePhase {
       if (job.mode === 'customers') await this.health.prepare(conn.runner.manager, job.vendor_id, source);
       else await this.findChangedProducts(job, conn, mapping);
       const { rows } = await conn.client.query<{ max: string | null }>(
-        `SELECT max(line_no) AS max FROM ${t.typed}`,
+        job.mode === 'products'
+          ? `SELECT greatest((SELECT max(line_no) FROM ${t.typed}), (SELECT max(line_no) FROM ${t.skipped})) AS max`
+          : `SELECT max(line_no) AS max FROM ${t.typed}`,
       );
       const last = Number(rows[0]!.max ?? 0);
       // a resumed job continues after the last batch its earlier run committed
@@ -121,7 +123,8 @@ export class MergePhase {
           { from, to },
         );
     }
-    const sql = productsBatchSql(source.table, jobTables(job.id).changed, job.vendor_id, mapping);
+    const { changed, skipped } = jobTables(job.id);
+    const sql = productsBatchSql(source.table, changed, skipped, job.vendor_id, mapping);
     return async (from, to) => {
       const r = await conn.client.query<{ inserted: number; updated: number; total: number }>(sql.upsert, [
         from,

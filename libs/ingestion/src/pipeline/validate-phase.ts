@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import type { ColumnMapping } from '../fields.js';
 import type { IngestJobRow } from '../ingest-jobs.repository.js';
-import { dedupeSql, insertErrorsSql, jobTables, typedSql } from '../sql.js';
+import { dedupeSql, insertErrorsSql, jobTables, skipUnchangedSql, typedSql } from '../sql.js';
 import { IngestConnections, type Conn } from './ingest-connections.js';
 
 /**
- * Phase 2: the staged text validated and cast in SQL into the typed table (on INGEST_PARALLELISM
- * connections), rejected values into ingest_errors, duplicate keys resolved (last line wins).
- * Returns the number of valid rows.
+ * Phase 2: on a products re-ingest, the lines whose product still carries their digest set aside
+ * first (`skipped`: unchanged, nothing to check or write); the rest of the staged text validated
+ * and cast in SQL into the typed table (on INGEST_PARALLELISM connections), rejected values into
+ * ingest_errors, duplicate keys resolved (last line wins, skipped lines included). Returns the
+ * number of valid rows (typed and skipped).
  */
 @Injectable()
 export class ValidatePhase {
@@ -24,13 +26,30 @@ export class ValidatePhase {
     firstLoad: boolean,
   ): Promise<number> {
     const t = jobTables(job.id);
-    const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, this.config.ingest.parallelism);
+    const parts = this.config.ingest.parallelism;
+    const products = job.mode === 'products';
+    const skipping = products && !firstLoad;
+    if (skipping) {
+      await client.query(
+        `CREATE UNLOGGED TABLE ${t.skipped} (line_no bigint NOT NULL, id uuid NOT NULL, external_id text NOT NULL)
+           WITH (autovacuum_enabled = off)`,
+      );
+      await this.connections.parallel(
+        Array.from({ length: parts }, (_, part) =>
+          skipUnchangedSql(t.stage, t.skipped, job.vendor_id, mapping, part, parts),
+        ),
+      );
+    }
+    const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, parts, products);
     await client.query(typed.create);
     await this.connections.parallel(typed.fill);
     await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping, job.mode === 'customers'));
-    await client.query(dedupeSql(t.typed, job.id, mapping));
+    await client.query(dedupeSql(t.typed, job.id, mapping, skipping ? t.skipped : undefined));
     await client.query(`DROP TABLE ${t.stage}`);
-    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.typed}`);
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM ${t.typed})${skipping ? ` + (SELECT count(*) FROM ${t.skipped})` : ''} AS n`,
+    );
+    if (skipping) await client.query(`CREATE INDEX ON ${t.skipped} (line_no)`);
     if (!firstLoad) {
       // batches read line ranges, joined to the catalogue
       await client.query(`CREATE INDEX ON ${t.typed} (line_no)`);
