@@ -53,7 +53,9 @@ export function productsChangedSql(
   const cols = fileColumns(mapping);
   const text = cols.filter((c) => FULL_TEXT_SOURCES.includes(c));
   const sameText = text.length ? `${row('x', text)} IS NOT DISTINCT FROM ${row('s', text)}` : 'true';
-  return `INSERT INTO ${changed} (line_no, existed, same_text)
+  // by key, one index probe per line: a hash join would read the whole (wide) catalogue per slice
+  return `SET enable_hashjoin = off; SET enable_mergejoin = off;
+    INSERT INTO ${changed} (line_no, existed, same_text)
     SELECT s.line_no, x.id IS NOT NULL, x.id IS NOT NULL AND ${sameText} FROM ${typed} s
       LEFT JOIN products x ON x.vendor_id = ${lit(vendorId)}::uuid AND x.id = s.id AND ${idSlice(part, parts, 'x')}
      WHERE (x.id IS NULL OR ${row('x', cols)} IS DISTINCT FROM ${row('s', cols)}) AND ${idSlice(part, parts, 's')}`;

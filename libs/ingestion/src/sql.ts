@@ -201,7 +201,9 @@ export function skipUnchangedSql(
 ): string {
   const ext = `s.${stagingColumn(mapping.used.find((u) => u.field.column === 'external_id')!.field)}`;
   const v = `${lit(vendorId)}::uuid`;
-  return `WITH gone AS (
+  // by key, one index probe per line: a hash join would read the whole (wide) catalogue per slice
+  return `SET enable_hashjoin = off; SET enable_mergejoin = off;
+    WITH gone AS (
       DELETE FROM ${stage} s USING products p
        WHERE p.vendor_id = ${v} AND p.id = uuid_generate_v5(${v}, ${ext}) AND p.source_digest = s.digest
          AND s.problem IS NULL${parts > 1 ? ` AND s.line_no % ${parts} = ${part}` : ''}

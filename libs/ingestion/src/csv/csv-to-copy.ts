@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { CsvFormatError, CsvTokenizer } from './tokenizer.js';
@@ -74,16 +74,21 @@ export interface CsvToCopyOptions {
   /** Called every ~10 000 records with the count so far. */
   onProgress?: (records: number) => void;
   /**
-   * When set, each good row gets a `digest` (a uuid-shaped md5 of this salt and its mapped values,
-   * trimmed): what the line would make of a product, for skipping unchanged lines on a re-ingest.
+   * When set, each good row gets a `digest` (lineDigest of this salt and its staged values): what
+   * the line would make of a product, for skipping unchanged lines on a re-ingest.
    */
   digestSalt?: string;
 }
 
-/** md5 of the salt and the values, as a uuid (the form products.source_digest stores). */
-export function lineDigest(salt: string, values: string[]): string {
-  const h = createHash('md5').update(salt).update('\u0000').update(values.join('\u0001')).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+/**
+ * A line's digest: the first 128 bits of SHA-1 over the salt and the line's mapped values as they
+ * are staged (trimmed, COPY-escaped, tab-separated: one text for one set of values), as a uuid —
+ * the form products.source_digest stores. Not a security boundary: a vendor's own lines are
+ * compared with the vendor's own products.
+ */
+export function lineDigest(salt: string, stagedValues: string): string {
+  const h = hash('sha1', `${salt}\n${stagedValues}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /**
@@ -124,13 +129,7 @@ export class CsvToCopy extends Transform {
         values += '\t' + copyValue(v);
       }
       const salt = this.options.digestSalt;
-      const digest =
-        salt === undefined
-          ? '\\N'
-          : lineDigest(
-              salt,
-              columns.map((c) => fields[c]!.trim()),
-            );
+      const digest = salt === undefined ? '\\N' : lineDigest(salt, values);
       row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}${values}`;
     }
     this.out.push(row);
