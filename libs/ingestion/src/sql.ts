@@ -90,7 +90,6 @@ export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): st
         WHEN octet_length(${v}) >= ${max} AND octet_length(${v}) - octet_length(translate(${v}, '|;,', '')) >= ${max}
           OR ${longer(v, max * 42)}
           THEN 'has more than ${max} items'`;
-        break;
       }
       break;
     case 'int':
@@ -128,7 +127,8 @@ export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): st
 
 /** The typed value of a valid staged value (`prepared`: its preparedSql, when the caller has it). */
 export function castSql(f: FieldSpec, v: string, prepared?: string): string {
-  const p = prepared ?? (numberType(f) ? `${v}::${numberType(f)}` : `(${preparedSql(f, v)})`);
+  // numbers: the cast itself (only valid values are cast); codes: their trimmed, lower-cased text
+  const p = () => prepared ?? (f.kind === 'codes' ? `(${preparedSql(f, v)})` : `${v}::${numberType(f)}`);
   switch (f.kind) {
     case 'external_id':
     case 'short_text':
@@ -142,13 +142,13 @@ export function castSql(f: FieldSpec, v: string, prepared?: string): string {
     case 'codes':
       // valid codes hold no spaces but around separators: drop them all (translate deletes what
       // has no counterpart), split on one separator
-      return `coalesce(array_remove(string_to_array(translate(${p}, ';, ', '||'), '|'), ''), '{}')`;
+      return `coalesce(array_remove(string_to_array(translate(${p()}, ';, ', '||'), '|'), ''), '{}')`;
     case 'int':
-      return `${p}::integer`;
+      return `${p()}::integer`;
     case 'money':
-      return `round(${p} * 100)::integer`;
+      return `round(${p()} * 100)::integer`;
     case 'real':
-      return p;
+      return p();
     case 'bool':
       return f.column === 'in_stock' ? `coalesce(lower(${v}) IN ${TRUE}, true)` : `(lower(${v}) IN ${TRUE})`;
     case 'currency':
