@@ -184,6 +184,21 @@ async function settle(url: string): Promise<number> {
   }
 }
 
+/** Row updates of the product leaves so far, and how many were HOT (no index touched). */
+async function hotUpdates(url: string): Promise<{ updates: number; hot: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ updates: number; hot: number }>(
+      `SELECT coalesce(sum(n_tup_upd), 0)::int AS updates, coalesce(sum(n_tup_hot_upd), 0)::int AS hot
+         FROM pg_stat_user_tables WHERE relname LIKE 'products\\_%\\_p%'`,
+    );
+    return rows[0]!;
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nrp-bench-ingest-'));
   const db = await benchDatabase();
@@ -251,6 +266,7 @@ async function main(): Promise<void> {
       if (r.status !== 'completed') throw new Error(`${label} failed: ${r.error}`);
       const rss = peakRss(worker.pid!); // the ingest's own peak, before its follow-up jobs run
       const followUp = await settle(db.url);
+      const hot = mode === 'products' ? await hotUpdates(db.url) : null;
       const seconds = (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000;
       const phases = Object.entries(r.phase_seconds)
         .map(([k, s]) => `${k} ${s.toFixed(1)}`)
@@ -258,7 +274,8 @@ async function main(): Promise<void> {
       console.log(
         `${label}: ${r.rows_total} rows, ${(size / 1e6).toFixed(0)} MB — upload ${uploadSeconds.toFixed(1)} s = ${(size / 1e6 / uploadSeconds).toFixed(0)} MB/s; ` +
           `ingest ${seconds.toFixed(1)} s = ${(r.rows_total / seconds).toFixed(0)} rows/s (${phases} s); ` +
-          `inserted ${r.rows_inserted}, updated ${r.rows_updated}, unchanged ${r.rows_unchanged}, failed ${r.rows_failed}; worker peak RSS ${rss.toFixed(0)} MB; follow-up jobs ${followUp.toFixed(1)} s`,
+          `inserted ${r.rows_inserted}, updated ${r.rows_updated}, unchanged ${r.rows_unchanged}, failed ${r.rows_failed}; worker peak RSS ${rss.toFixed(0)} MB; follow-up jobs ${followUp.toFixed(1)} s` +
+          (hot && hot.updates > 0 ? `; HOT updates ${hot.hot} of ${hot.updates} so far` : ''),
       );
       return seconds;
     };
