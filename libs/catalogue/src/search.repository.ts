@@ -1,4 +1,4 @@
-import type { VendorId } from '#libs/common';
+import { UUID_PATTERN, type VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { ReplicaReader, type PlannedReadConnection, type Product, type ReadSource } from '#libs/db';
 import { NUTRIENTS, type ProductListing } from './product.types.js';
@@ -118,8 +118,6 @@ const FILTERS = [
   { key: 'inStock', sql: (n: number) => `p.in_stock = $${n}::boolean` },
 ] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * One tier's page: at most `candidates` matches (tier 0: name/brand/category via title_tsv's GIN
  * index; tier 1: matches only in the description/ingredients), ranked with ts_rank, after the
@@ -137,7 +135,8 @@ function runTier(
   after: RankCursor | undefined,
   limit: number,
 ): Promise<SearchHit[]> {
-  if (!UUID.test(vendorId)) throw new Error('a vendor id is a uuid');
+  // the vendor goes into the statement as a literal: only ever a uuid
+  if (!UUID_PATTERN.test(vendorId)) throw new Error('a vendor id is a uuid');
   const values: unknown[] = [tsquery, candidates, after?.rank ?? null, after?.id ?? null, limit];
   const present = FILTERS.filter((f) => {
     const v = filters[f.key];
@@ -161,7 +160,11 @@ function runTier(
      ORDER BY rank DESC, id
      LIMIT $5`;
   const mask = FILTERS.map((f) => (present.includes(f) ? '1' : '0')).join('');
-  return run.planned<SearchHit>(`search_${tier}_${mask}_${vendorId.replace(/-/g, '')}`, text, values);
+  return run.planned<SearchHit>(
+    `search_${tier}_${mask}_${vendorId.replace(/-/g, '').toLowerCase()}`,
+    text,
+    values,
+  );
 }
 
 function prefixed(alias: string): string {

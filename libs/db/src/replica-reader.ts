@@ -48,9 +48,12 @@ export class ReplicaReader {
 
   constructor(private readonly db: DataSource) {}
 
+  private get replicated(): boolean {
+    return (this.db.options as { replication?: unknown }).replication !== undefined;
+  }
+
   async read<T>(work: (run: ReadConnection) => Promise<T>): Promise<{ result: T; source: ReadSource }> {
-    const replicated = (this.db.options as { replication?: unknown }).replication !== undefined;
-    if (!replicated) {
+    if (!this.replicated) {
       return { result: await work(this.db), source: { replica: false, lagMs: 0 } };
     }
     return this.onOneConnection((runner) => work(runner));
@@ -86,9 +89,8 @@ export class ReplicaReader {
   private async onOneConnection<T>(
     work: (runner: QueryRunner) => Promise<T>,
   ): Promise<{ result: T; source: ReadSource }> {
-    const replicated = (this.db.options as { replication?: unknown }).replication !== undefined;
     let runner: QueryRunner | null = null;
-    if (replicated) {
+    if (this.replicated) {
       runner = this.db.createQueryRunner('slave');
       try {
         await runner.connect();
