@@ -19,6 +19,7 @@ import { DirectoryInsights1795220900000 } from './1795220900000-directory-insigh
 import { CatalogueStatsPolicies1795221000000 } from './1795221000000-catalogue-stats-policies.js';
 import { ProductFillfactor1795221100000 } from './1795221100000-product-fillfactor.js';
 import { ProductSourceDigest1795221200000 } from './1795221200000-product-source-digest.js';
+import { InlineBmr1795221300000 } from './1795221300000-inline-bmr.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   CatalogueStatsPolicies1795221000000,
   ProductFillfactor1795221100000,
   ProductSourceDigest1795221200000,
+  InlineBmr1795221300000,
 ];

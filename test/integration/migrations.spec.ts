@@ -94,4 +94,32 @@ describe('migrations', () => {
     );
     expect(fn).toEqual({ prosecdef: true, proconfig: ['search_path=public, pg_temp'] });
   });
+
+  it('derives BMR in an expression PostgreSQL inlines, with the results of the guarded version', async () => {
+    const ds = await connect();
+    await migrateUp(ds);
+    const grid = `(SELECT * FROM unnest(ARRAY['male', 'female', 'other', NULL])) s(sex),
+        (VALUES (70.5::real), (NULL)) w(kg), (VALUES (171.5::real), (NULL)) h(cm),
+        (VALUES ('1980-02-29'::date), ('2000-12-31'), (NULL)) b(born), (VALUES (40::smallint), (NULL)) a(years),
+        (VALUES ('2026-02-28'::date), ('2026-03-29'), ('2026-12-31')) d(day)`;
+    const [plan] = await ds.query(
+      `EXPLAIN (VERBOSE, FORMAT JSON) SELECT mifflin_st_jeor(sex, kg, cm, age_on(born, years, day)) FROM ${grid}`,
+    );
+    const text = JSON.stringify(plan);
+    expect(text).not.toContain('mifflin_st_jeor(');
+    expect(text).not.toContain('age_on(');
+    // the first version's bodies, as written in 1795219600000 (a WHERE guard; dates as timestamptz)
+    const guarded = `(SELECT (10 * kg + 6.25 * cm - 5 * g.age + CASE sex WHEN 'male' THEN 5 WHEN 'female' THEN -161 ELSE -78 END)::real
+        FROM (SELECT coalesce(extract(year FROM age(day, born))::integer, years::integer) AS age) g
+       WHERE kg IS NOT NULL AND cm IS NOT NULL AND g.age IS NOT NULL AND sex IS NOT NULL)`;
+    for (const zone of ['UTC', 'Europe/Berlin', 'America/Sao_Paulo', 'Pacific/Kiritimati']) {
+      const rows: { differ: string; total: string; derived: string }[] = await ds.query(
+        `SELECT set_config('TimeZone', $1, false), count(*) FILTER (WHERE mifflin_st_jeor(sex, kg, cm, age_on(born, years, day))
+                  IS DISTINCT FROM ${guarded}) AS differ,
+                count(*) AS total, count(mifflin_st_jeor(sex, kg, cm, age_on(born, years, day))) AS derived FROM ${grid}`,
+        [zone],
+      );
+      expect(rows[0]).toMatchObject({ differ: '0', total: '288', derived: '45' });
+    }
+  });
 });
