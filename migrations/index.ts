@@ -20,6 +20,7 @@ import { CatalogueStatsPolicies1795221000000 } from './1795221000000-catalogue-s
 import { ProductFillfactor1795221100000 } from './1795221100000-product-fillfactor.js';
 import { ProductSourceDigest1795221200000 } from './1795221200000-product-source-digest.js';
 import { InlineBmr1795221300000 } from './1795221300000-inline-bmr.js';
+import { HealthLimitsStatistics1795221400000 } from './1795221400000-health-limits-statistics.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ProductFillfactor1795221100000,
   ProductSourceDigest1795221200000,
   InlineBmr1795221300000,
+  HealthLimitsStatistics1795221400000,
 ];

@@ -485,6 +485,136 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     expect(ben.bmr).toBeCloseTo(10 * 90 + 6.25 * 180 - 5 * 35 + 5, 1);
   });
 
+  it('loads a first customers file beside the live tables and swaps it in: the rows and derivations of a merge, API writes kept', async () => {
+    const fresh = (await createVendor(app, 'customers-first')).client;
+    const merging = (await createVendor(app, 'customers-merge')).client;
+    // a customer the second vendor already has: its import merges in batches (INGEST_BATCH_ROWS 100)
+    expect((await merging.request('POST', '/customers', { external_id: 'EARLIER' })).statusCode).toBe(201);
+    const conditions = [
+      '',
+      'hypertension',
+      'diabetes|ckd',
+      'celiac|lactose_intolerance',
+      'gout|heart_disease',
+    ];
+    const lines = [
+      'customer_id,email,first_name,last_name,gender,age,height,weight,activity,conditions,allergies,goals',
+    ];
+    for (let i = 1; i <= 260; i++)
+      lines.push(
+        [
+          `C-${i}`,
+          i % 9 ? `c${i}@example.com` : '',
+          `First${i}`,
+          i % 4 ? `Last${i}` : '',
+          ['female', 'male', 'other', ''][i % 4],
+          i % 11 ? String(18 + (i % 70)) : '',
+          String(150 + (i % 45)),
+          i % 13 ? String(50 + (i % 60)) : '',
+          ['sedentary', 'light', 'moderate', 'active', 'very_active', ''][i % 6],
+          conditions[i % conditions.length],
+          i % 7 ? '' : 'peanuts|milk',
+          i % 5 ? '' : 'weight_loss',
+        ].join(','),
+      );
+    lines.push('C-7,dup@example.com,Dup,,female,30,160,60,light,,,'); // a duplicate: this line wins
+    lines.push('C-BAD,bad@example.com,Bad,,female,300,160,60,light,,,'); // age out of range
+    const csv = Buffer.from(lines.join('\n'));
+
+    // Hold a lock the swap's DETACH waits for (API writes still pass): the load is built, not yet visible.
+    const blocker = await ds.createQueryRunner();
+    await blocker.startTransaction();
+    await blocker.query('LOCK TABLE customers IN SHARE UPDATE EXCLUSIVE MODE');
+    let jobId = '';
+    try {
+      const job = await start(fresh, 'customers');
+      jobId = job.job_id;
+      await tusUpload(job.upload_url, csv, fresh.token);
+      await waitFor(async () => {
+        const j = (await fresh.request('GET', `/ingest/jobs/${jobId}`)).json();
+        return j.phase_seconds.analyze !== undefined ? j : undefined;
+      });
+      const profile = { sex: 'male', age: 50, height_cm: 180, weight_kg: 90, conditions: ['gout'] };
+      for (const externalId of ['API-ONLY', 'C-5'])
+        expect(
+          (
+            await fresh.request('POST', '/customers', {
+              external_id: externalId,
+              first_name: 'From the API',
+              health_profile: profile,
+            })
+          ).statusCode,
+        ).toBe(201);
+      expect((await fresh.request('GET', `/ingest/jobs/${jobId}`)).json().status).toBe('running');
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    const first = await finished(fresh, jobId);
+    const merged = await ingest(merging, 'customers', csv);
+    for (const j of [first, merged])
+      expect(j).toMatchObject({ status: 'completed', rows_total: 262, rows_inserted: 260, rows_failed: 2 });
+    expect(Object.keys(first.phase_seconds)).toContain('index'); // loaded and swapped in
+    expect(Object.keys(merged.phase_seconds)).not.toContain('index'); // merged in batches
+
+    const profiles = (vendorId: string) =>
+      ds.query(
+        `SELECT c.external_id, c.email, c.first_name, c.last_name, h.sex, h.age, h.height_cm, h.weight_kg,
+                h.activity_level, h.conditions, h.allergies, h.goals, h.bmr, h.tdee_cached, h.derived_limits
+           FROM customers c LEFT JOIN customer_health h ON h.vendor_id = c.vendor_id AND h.customer_id = c.id
+          WHERE c.vendor_id = $1 AND c.external_id LIKE 'C-%' ORDER BY c.external_id`,
+        [vendorId],
+      );
+    const [loaded, batched] = await Promise.all([profiles(fresh.vendorId), profiles(merging.vendorId)]);
+    expect(loaded).toHaveLength(260);
+    const fromFile = (rows: { external_id: string }[]) => rows.filter((r) => r.external_id !== 'C-5');
+    expect(fromFile(loaded)).toEqual(fromFile(batched));
+    expect(loaded.find((r: { external_id: string }) => r.external_id === 'C-7')).toMatchObject({
+      email: 'dup@example.com',
+    });
+    // the loaded leaves are set up as create_vendor_partitions sets up a new vendor's
+    const limitsStatistics = (vendorId: string) =>
+      ds.query(
+        `SELECT DISTINCT a.attstattarget AS target FROM pg_inherits i
+           JOIN pg_attribute a ON a.attrelid = i.inhrelid AND a.attname = 'derived_limits'
+          WHERE i.inhparent = $1::regclass`,
+        [`customer_health_${vendorId.replace(/-/g, '')}`],
+      );
+    expect(await limitsStatistics(fresh.vendorId)).toEqual([{ target: 0 }]);
+    expect(await limitsStatistics(merging.vendorId)).toEqual([{ target: 0 }]);
+    // what the API wrote while the file loaded: kept, and it wins over the file's line
+    const api = await ds.query(
+      `SELECT c.external_id, c.first_name, h.sex, h.conditions, h.bmr FROM customers c
+         JOIN customer_health h ON h.vendor_id = c.vendor_id AND h.customer_id = c.id
+        WHERE c.vendor_id = $1 AND c.external_id IN ('API-ONLY', 'C-5') ORDER BY 1`,
+      [fresh.vendorId],
+    );
+    expect(api).toEqual([
+      { external_id: 'API-ONLY', first_name: 'From the API', sex: 'male', conditions: ['gout'], bmr: 1780 },
+      { external_id: 'C-5', first_name: 'From the API', sex: 'male', conditions: ['gout'], bmr: 1780 },
+    ]);
+    // the import is audited once, with the lines and counts, in the swap's transaction
+    const audit = await ds.query(
+      `SELECT action, after FROM audit_log WHERE vendor_id = $1 AND entity_id = $2 AND action LIKE 'customer.%'`,
+      [fresh.vendorId, jobId],
+    );
+    expect(audit).toEqual([
+      {
+        action: 'customer.health_profiles.imported',
+        after: { lines: [1, 262], inserted: 260, updated: 0, unchanged: 0 },
+      },
+    ]);
+    // the swapped-in partitions serve the API: a profile read and a second file merged into them
+    const [{ id }] = await ds.query(`SELECT id FROM customers WHERE vendor_id = $1 AND external_id = 'C-9'`, [
+      fresh.vendorId,
+    ]);
+    expect((await fresh.request('GET', `/customers/${id}/health-profile`)).json()).toMatchObject({
+      conditions: ['gout', 'heart_disease'],
+    });
+    const again = await ingest(fresh, 'customers', csv);
+    expect(again).toMatchObject({ rows_inserted: 0, rows_updated: 1, rows_unchanged: 259 });
+  });
+
   it('keeps products written through the API while a first load was being swapped in (they win)', async () => {
     const w = (await createVendor(app, 'swapping')).client;
     const lines = [HEADER];

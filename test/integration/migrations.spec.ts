@@ -89,6 +89,13 @@ describe('migrations', () => {
       ).map((r: { o: string | null }) => r.o);
     expect(await options(`products_${suffix}`)).toEqual([`fillfactor=${PRODUCT_FILLFACTOR}`]);
     expect(await options(`customers_${suffix}`)).toEqual([null]);
+    const [limits] = await ds.query(
+      `SELECT array_agg(DISTINCT a.attstattarget) AS targets, count(*)::int AS leaves FROM pg_inherits i
+         JOIN pg_attribute a ON a.attrelid = i.inhrelid AND a.attname = 'derived_limits'
+        WHERE i.inhparent = $1::regclass`,
+      [`customer_health_${suffix}`],
+    );
+    expect(limits).toEqual({ targets: [0], leaves: 32 }); // no statistics sampled for the jsonb
     const [fn] = await ds.query(
       `SELECT prosecdef, proconfig FROM pg_proc WHERE proname = 'create_vendor_partitions'`,
     );

@@ -90,10 +90,14 @@ export class IngestPipeline {
     );
     if (records === 0) throw new IngestFileError('the file has a header but no rows');
 
+    // a vendor with nothing of this mode yet gets its rows loaded beside the live tables and swapped in
     const firstLoad =
-      job.mode === 'products' &&
       !resume &&
-      (await this.connections.vendorHasNoProducts(main.client, job.vendor_id));
+      (await this.connections.vendorHasNoRows(
+        main.client,
+        job.vendor_id,
+        job.mode === 'products' ? ['products'] : ['customers', 'customer_health'],
+      ));
     const valid = await this.lifecycle.phase(job, 'validate', () =>
       this.validate.run(job, main, mapping, firstLoad),
     );

@@ -169,6 +169,7 @@ export function jobTables(jobId: string) {
     stage: `ingest_stage_${hex}`,
     typed: `ingest_typed_${hex}`,
     load: `ingest_load_${hex}`,
+    loadHealth: `ingest_loadh_${hex}`,
     limits: `ingest_limits_${hex}`,
     changed: `ingest_changed_${hex}`,
     skipped: `ingest_skipped_${hex}`,

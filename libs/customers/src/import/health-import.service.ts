@@ -3,9 +3,19 @@ import type { EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
 import type { VendorId } from '#libs/common';
 import { firstRow } from '#libs/db';
-import { batchSql, importedTables, limitsSql, type ImportSource } from './import-sql.js';
+import {
+  batchSql,
+  firstLoadSql,
+  importedTables,
+  limitsSql,
+  type FirstLoadTargets,
+  type ImportSource,
+} from './import-sql.js';
 
-export type { ImportSource };
+export type { FirstLoadTargets, ImportSource };
+
+/** An import's source with the vendor it is for and what the audit entry names as its origin. */
+export type VendorImport = ImportSource & { vendorId: VendorId; reference: { entity: string; id: string } };
 
 export interface ImportCounts {
   inserted: number;
@@ -40,7 +50,7 @@ export class HealthImportService {
   async importBatch(
     manager: EntityManager,
     actor: Actor,
-    source: ImportSource & { vendorId: VendorId; reference: { entity: string; id: string } },
+    source: VendorImport,
     lines: { from: number; to: number },
   ): Promise<ImportCounts> {
     const r = await firstRow<{ inserted: number; updated: number; total: number }>(
@@ -50,18 +60,49 @@ export class HealthImportService {
     );
     const { inserted, updated, total } = r!;
     const counts = { inserted, updated, unchanged: total - inserted - updated };
-    if (inserted + updated > 0) {
-      await this.audit.record(
-        actor,
-        {
-          action: 'customer.health_profiles.imported',
-          entity: source.reference.entity,
-          entityId: source.reference.id,
-          after: { lines: [lines.from, lines.to - 1], ...counts },
-        },
-        manager,
-      );
-    }
+    if (inserted + updated > 0) await this.recordImport(manager, actor, source, lines, counts);
     return counts;
+  }
+
+  /**
+   * A vendor's first import (it has no customers): the statements that insert every staged row
+   * into `into` — tables the caller created like `customers` / `customer_health`, without indexes —
+   * `parts` of them per table, each a slice of the lines, to be run on connections of their own.
+   * The caller swaps the tables in and calls `recordFirstLoad` in the transaction that does.
+   */
+  firstLoadStatements(source: VendorImport, into: FirstLoadTargets, parts: number): string[] {
+    return Array.from({ length: parts }, (_, part) =>
+      firstLoadSql(source, source.vendorId, into, part, parts),
+    ).flat();
+  }
+
+  /** The audit entry of a first import (every valid line inserted), in the caller's transaction. */
+  async recordFirstLoad(
+    manager: EntityManager,
+    actor: Actor,
+    source: VendorImport,
+    lines: { from: number; to: number },
+    inserted: number,
+  ): Promise<void> {
+    await this.recordImport(manager, actor, source, lines, { inserted, updated: 0, unchanged: 0 });
+  }
+
+  private async recordImport(
+    manager: EntityManager,
+    actor: Actor,
+    source: VendorImport,
+    lines: { from: number; to: number },
+    counts: ImportCounts,
+  ): Promise<void> {
+    await this.audit.record(
+      actor,
+      {
+        action: 'customer.health_profiles.imported',
+        entity: source.reference.entity,
+        entityId: source.reference.id,
+        after: { lines: [lines.from, lines.to - 1], ...counts },
+      },
+      manager,
+    );
   }
 }

@@ -43,6 +43,37 @@ export function limitsSql(source: ImportSource, vendorId: string): string | null
       FROM (SELECT DISTINCT conditions FROM ${source.table}) c`;
 }
 
+/** The columns of a staged import, split by the table they belong to. */
+function split(source: ImportSource) {
+  const idCols = ['external_id', ...source.columns.filter((c) => IDENTITY.includes(c))];
+  const hCols = source.columns.filter((c) => !IDENTITY.includes(c));
+  return { idCols, hCols };
+}
+
+/** `mifflin_st_jeor` of the values `f` names (a column absent from the file: its stored or a NULL value). */
+const bmrOf = (f: (c: string) => string) =>
+  `mifflin_st_jeor(${f('sex')}, ${f('weight_kg')}, ${f('height_cm')}, age_on(${f('birth_date')}, ${f('age')}, current_date))`;
+
+/**
+ * The health row of staged customers `s` as inserted: the file's health columns, BMR, TDEE and
+ * the derived limits of their condition set (from the `limits` table; a file without conditions
+ * gets the limits of none) — the INSERT's column list and its SELECT … FROM over `from`.
+ */
+function healthInsert(source: ImportSource, vendorId: string, from: string) {
+  const { hCols } = split(source);
+  const v = `${lit(vendorId)}::uuid`;
+  const has = (c: string) => hCols.includes(c);
+  const src = (c: string) =>
+    has(c) ? (c === 'age' ? `s.age::smallint` : `s.${c}`) : `NULL::${HEALTH_TYPES[c]}`;
+  return {
+    columns: `(vendor_id, customer_id, ${hCols.join(', ')}, bmr, tdee_cached, derived_limits, derived_at, updated_at)`,
+    select: `SELECT ${v}, s.id, ${hCols.map(src).join(', ')}, b.bmr, (b.bmr * activity_factor(${src('activity_level')}))::real,
+             ${has('conditions') ? `l.derived_limits` : `(SELECT derive_limits(${v}, '{}'))`}, now(), now()
+        FROM ${from}${has('conditions') ? ` LEFT JOIN ${source.limits} l ON l.conditions = s.conditions` : ''},
+             LATERAL (SELECT ${bmrOf(src)} AS bmr) b`,
+  };
+}
+
 /**
  * One batch of customers: identity into `customers`, health into `customer_health` with BMR,
  * TDEE and derived limits recomputed in the same statement (set-based, the SQL functions the
@@ -50,33 +81,26 @@ export function limitsSql(source: ImportSource, vendorId: string): string | null
  * stored and new values.
  */
 export function batchSql(source: ImportSource, vendorId: string): string {
-  const { table: typed, limits, columns: cols } = source;
+  const { table: typed } = source;
   const v = `${lit(vendorId)}::uuid`;
-  const idCols = ['external_id', ...cols.filter((c) => IDENTITY.includes(c))];
-  const hCols = cols.filter((c) => !IDENTITY.includes(c));
+  const { idCols, hCols } = split(source);
   const has = (c: string) => hCols.includes(c);
-  const src = (c: string) =>
-    has(c) ? (c === 'age' ? `s.age::smallint` : `s.${c}`) : `NULL::${HEALTH_TYPES[c]}`;
   const pick = (c: string) => (has(c) ? `EXCLUDED.${c}` : `h.${c}`);
-  const bmr = (f: (c: string) => string) =>
-    `mifflin_st_jeor(${f('sex')}, ${f('weight_kg')}, ${f('height_cm')}, age_on(${f('birth_date')}, ${f('age')}, current_date))`;
   const healthChanged =
     hCols.length === 0
       ? ''
       : ` OR NOT EXISTS (SELECT 1 FROM customer_health h WHERE h.vendor_id = ${v} AND h.customer_id = s.id
                           AND ${row('h', hCols)} IS NOT DISTINCT FROM ${row('s', hCols)})`;
+  const inserted = healthInsert(source, vendorId, 'changed s');
   const health =
     hCols.length === 0
       ? ''
       : `,
     hi AS (
-      INSERT INTO customer_health AS h (vendor_id, customer_id, ${hCols.join(', ')}, bmr, tdee_cached, derived_limits, derived_at, updated_at)
-      SELECT ${v}, s.id, ${hCols.map(src).join(', ')}, b.bmr, (b.bmr * activity_factor(${src('activity_level')}))::real,
-             ${has('conditions') ? `l.derived_limits` : `(SELECT derive_limits(${v}, '{}'))`}, now(), now()
-        FROM changed s${has('conditions') ? ` LEFT JOIN ${limits} l ON l.conditions = s.conditions` : ''},
-             LATERAL (SELECT ${bmr(src)} AS bmr) b
+      INSERT INTO customer_health AS h ${inserted.columns}
+      ${inserted.select}
       ON CONFLICT (vendor_id, customer_id) DO UPDATE SET ${hCols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
-         bmr = ${bmr(pick)}, tdee_cached = (${bmr(pick)} * activity_factor(${pick('activity_level')}))::real,
+         bmr = ${bmrOf(pick)}, tdee_cached = (${bmrOf(pick)} * activity_factor(${pick('activity_level')}))::real,
          derived_limits = ${has('conditions') ? 'EXCLUDED.derived_limits' : 'h.derived_limits'}, derived_at = now(), updated_at = now()
        WHERE ${row('h', hCols)} IS DISTINCT FROM ${row('EXCLUDED', hCols)}
       RETURNING 1)`;
@@ -94,4 +118,36 @@ export function batchSql(source: ImportSource, vendorId: string): string {
     SELECT (SELECT count(*) FROM changed WHERE NOT existed)::int AS inserted,
            (SELECT count(*) FROM changed WHERE existed)::int AS updated, (SELECT count(*) FROM ci)::int AS identity,
            (SELECT count(*) FROM src)::int AS total${hCols.length ? ', (SELECT count(*) FROM hi)::int AS health' : ''}`;
+}
+
+/** Where a first import writes: a table shaped like `customers`, and one like `customer_health` when the file has health columns. */
+export interface FirstLoadTargets {
+  customers: string;
+  health?: string;
+}
+
+/**
+ * A vendor's first import (no customers yet): every staged row inserted as is — nothing to
+ * compare, no conflicts — into tables of the caller's (new, not yet indexed partitions it swaps
+ * in afterwards), one of `parts` slices of the lines per statement, so the caller can run them
+ * on connections of their own.
+ */
+export function firstLoadSql(
+  source: ImportSource,
+  vendorId: string,
+  into: FirstLoadTargets,
+  part: number,
+  parts: number,
+): string[] {
+  const { idCols, hCols } = split(source);
+  const slice = parts > 1 ? `s.line_no % ${parts} = ${part}` : 'true';
+  const statements = [
+    `INSERT INTO ${into.customers} (vendor_id, id, ${idCols.join(', ')})
+     SELECT ${lit(vendorId)}::uuid, s.id, ${idCols.map((c) => `s.${c}`).join(', ')} FROM ${source.table} s WHERE ${slice}`,
+  ];
+  if (hCols.length > 0 && into.health) {
+    const h = healthInsert(source, vendorId, `${source.table} s`);
+    statements.push(`INSERT INTO ${into.health} ${h.columns} ${h.select} WHERE ${slice}`);
+  }
+  return statements;
 }

@@ -77,11 +77,11 @@ export class IngestConnections {
     }
   }
 
-  /** Drops the job's scratch tables (staging, typed, the load partition, the limits, changed and skipped lines). */
+  /** Drops the job's scratch tables (staging, typed, the load partitions, the limits, changed and skipped lines). */
   async dropJobTables(client: pg.PoolClient, jobId: string): Promise<void> {
     const t = jobTables(jobId);
     await client.query(
-      `DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.limits}, ${t.changed}, ${t.skipped}`,
+      `DROP TABLE IF EXISTS ${t.stage}, ${t.typed}, ${t.load}, ${t.loadHealth}, ${t.limits}, ${t.changed}, ${t.skipped}`,
     );
   }
 
@@ -95,8 +95,12 @@ export class IngestConnections {
     return rows.map((r) => r.name);
   }
 
-  async vendorHasNoProducts(client: pg.PoolClient, vendorId: string): Promise<boolean> {
-    const { rows } = await client.query(`SELECT 1 FROM products WHERE vendor_id = $1 LIMIT 1`, [vendorId]);
+  /** Whether the vendor has no row in any of `tables` (a first load of what they hold). */
+  async vendorHasNoRows(client: pg.PoolClient, vendorId: string, tables: string[]): Promise<boolean> {
+    const { rows } = await client.query(
+      tables.map((t) => `(SELECT 1 FROM ${t} WHERE vendor_id = $1 LIMIT 1)`).join(' UNION ALL '),
+      [vendorId],
+    );
     return rows.length === 0;
   }
 }
