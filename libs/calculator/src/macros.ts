@@ -1,7 +1,7 @@
 import type { Activity, DietType, Goal, Sex } from './fields.js';
 
 /**
- * Daily targets from SPEC §4.1 — pure functions, no I/O.
+ * Daily targets (the calculator's step 3) — pure functions, no I/O.
  *   BMR   Mifflin-St Jeor: 10·kg + 6.25·cm − 5·age + 5 (male) / − 161 (female);
  *         Katch-McArdle when body fat is known: 370 + 21.6 · lean kg.
  *   TDEE  BMR × activity factor.

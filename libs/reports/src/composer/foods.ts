@@ -8,7 +8,7 @@ export type FoodGroup =
 export interface Food {
   name: string;
   group: FoodGroup;
-  /** Allergy codes (SPEC §4.1) that exclude it. */
+  /** Allergy codes (the calculator's) that exclude it. */
   allergens: string[];
   /** butter and ghee are tolerated by "butter only"; cheese, cream and milk are not. */
   dairy?: 'butter' | 'cheese' | 'cream' | 'milk';
