@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { idSlice } from './merge-sql.js';
+import { skipStrategy } from './sql.js';
 
 /** Evaluates idSlice's SQL for one id (uuids compare as their lower-case hex text). */
 function holds(sql: string, id: string): boolean {
@@ -41,5 +42,15 @@ describe('idSlice', () => {
       counts[in_.indexOf(true)]!++;
     }
     for (const n of counts) expect(n).toBeGreaterThan((ids.length / parts) * 0.7);
+  });
+});
+
+describe('skipStrategy', () => {
+  it('probes per line for a small file and scans a catalogue the file covers a good share of', () => {
+    expect(skipStrategy(1_000, 2_000_000)).toBe('probe');
+    expect(skipStrategy(500_000, 2_000_000)).toBe('probe');
+    expect(skipStrategy(1_000_000, 1_000_000)).toBe('scan');
+    expect(skipStrategy(700_000, 2_000_000)).toBe('scan');
+    expect(skipStrategy(10, 0)).toBe('scan'); // never analysed: nothing to probe cheaply against
   });
 });

@@ -99,7 +99,7 @@ export class IngestPipeline {
         job.mode === 'products' ? ['products'] : ['customers', 'customer_health'],
       ));
     const valid = await this.lifecycle.phase(job, 'validate', () =>
-      this.validate.run(job, main, mapping, firstLoad),
+      this.validate.run(job, main, mapping, firstLoad, records),
     );
     await this.jobs.update(job.id, {
       rows_total: records,

@@ -95,6 +95,16 @@ export class IngestConnections {
     return rows.map((r) => r.name);
   }
 
+  /** The planner's row count of a partition tree (its leaves' last ANALYZE or VACUUM; 0 if never). */
+  async rowEstimate(client: pg.PoolClient, tree: string): Promise<number> {
+    const { rows } = await client.query<{ n: number }>(
+      `SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::float8 AS n FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass($1)`,
+      [tree],
+    );
+    return rows[0]!.n;
+  }
+
   /** Whether the vendor has no row in any of `tables` (a first load of what they hold). */
   async vendorHasNoRows(client: pg.PoolClient, vendorId: string, tables: string[]): Promise<boolean> {
     const { rows } = await client.query(

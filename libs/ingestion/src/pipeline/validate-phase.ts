@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import type { ColumnMapping } from '../fields.js';
 import type { IngestJobRow } from '../ingest-jobs.repository.js';
-import { dedupeSql, insertErrorsSql, jobTables, skipUnchangedSql, typedSql } from '../sql.js';
-import { IngestConnections, type Conn } from './ingest-connections.js';
+import { dedupeSql, insertErrorsSql, jobTables, skipStrategy, skipUnchangedSql, typedSql } from '../sql.js';
+import { IngestConnections, vendorPartition, type Conn } from './ingest-connections.js';
 
 /**
  * Phase 2: on a products re-ingest, the lines whose product still carries their digest set aside
@@ -24,6 +24,7 @@ export class ValidatePhase {
     { client }: Conn,
     mapping: ColumnMapping,
     firstLoad: boolean,
+    records: number,
   ): Promise<number> {
     const t = jobTables(job.id);
     const parts = this.config.ingest.parallelism;
@@ -34,9 +35,14 @@ export class ValidatePhase {
         `CREATE UNLOGGED TABLE ${t.skipped} (line_no bigint NOT NULL, id uuid NOT NULL, external_id text NOT NULL)
            WITH (autovacuum_enabled = off)`,
       );
+      const catalogue = await this.connections.rowEstimate(
+        client,
+        vendorPartition('products', job.vendor_id),
+      );
+      const strategy = skipStrategy(records, catalogue);
       await this.connections.parallel(
         Array.from({ length: parts }, (_, part) =>
-          skipUnchangedSql(t.stage, t.skipped, job.vendor_id, mapping, part, parts),
+          skipUnchangedSql(t.stage, t.skipped, job.vendor_id, mapping, part, parts, strategy),
         ),
       );
     }
