@@ -107,6 +107,37 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
         );
       return ['completed', 'failed'].includes(j.status) ? j : undefined;
     }, 60_000);
+  /**
+   * Ingests `file` as a first load while a lock the swap's DETACH waits for is held (API writes
+   * still pass): `during` runs once the load is built and analysed but not yet visible, and the
+   * job must still be running after it. Returns the finished job.
+   */
+  const duringFirstLoadSwap = async (
+    c: VendorClient,
+    mode: 'products' | 'customers',
+    file: Buffer,
+    during: () => Promise<void>,
+  ) => {
+    const blocker = await ds.createQueryRunner();
+    await blocker.startTransaction();
+    await blocker.query(`LOCK TABLE ${mode} IN SHARE UPDATE EXCLUSIVE MODE`);
+    let jobId = '';
+    try {
+      const job = await start(c, mode);
+      jobId = job.job_id;
+      await tusUpload(job.upload_url, file, c.token);
+      await waitFor(async () => {
+        const j = (await c.request('GET', `/ingest/jobs/${jobId}`)).json();
+        return j.phase_seconds.analyze !== undefined ? j : undefined;
+      });
+      await during();
+      expect((await c.request('GET', `/ingest/jobs/${jobId}`)).json().status).toBe('running');
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    return finished(c, jobId);
+  };
   const ingest = async (
     c: VendorClient,
     mode: string,
@@ -557,20 +588,8 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     lines.push('C-BAD,bad@example.com,Bad,,female,300,160,60,light,,,'); // age out of range
     const csv = Buffer.from(lines.join('\n'));
 
-    // Hold a lock the swap's DETACH waits for (API writes still pass): the load is built, not yet visible.
-    const blocker = await ds.createQueryRunner();
-    await blocker.startTransaction();
-    await blocker.query('LOCK TABLE customers IN SHARE UPDATE EXCLUSIVE MODE');
-    let jobId = '';
-    try {
-      const job = await start(fresh, 'customers');
-      jobId = job.job_id;
-      await tusUpload(job.upload_url, csv, fresh.token);
-      await waitFor(async () => {
-        const j = (await fresh.request('GET', `/ingest/jobs/${jobId}`)).json();
-        return j.phase_seconds.analyze !== undefined ? j : undefined;
-      });
-      const profile = { sex: 'male', age: 50, height_cm: 180, weight_kg: 90, conditions: ['gout'] };
+    const profile = { sex: 'male', age: 50, height_cm: 180, weight_kg: 90, conditions: ['gout'] };
+    const first = await duringFirstLoadSwap(fresh, 'customers', csv, async () => {
       for (const externalId of ['API-ONLY', 'C-5'])
         expect(
           (
@@ -581,12 +600,8 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
             })
           ).statusCode,
         ).toBe(201);
-      expect((await fresh.request('GET', `/ingest/jobs/${jobId}`)).json().status).toBe('running');
-    } finally {
-      await blocker.commitTransaction();
-      await blocker.release();
-    }
-    const first = await finished(fresh, jobId);
+    });
+    const jobId = first.job_id;
     const merged = await ingest(merging, 'customers', csv);
     for (const j of [first, merged])
       expect(j).toMatchObject({ status: 'completed', rows_total: 262, rows_inserted: 260, rows_failed: 2 });
@@ -655,30 +670,14 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     const w = (await createVendor(app, 'swapping')).client;
     const lines = [HEADER];
     for (let i = 1; i <= 300; i++) lines.push(good(i));
-    // Hold a lock the swap's DETACH waits for (API writes still pass): the load is built, not yet visible.
-    const blocker = await ds.createQueryRunner();
-    await blocker.startTransaction();
-    await blocker.query('LOCK TABLE products IN SHARE UPDATE EXCLUSIVE MODE');
-    let jobId = '';
-    try {
-      const job = await start(w, 'products');
-      jobId = job.job_id;
-      await tusUpload(job.upload_url, Buffer.from(lines.join('\n')), w.token);
-      await waitFor(async () => {
-        const j = (await w.request('GET', `/ingest/jobs/${jobId}`)).json();
-        return j.phase_seconds.analyze !== undefined ? j : undefined;
-      });
+    const job = await duringFirstLoadSwap(w, 'products', Buffer.from(lines.join('\n')), async () => {
       expect((await w.request('POST', '/products', product('API-ONLY'))).statusCode).toBe(201);
       expect(
         (await w.request('POST', '/products', product('SKU-00005', { name: 'Renamed in the API' })))
           .statusCode,
       ).toBe(201);
-      expect((await w.request('GET', `/ingest/jobs/${jobId}`)).json().status).toBe('running');
-    } finally {
-      await blocker.commitTransaction();
-      await blocker.release();
-    }
-    expect(await finished(w, jobId)).toMatchObject({ status: 'completed', rows_inserted: 300 });
+    });
+    expect(job).toMatchObject({ status: 'completed', rows_inserted: 300 });
     const rows = await ds.query(
       `SELECT external_id, name FROM products WHERE vendor_id = $1 AND external_id IN ('API-ONLY', 'SKU-00005', 'SKU-00006') ORDER BY 1`,
       [w.vendorId],
