@@ -472,6 +472,9 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       });
     expect((await tus('POST', { 'upload-length': '100' })).status).toBe(201);
     expect((await tus('DELETE')).status).toBe(204);
+    // failed by the time the 204 arrives (it once was failed only after the response was sent)
+    const [afterDelete] = await ds.query(`SELECT status FROM ingest_jobs WHERE id = $1`, [abandoned.job_id]);
+    expect(afterDelete.status).toBe('failed');
     expect((await v.request('GET', `/ingest/jobs/${abandoned.job_id}`)).json()).toMatchObject({
       status: 'failed',
       error: 'the upload was terminated by the client',

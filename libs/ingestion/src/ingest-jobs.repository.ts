@@ -170,12 +170,18 @@ export class IngestJobsRepository {
     return rows[0]!;
   }
 
-  async fail(m: EntityManager, id: string, error: string): Promise<IngestJobRow | null> {
+  /** Fails the job unless it already ended (or, with `onlyWhileAwaitingUpload`, unless its upload completed). */
+  async fail(
+    m: EntityManager,
+    id: string,
+    error: string,
+    onlyWhileAwaitingUpload = false,
+  ): Promise<IngestJobRow | null> {
     const rows = await rowsOf<IngestJobRow>(
       m,
       `UPDATE ingest_jobs SET status = 'failed', finished_at = now(), error = $2
-        WHERE id = $1 AND status NOT IN ('completed', 'failed') RETURNING *`,
-      [id, error.slice(0, 2000)],
+        WHERE id = $1 AND status NOT IN ('completed', 'failed') AND (NOT $3 OR status = 'awaiting_upload') RETURNING *`,
+      [id, error.slice(0, 2000), onlyWhileAwaitingUpload],
     );
     return rows[0] ?? null;
   }

@@ -141,10 +141,10 @@ export class IngestService {
     return this.lifecycle.fail(job, error);
   }
 
-  /** A client terminated its upload (TUS DELETE): the job fails. */
+  /** A client terminates its upload (TUS DELETE): the job fails, unless its upload completed meanwhile. */
   async uploadTerminated(jobId: string): Promise<void> {
     const job = await this.jobs.findForWorker(jobId);
-    if (job) await this.failWithEvent(job, 'the upload was terminated by the client');
+    if (job) await this.lifecycle.fail(job, 'the upload was terminated by the client', true);
   }
 
   /**

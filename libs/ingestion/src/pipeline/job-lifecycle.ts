@@ -50,9 +50,13 @@ export class IngestJobLifecycle {
   }
 
   /** Fails the job (unless it already ended) and emits `ingestion.failed`, in one transaction. */
-  async fail(job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>, error: string): Promise<void> {
+  async fail(
+    job: Pick<IngestJobRow, 'id' | 'vendor_id' | 'mode'>,
+    error: string,
+    onlyWhileAwaitingUpload = false,
+  ): Promise<void> {
     await this.db.transaction(async (m) => {
-      const failed = await this.jobs.fail(m, job.id, error);
+      const failed = await this.jobs.fail(m, job.id, error, onlyWhileAwaitingUpload);
       if (!failed) return;
       await this.events.emit(m, job.vendor_id, 'ingestion.failed', {
         job_id: job.id,
