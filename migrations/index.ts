@@ -21,6 +21,7 @@ import { ProductFillfactor1795221100000 } from './1795221100000-product-fillfact
 import { ProductSourceDigest1795221200000 } from './1795221200000-product-source-digest.js';
 import { InlineBmr1795221300000 } from './1795221300000-inline-bmr.js';
 import { HealthLimitsStatistics1795221400000 } from './1795221400000-health-limits-statistics.js';
+import { LeafStatistics1795221500000 } from './1795221500000-leaf-statistics.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ProductSourceDigest1795221200000,
   InlineBmr1795221300000,
   HealthLimitsStatistics1795221400000,
+  LeafStatistics1795221500000,
 ];

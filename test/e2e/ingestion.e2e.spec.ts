@@ -138,6 +138,24 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     }
     return finished(c, jobId);
   };
+  /**
+   * How a vendor's leaves of `parent` are set up — storage options, statistics targets of every
+   * column and index expression — as one description per distinct setup (a tree set up alike has one).
+   */
+  const leafSetups = async (vendorId: string, parent: string) =>
+    (
+      await ds.query(
+        `SELECT DISTINCT array_to_string(c.reloptions, ',') AS options,
+                (SELECT string_agg(a.attname || '=' || coalesce(a.attstattarget, -1), ',' ORDER BY a.attnum)
+                   FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
+                (SELECT string_agg(coalesce(a.attstattarget, -1)::text, ',' ORDER BY pg_get_indexdef(x.indexrelid), a.attnum)
+                   FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indexrelid
+                  WHERE x.indrelid = c.oid AND x.indkey[a.attnum - 1] = 0) AS expressions
+           FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = $1::regclass`,
+        [`${parent}_${vendorId.replace(/-/g, '')}`],
+      )
+    ).map((r: { options: string | null; columns: string; expressions: string | null }) => r);
   const ingest = async (
     c: VendorClient,
     mode: string,
@@ -627,15 +645,12 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       email: 'dup@example.com',
     });
     // the loaded leaves are set up as create_vendor_partitions sets up a new vendor's
-    const limitsStatistics = (vendorId: string) =>
-      ds.query(
-        `SELECT DISTINCT a.attstattarget AS target FROM pg_inherits i
-           JOIN pg_attribute a ON a.attrelid = i.inhrelid AND a.attname = 'derived_limits'
-          WHERE i.inhparent = $1::regclass`,
-        [`customer_health_${vendorId.replace(/-/g, '')}`],
-      );
-    expect(await limitsStatistics(fresh.vendorId)).toEqual([{ target: 0 }]);
-    expect(await limitsStatistics(merging.vendorId)).toEqual([{ target: 0 }]);
+    for (const parent of ['customers', 'customer_health']) {
+      const loadedSetup = await leafSetups(fresh.vendorId, parent);
+      expect(loadedSetup).toHaveLength(1);
+      expect(loadedSetup).toEqual(await leafSetups(merging.vendorId, parent));
+    }
+    expect((await leafSetups(fresh.vendorId, 'customer_health'))[0].columns).toContain('derived_limits=0');
     // what the API wrote while the file loaded: kept, and it wins over the file's line
     const api = await ds.query(
       `SELECT c.external_id, c.first_name, h.sex, h.conditions, h.bmr FROM customers c
@@ -694,6 +709,14 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       w.vendorId,
     ]);
     expect(n).toBe(301);
+    // the loaded leaves are set up as create_vendor_partitions sets up a new vendor's
+    const fresh = (await createVendor(app, 'swapping-compare')).client;
+    const [loadedSetup] = await leafSetups(w.vendorId, 'products');
+    expect(await leafSetups(w.vendorId, 'products')).toHaveLength(1);
+    expect(await leafSetups(fresh.vendorId, 'products')).toEqual([loadedSetup]);
+    expect(loadedSetup).toMatchObject({ options: 'fillfactor=85', expressions: '30,30,30,30' });
+    expect(loadedSetup.columns).toContain('search_tsv=10,title_tsv=10');
+    expect(loadedSetup.columns).toContain('category=30');
   });
 
   it('runs one ingest per vendor and mode at a time (the other waits)', async () => {

@@ -96,6 +96,29 @@ describe('migrations', () => {
       [`customer_health_${suffix}`],
     );
     expect(limits).toEqual({ targets: [0], leaves: 32 }); // no statistics sampled for the jsonb
+    // statistics from 9 000 sampled rows a leaf: target 30 on every column and index expression,
+    // 10 on the full-text vectors (set_leaf_statistics, 1795221500000)
+    const targets = await ds.query(
+      `SELECT DISTINCT a.attstattarget AS target, a.atttypid = 'tsvector'::regtype AS tsv, c.relkind = 'i' AS index
+         FROM pg_inherits i
+         JOIN pg_class c ON c.oid = i.inhrelid OR c.oid IN (SELECT x.indexrelid FROM pg_index x WHERE x.indrelid = i.inhrelid)
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+         LEFT JOIN pg_index x ON x.indexrelid = c.oid
+        WHERE i.inhparent IN ($1::regclass, $2::regclass) AND a.attname <> 'derived_limits'
+          AND (x.indexrelid IS NULL OR x.indkey[a.attnum - 1] = 0)
+        ORDER BY 1, 2, 3`,
+      [`products_${suffix}`, `customers_${suffix}`],
+    );
+    expect(targets).toEqual([
+      { target: 10, tsv: true, index: false },
+      { target: 30, tsv: false, index: false },
+      { target: 30, tsv: false, index: true },
+    ]);
+    const [grant] = await ds.query(
+      `SELECT has_function_privilege('nrp_app', 'set_leaf_statistics(regclass)', 'EXECUTE') AS app,
+              has_function_privilege('nrp_platform', 'set_leaf_statistics(regclass)', 'EXECUTE') AS platform`,
+    );
+    expect(grant).toEqual({ app: false, platform: false }); // the ingestion pipeline runs it as the owner
     const [fn] = await ds.query(
       `SELECT prosecdef, proconfig FROM pg_proc WHERE proname = 'create_vendor_partitions'`,
     );

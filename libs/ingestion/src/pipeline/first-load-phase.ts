@@ -31,11 +31,11 @@ interface LoadTree {
   /** The job's scratch table the rows are loaded into. */
   load: string;
   /**
-   * Storage options and a statement for each new leaf, as create_vendor_partitions gives them
-   * (migrations 1795221100000, 1795221400000; the migrations and ingestion tests compare them).
+   * Storage options for each new leaf, as create_vendor_partitions gives them (migration
+   * 1795221100000; the migrations and ingestion tests compare them). Statistics targets come from
+   * set_leaf_statistics once the leaf's indexes exist (migration 1795221500000).
    */
   leafOptions?: string;
-  leafSetup?: (leaf: string) => string;
 }
 
 /** What a first load of one mode writes: its trees, the statements filling them, and what completes with the swap. */
@@ -77,8 +77,11 @@ export class FirstLoadPhase {
         statements.push(...(await this.indexStatements(client, job, tree, leaves.get(tree)!)));
       await this.connections.parallel(statements);
     });
+    // statistics targets as create_vendor_partitions sets them, then sampled
     await this.lifecycle.phase(job, 'analyze', () =>
-      this.connections.parallel([...leaves.values()].flat().map((leaf) => `ANALYZE ${leaf}`)),
+      this.connections.parallel(
+        [...leaves.values()].flat().map((leaf) => `SELECT set_leaf_statistics('${leaf}'); ANALYZE ${leaf}`),
+      ),
     );
     await this.swap(job, conn, plan, leaves, valid);
   }
@@ -99,8 +102,6 @@ export class FirstLoadPhase {
             entity: Product,
             load: t.load,
             leafOptions: ` WITH (fillfactor = ${PRODUCT_FILLFACTOR})`,
-            leafSetup: (leaf) =>
-              `ALTER TABLE ${leaf} ALTER COLUMN search_tsv SET STATISTICS 10, ALTER COLUMN title_tsv SET STATISTICS 10`,
           },
         ],
         fill: Array.from({ length: parts }, (_, part) =>
@@ -119,13 +120,7 @@ export class FirstLoadPhase {
     const withHealth = this.health.tablesWritten(columns).includes('customer_health');
     await this.health.prepare(conn.runner.manager, job.vendor_id, source);
     const trees: LoadTree[] = [{ parent: 'customers', entity: Customer, load: t.load }];
-    if (withHealth)
-      trees.push({
-        parent: 'customer_health',
-        entity: CustomerHealth,
-        load: t.loadHealth,
-        leafSetup: (leaf) => `ALTER TABLE ${leaf} ALTER COLUMN derived_limits SET STATISTICS 0`,
-      });
+    if (withHealth) trees.push({ parent: 'customer_health', entity: CustomerHealth, load: t.loadHealth });
     const actor = { id: job.created_by, role: 'ingest', vendorId: job.vendor_id, ip: null, userAgent: null };
     return {
       trees,
@@ -161,7 +156,6 @@ export class FirstLoadPhase {
       await client.query(
         `CREATE TABLE ${leaf} PARTITION OF ${tree.load} FOR VALUES WITH (MODULUS ${modulus}, REMAINDER ${r})${tree.leafOptions ?? ''}`,
       );
-      if (tree.leafSetup) await client.query(tree.leafSetup(leaf));
     }
     return leaves;
   }
