@@ -34,9 +34,18 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  * timed until every one is re-derived.
  * `--vendors N` adds N − 1 vendors of the same size beside the one measured (more tenants and
  * partitions).
- * Usage: npm run bench:matches -- [--products 500000] [--customers 1000000] [--requests 300] [--vendors 1]
+ * Every mode reads through a pool of `--pool` connections (default 4, twice this machine's cores;
+ * see bench:search).
+ * Usage: npm run bench:matches -- [--products 500000] [--customers 1000000] [--requests 300] [--vendors 1] [--pool 4]
  */
-const args = parseArgs({ products: 500_000, customers: 1_000_000, requests: 300, clients: 16, vendors: 1 });
+const args = parseArgs({
+  products: 500_000,
+  customers: 1_000_000,
+  requests: 300,
+  clients: 16,
+  vendors: 1,
+  pool: 4,
+});
 
 @Module({})
 class BenchModule {
@@ -120,16 +129,16 @@ const fmt = (f: Figures) =>
 
 async function main(): Promise<void> {
   console.log(
-    `bench:matches — ${args.products} products, ${args.customers} customers, ${args.requests} requests per run`,
+    `bench:matches — ${args.products} products, ${args.customers} customers, ${args.requests} requests per run, pool of ${args.pool} connections`,
   );
   const db = await benchDatabase();
-  const config = loadConfig(benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients) }));
+  const config = loadConfig(benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) }));
   const ctx = await NestFactory.createApplicationContext(BenchModule.forRoot(config), {
     logger: ['error', 'warn'],
   });
   const pool = new pg.Pool({
     connectionString: db.url,
-    max: args.clients,
+    max: args.pool,
     options: '-c plan_cache_mode=force_custom_plan',
   });
   let api: Awaited<ReturnType<typeof startApiChild>> | null = null;
@@ -174,7 +183,7 @@ async function main(): Promise<void> {
 
     const matches = ctx.get(MatchesService);
     const actor = { id: 'bench', role: 'analyst', vendorId: v.id, ip: null, userAgent: null };
-    const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.clients) });
+    const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) });
     api = await startApiChild(apiEnv);
     // the same api without row-level security: what the wall costs
     apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
