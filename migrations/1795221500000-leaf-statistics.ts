@@ -57,8 +57,9 @@ export class LeafStatistics1795221500000 implements MigrationInterface {
   name = 'LeafStatistics1795221500000';
 
   async up(q: QueryRunner): Promise<void> {
+    // `target` -1 puts back the default (down)
     await q.query(`
-      CREATE FUNCTION set_leaf_statistics(leaf regclass) RETURNS void LANGUAGE plpgsql
+      CREATE FUNCTION set_leaf_statistics(leaf regclass, target integer DEFAULT 30) RETURNS void LANGUAGE plpgsql
         SET search_path = public, pg_temp AS $$
       DECLARE
         columns text;
@@ -67,7 +68,7 @@ export class LeafStatistics1795221500000 implements MigrationInterface {
         SELECT string_agg(format('ALTER COLUMN %I SET STATISTICS %s', a.attname,
                  CASE WHEN a.atttypid = 'tsvector'::regtype THEN 10
                       WHEN a.attname = 'derived_limits' THEN 0
-                      ELSE 30 END), ', ' ORDER BY a.attnum)
+                      ELSE target END), ', ' ORDER BY a.attnum)
           INTO columns
           FROM pg_attribute a WHERE a.attrelid = leaf AND a.attnum > 0 AND NOT a.attisdropped;
         EXECUTE format('ALTER TABLE %s %s', leaf, columns);
@@ -76,50 +77,31 @@ export class LeafStatistics1795221500000 implements MigrationInterface {
             FROM pg_index x, generate_subscripts(x.indkey, 1) k
            WHERE x.indrelid = leaf AND x.indkey[k] = 0
         LOOP
-          EXECUTE format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS 30', expr.index, expr.column);
+          EXECUTE format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s', expr.index, expr.column, target);
         END LOOP;
       END $$`);
-    await q.query(`REVOKE EXECUTE ON FUNCTION set_leaf_statistics(regclass) FROM PUBLIC`);
+    await q.query(`REVOKE EXECUTE ON FUNCTION set_leaf_statistics(regclass, integer) FROM PUBLIC`);
     await q.query(`
       CREATE OR REPLACE FUNCTION create_vendor_partitions(vendor uuid) RETURNS void LANGUAGE plpgsql
         SECURITY DEFINER SET search_path = public, pg_temp AS $$${body(AFTER)}$$`);
-    await q.query(`
-      DO $$
-      DECLARE leaf regclass;
-      BEGIN
-        FOR leaf IN ${LEAVES} LOOP
-          PERFORM set_leaf_statistics(leaf);
-        END LOOP;
-      END $$`);
+    await this.setOnLeaves(q, 30);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE OR REPLACE FUNCTION create_vendor_partitions(vendor uuid) RETURNS void LANGUAGE plpgsql
         SECURITY DEFINER SET search_path = public, pg_temp AS $$${body(BEFORE)}$$`);
-    await q.query(`DROP FUNCTION set_leaf_statistics(regclass)`);
+    await this.setOnLeaves(q, -1);
+    await q.query(`DROP FUNCTION set_leaf_statistics(regclass, integer)`);
+  }
+
+  private async setOnLeaves(q: QueryRunner, target: number): Promise<void> {
     await q.query(`
       DO $$
-      DECLARE
-        leaf regclass;
-        columns text;
-        expr record;
+      DECLARE leaf regclass;
       BEGIN
         FOR leaf IN ${LEAVES} LOOP
-          SELECT string_agg(format('ALTER COLUMN %I SET STATISTICS %s', a.attname,
-                   CASE WHEN a.atttypid = 'tsvector'::regtype THEN 10
-                        WHEN a.attname = 'derived_limits' THEN 0
-                        ELSE -1 END), ', ')
-            INTO columns
-            FROM pg_attribute a WHERE a.attrelid = leaf AND a.attnum > 0 AND NOT a.attisdropped;
-          EXECUTE format('ALTER TABLE %s %s', leaf, columns);
-          FOR expr IN
-            SELECT x.indexrelid::regclass AS index, k + 1 AS column
-              FROM pg_index x, generate_subscripts(x.indkey, 1) k
-             WHERE x.indrelid = leaf AND x.indkey[k] = 0
-          LOOP
-            EXECUTE format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS -1', expr.index, expr.column);
-          END LOOP;
+          PERFORM set_leaf_statistics(leaf, ${target});
         END LOOP;
       END $$`);
   }

@@ -115,8 +115,8 @@ describe('migrations', () => {
       { target: 30, tsv: false, index: true },
     ]);
     const [grant] = await ds.query(
-      `SELECT has_function_privilege('nrp_app', 'set_leaf_statistics(regclass)', 'EXECUTE') AS app,
-              has_function_privilege('nrp_platform', 'set_leaf_statistics(regclass)', 'EXECUTE') AS platform`,
+      `SELECT has_function_privilege('nrp_app', 'set_leaf_statistics(regclass, integer)', 'EXECUTE') AS app,
+              has_function_privilege('nrp_platform', 'set_leaf_statistics(regclass, integer)', 'EXECUTE') AS platform`,
     );
     expect(grant).toEqual({ app: false, platform: false }); // the ingestion pipeline runs it as the owner
     const [fn] = await ds.query(
