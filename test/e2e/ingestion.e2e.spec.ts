@@ -805,6 +805,13 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       .get<UploadStore>(UPLOAD_STORE)
       .saveStream(orphan.job_id, Readable.from(['sku,name\nORPH-1,Orphan\n']));
     expect((await v.request('GET', `/ingest/jobs/${orphan.job_id}`)).json().status).toBe('awaiting_upload');
+    // a complete upload cannot be terminated, and trying does not fail its job
+    const terminate = await fetch(orphan.upload_url, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${v.token}`, 'tus-resumable': '1.0.0' },
+    });
+    expect(terminate.status).toBe(400);
+    expect((await v.request('GET', `/ingest/jobs/${orphan.job_id}`)).json().status).toBe('awaiting_upload');
     expect((await maintenance.maintain()).queued).toBe(1);
     expect(await finished(v, orphan.job_id)).toMatchObject({ status: 'completed', rows_inserted: 1 });
     // an abandoned upload

@@ -80,10 +80,7 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
     }
     await this.ingest.uploadTarget(vendorId, jobId, req.method);
     if (req.method === 'POST') await this.assertCreatable(jobId, req);
-    // A termination fails the job before the file goes (the TUS server answers 204 as soon as it is
-    // removed), so a client reading its job after the 204 sees it failed.
-    if (req.method === 'DELETE' && (await this.uploads.progress(jobId)))
-      await this.ingest.uploadTerminated(jobId);
+    if (req.method === 'DELETE') await this.beforeTermination(jobId);
     this.authorised.set(req.raw, jobId);
     // From here the TUS server writes the raw response; headers Fastify set (request id, CORS) go along.
     reply.hijack();
@@ -91,6 +88,16 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
       if (value !== undefined) reply.raw.setHeader(name, value as string);
     }
     await this.server.handle(req.raw, reply.raw);
+  }
+
+  /**
+   * A termination fails the job before the file goes (the TUS server answers 204 as soon as it is
+   * removed), so a client reading its job after the 204 sees it failed. Not for an upload that does
+   * not exist or is complete: the TUS server refuses to terminate those (404, 400).
+   */
+  private async beforeTermination(jobId: string): Promise<void> {
+    const p = await this.uploads.progress(jobId);
+    if (p && (p.size === null || p.offset < p.size)) await this.ingest.uploadTerminated(jobId);
   }
 
   /** Creation happens once per job (a second POST would truncate what was received so far). */
