@@ -22,6 +22,7 @@ import { ProductSourceDigest1795221200000 } from './1795221200000-product-source
 import { InlineBmr1795221300000 } from './1795221300000-inline-bmr.js';
 import { HealthLimitsStatistics1795221400000 } from './1795221400000-health-limits-statistics.js';
 import { LeafStatistics1795221500000 } from './1795221500000-leaf-statistics.js';
+import { CategoryInFulltextIndexes1795221600000 } from './1795221600000-category-in-fulltext-indexes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   InlineBmr1795221300000,
   HealthLimitsStatistics1795221400000,
   LeafStatistics1795221500000,
+  CategoryInFulltextIndexes1795221600000,
 ];
