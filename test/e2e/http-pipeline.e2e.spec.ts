@@ -385,6 +385,26 @@ describe('HTTP pipeline (e2e)', () => {
       expect(statements).toEqual(['rate_limit_hit_claim', 'idempotency_complete']);
     });
 
+    it('plans those two statements once per connection, not on every request', async () => {
+      // one request at a time, so the bookkeeping pool hands the same connection back each time
+      for (let i = 0; i < 8; i++) {
+        const res = await post(
+          app,
+          '/api/v1/probe/limited-orders',
+          { item: 'plans', quantity: 1 },
+          { 'idempotency-key': `plans-${i}`, 'x-client': `c-plans-${i}` },
+        );
+        expect(res.statusCode).toBe(201);
+      }
+      const { rows } = await app.get(BookkeepingPool).pool.query<{ name: string; generic_plans: number }>(
+        `SELECT name, generic_plans::int FROM pg_prepared_statements
+          WHERE name IN ('rate_limit_hit_claim', 'idempotency_complete') ORDER BY name`,
+      );
+      expect(rows.map((r) => r.name)).toEqual(['idempotency_complete', 'rate_limit_hit_claim']);
+      // PostgreSQL plans a statement's first five executions for their values, then caches a generic plan
+      for (const r of rows) expect(r.generic_plans).toBeGreaterThan(0);
+    });
+
     it('counts each key separately', async () => {
       const res = await post(app, '/api/v1/probe/limited', {}, { 'x-client': 'client-2' });
       expect(res.statusCode).toBe(200);
