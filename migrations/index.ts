@@ -23,6 +23,7 @@ import { InlineBmr1795221300000 } from './1795221300000-inline-bmr.js';
 import { HealthLimitsStatistics1795221400000 } from './1795221400000-health-limits-statistics.js';
 import { LeafStatistics1795221500000 } from './1795221500000-leaf-statistics.js';
 import { CategoryInFulltextIndexes1795221600000 } from './1795221600000-category-in-fulltext-indexes.js';
+import { TagsInFulltextIndexes1795221700000 } from './1795221700000-tags-in-fulltext-indexes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   HealthLimitsStatistics1795221400000,
   LeafStatistics1795221500000,
   CategoryInFulltextIndexes1795221600000,
+  TagsInFulltextIndexes1795221700000,
 ];
