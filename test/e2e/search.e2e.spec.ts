@@ -1,4 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { asVendorId } from '#libs/common';
+import { createDataSource, ReplicaReader } from '#libs/db';
+import { SearchRepository } from '../../libs/catalogue/src/search.repository.js';
 import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
@@ -121,6 +124,55 @@ describe('catalogue search (e2e)', () => {
       'gin (category, dietary_tags, search_tsv)',
       'gin (category, dietary_tags, title_tsv)',
     ]);
+  });
+
+  it('runs each search statement on a kept generic plan, searches without filters too', async () => {
+    // before, the statements without filters were planned over every leaf on each call (their custom
+    // plans, which saw the words, always looked cheaper than the generic one) — docs/benchmarks.md
+    const ds = await createDataSource(testConfig(db.url), {
+      applicationName: 'search-plans',
+      poolMax: 1,
+    }).initialize();
+    try {
+      const search = new SearchRepository(new ReplicaReader(ds)); // one connection: one set of statements
+      const vendorId = asVendorId(v.vendorId);
+      for (const words of [
+        'chocolate:*',
+        'granola:*',
+        'sea & salt:*',
+        'cookie:*',
+        'vanilla:*',
+        'bar:*',
+        'oat:*',
+        'x:*',
+      ]) {
+        await search.ranked(vendorId, words, {}, { limit: 21, candidates: 50 });
+        await search.ranked(vendorId, words, { category: 'sweets' }, { limit: 21, candidates: 50 });
+      }
+      const plans: { name: string; generic: number; statement: string }[] = await ds.query(
+        `SELECT name, generic_plans::int AS generic, statement FROM pg_prepared_statements
+          WHERE name LIKE 'search%' ORDER BY name`,
+      );
+      // the words' tsquery is computed once per statement (an InitPlan), never per row filtered or ranked
+      for (const p of plans) {
+        const lines = (
+          (await ds.query(`EXPLAIN (GENERIC_PLAN, VERBOSE) ${p.statement}`)) as { 'QUERY PLAN': string }[]
+        )
+          .map((r) => r['QUERY PLAN'])
+          .filter((l) => /Index Cond|Filter|Output: .*ts_rank/.test(l));
+        expect(lines.join('\n')).toMatch(/InitPlan/);
+        expect(lines.filter((l) => l.includes('to_tsquery'))).toEqual([]);
+      }
+      expect(plans.map((p) => p.name.slice(0, 13))).toEqual([
+        'search_0_0000',
+        'search_0_1000',
+        'search_1_0000',
+        'search_1_1000',
+      ]);
+      expect(plans.filter((p) => p.generic === 0)).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
   });
 
   it('falls back to any word when all of them find nothing', async () => {

@@ -144,15 +144,18 @@ function runTier(
     values.push(filters[f.key]);
     return f.sql(values.length);
   });
-  const match =
-    tier === 0
-      ? `p.title_tsv @@ to_tsquery('english', $1)`
-      : `p.search_tsv @@ to_tsquery('english', $1) AND NOT (p.title_tsv @@ to_tsquery('english', $1))`;
+  // The words' tsquery as a sub-select: computed once per statement (an InitPlan). Written as
+  // to_tsquery('english', $1) a kept generic plan parsed it again for every row it filtered or
+  // ranked, and PostgreSQL never kept a generic plan for a search without filters (the custom plans,
+  // which see the words, always looked cheaper), so those were planned over all 16 leaves on every
+  // call. Now custom and generic plans cost the same and the generic one is kept.
+  const q = `(SELECT to_tsquery('english', $1))`;
+  const match = tier === 0 ? `p.title_tsv @@ ${q}` : `p.search_tsv @@ ${q} AND NOT (p.title_tsv @@ ${q})`;
   const text = `WITH c AS (
       SELECT ${prefixed('p')}, p.search_tsv FROM products p
        WHERE p.vendor_id = '${vendorId}'::uuid AND ${match}${where.map((w) => ` AND ${w}`).join('')}
        LIMIT $2),
-    r AS (SELECT c.*, ts_rank(c.search_tsv, to_tsquery('english', $1)) AS rank FROM c)
+    r AS (SELECT c.*, ts_rank(c.search_tsv, ${q}) AS rank FROM c)
     SELECT ${tier} AS tier, rank, ${HIT_COLUMNS} FROM r
      WHERE $3::real IS NULL OR rank < $3::real OR (rank = $3::real AND id > $4::uuid)
      ORDER BY rank DESC, id
