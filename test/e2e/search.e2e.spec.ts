@@ -146,8 +146,8 @@ describe('catalogue search (e2e)', () => {
         'oat:*',
         'x:*',
       ]) {
-        await search.ranked(vendorId, words, {}, { limit: 21, candidates: 50 });
-        await search.ranked(vendorId, words, { category: 'sweets' }, { limit: 21, candidates: 50 });
+        await search.ranked(vendorId, [words], {}, { limit: 21, candidates: 50 });
+        await search.ranked(vendorId, [words], { category: 'sweets' }, { limit: 21, candidates: 50 });
       }
       const plans: { name: string; generic: number; statement: string }[] = await ds.query(
         `SELECT name, generic_plans::int AS generic, statement FROM pg_prepared_statements

@@ -49,37 +49,26 @@ const browseFilterSql = `($3::text IS NULL OR p.category = $3)
 export class SearchRepository {
   constructor(private readonly replica: ReplicaReader) {}
 
+  /**
+   * The first of `tsqueries` that finds anything (a shop search box's "every word, else any
+   * word"), tried in order on one connection and in one read transaction; `attempt` is its index
+   * (the last one's when none does).
+   */
   async ranked(
     vendorId: VendorId,
-    tsquery: string,
+    tsqueries: string[],
     filters: SearchFilters,
     page: { limit: number; after?: RankCursor; candidates: number },
-  ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
+  ): Promise<{ hits: SearchHit[]; attempt: number; source: ReadSource }> {
     const { result, source } = await this.replica.readPlanned(async (run) => {
-      const after = page.after;
       let hits: SearchHit[] = [];
-      // Title matches rank above every text-only match, so the text tier is read only once the
-      // title tier cannot fill the page (most pages never touch it).
-      if (!after || after.tier === 0) {
-        hits = await runTier(run, 0, vendorId, tsquery, filters, page.candidates, after, page.limit);
+      for (const [attempt, tsquery] of tsqueries.entries()) {
+        hits = await rankedPage(run, vendorId, tsquery, filters, page);
+        if (hits.length > 0) return { hits, attempt };
       }
-      if (hits.length < page.limit) {
-        const textAfter = after?.tier === 1 ? after : undefined;
-        const more = await runTier(
-          run,
-          1,
-          vendorId,
-          tsquery,
-          filters,
-          page.candidates,
-          textAfter,
-          page.limit - hits.length,
-        );
-        hits = hits.concat(more);
-      }
-      return hits;
+      return { hits, attempt: tsqueries.length - 1 };
     });
-    return { hits: result, source };
+    return { ...result, source };
   }
 
   /** Without words: the filtered catalogue in id order. */
@@ -105,6 +94,39 @@ export class SearchRepository {
       .read((run) => read(run as Reader))
       .then(({ result, source }) => ({ hits: result, source }));
   }
+}
+
+/**
+ * One page of a ranked search. Title matches rank above every text-only match, so the text tier
+ * is read only once the title tier cannot fill the page (most pages never touch it).
+ */
+async function rankedPage(
+  run: PlannedReadConnection,
+  vendorId: VendorId,
+  tsquery: string,
+  filters: SearchFilters,
+  page: { limit: number; after?: RankCursor; candidates: number },
+): Promise<SearchHit[]> {
+  const after = page.after;
+  let hits: SearchHit[] = [];
+  if (!after || after.tier === 0) {
+    hits = await runTier(run, 0, vendorId, tsquery, filters, page.candidates, after, page.limit);
+  }
+  if (hits.length < page.limit) {
+    const textAfter = after?.tier === 1 ? after : undefined;
+    const more = await runTier(
+      run,
+      1,
+      vendorId,
+      tsquery,
+      filters,
+      page.candidates,
+      textAfter,
+      page.limit - hits.length,
+    );
+    hits = hits.concat(more);
+  }
+  return hits;
 }
 
 /** The filters a search has, as the SQL of its statement (absent ones are left out). */

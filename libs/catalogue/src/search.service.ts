@@ -59,20 +59,21 @@ export class SearchService {
       const r = await this.search.browse(vendorId, filters, { limit: limit + 1, afterId: cursor?.i });
       return this.view(r.hits, r.source, limit, 'none');
     }
-    const run = (match: Match) =>
-      this.search.ranked(vendorId, toTsQuery(words, match)!, filters, {
+    // Nothing has every word: a shop search box then shows what has any of them (on a first page;
+    // a cursor carries the match it was made with).
+    const matches: Match[] =
+      cursor?.m === 'any' ? ['any'] : !cursor && termCount(words) > 1 ? ['all', 'any'] : ['all'];
+    const result = await this.search.ranked(
+      vendorId,
+      matches.map((m) => toTsQuery(words, m)!),
+      filters,
+      {
         limit: limit + 1,
         candidates: this.config.search.candidates,
         after: cursor && { tier: cursor.t, rank: cursor.r, id: cursor.i },
-      });
-    let match: Match = cursor?.m === 'any' ? 'any' : 'all';
-    let result = await run(match);
-    // Nothing has every word: a shop search box then shows what has any of them.
-    if (result.hits.length === 0 && !cursor && match === 'all' && termCount(words) > 1) {
-      match = 'any';
-      result = await run(match);
-    }
-    return this.view(result.hits, result.source, limit, match);
+      },
+    );
+    return this.view(result.hits, result.source, limit, matches[result.attempt]!);
   }
 
   private view(hits: SearchHit[], source: ReadSource, limit: number, match: Match | 'none'): SearchView {
