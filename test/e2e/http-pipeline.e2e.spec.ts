@@ -221,10 +221,34 @@ describe('HTTP pipeline (e2e)', () => {
       });
     });
 
-    it('sends security headers', async () => {
-      const res = await app.inject({ url: '/health' });
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    it('sends security headers on every response, errors and 404s included', async () => {
+      const responses = [
+        await app.inject({ url: '/health' }),
+        await app.inject({ url: '/api/v1/no-such-route' }),
+        await post(app, '/api/v1/probe/orders', { item: 'headers', quantity: 0 }),
+      ];
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 404, 400]);
+      for (const res of responses) {
+        expect(res.headers).toMatchObject({
+          'content-security-policy':
+            "default-src 'self';base-uri 'none';font-src 'self' https: data:;form-action 'self';" +
+            "frame-ancestors 'none';img-src 'self' data:;object-src 'none';script-src 'self';" +
+            "script-src-attr 'none';style-src 'self' 'unsafe-inline';upgrade-insecure-requests",
+          'cross-origin-opener-policy': 'same-origin',
+          'cross-origin-resource-policy': 'same-origin',
+          'origin-agent-cluster': '?1',
+          'referrer-policy': 'no-referrer',
+          'x-content-type-options': 'nosniff',
+          'x-dns-prefetch-control': 'off',
+          'x-download-options': 'noopen',
+          'x-frame-options': 'SAMEORIGIN',
+          'x-permitted-cross-domain-policies': 'none',
+          'x-xss-protection': '0',
+        });
+        expect(res.headers['cross-origin-embedder-policy']).toBeUndefined();
+        expect(res.headers['strict-transport-security']).toBeUndefined(); // production only
+        expect(res.headers['x-powered-by']).toBeUndefined();
+      }
     });
   });
 

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { RequestMethod, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,23 +9,10 @@ import { ApiModule } from './api.module.js';
 import { refuseOtherBodyTypes } from './http/body-types.js';
 import { logUnprefixedRequests } from './http/unprefixed-request-log.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
-
-/** Content-Security-Policy for JSON and the Swagger UI; report pages set a stricter one. */
-const CSP = {
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    objectSrc: ["'none'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-    formAction: ["'self'"],
-  },
-};
 
 export interface ApiAppOptions {
   /** Extra modules (tests and benchmarks mount probe controllers this way). */
@@ -50,6 +36,7 @@ export async function createApiApp(
     reply.header('x-request-id', request.id);
     done();
   });
+  registerSecurityHeaders(fastify, { hsts: config.env === 'production' });
   registerHttpMetrics(fastify);
   refuseOtherBodyTypes(fastify, UPLOADS_PATH);
   const requestLog: { logger?: Logger } = {}; // the app's logger, once the app exists
@@ -69,11 +56,6 @@ export async function createApiApp(
   requestLog.logger = logger;
   app.useLogger(logger);
   app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
-  await app.register(helmet, {
-    contentSecurityPolicy: CSP,
-    crossOriginEmbedderPolicy: false,
-    hsts: config.env === 'production',
-  });
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
