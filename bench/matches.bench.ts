@@ -30,6 +30,7 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  *           score, in SQL (the baseline)
  *   matches MatchesService in process (audited profile read + the best-first walk + ranking)
  *   http    GET /api/v1/customers/:id/matches on the real api process
+ *   naive-cat, category   the same two asked within a category (`?category=`, each in turn)
  * from 1 and 16 clients; then a diet-rule change for a condition held by ~100 000 customers,
  * timed until every one is re-derived.
  * `--vendors N` adds N − 1 vendors of the same size beside the one measured (more tenants and
@@ -91,6 +92,7 @@ interface Figures {
   p50: number;
   p95: number;
   p99: number;
+  max: number;
   rps: number;
 }
 
@@ -120,6 +122,7 @@ async function run(
     p50: percentile(lat, 50),
     p95: percentile(lat, 95),
     p99: percentile(lat, 99),
+    max: lat[lat.length - 1]!,
     rps: (n / el) * 1000,
   };
 }
@@ -181,6 +184,12 @@ async function main(): Promise<void> {
     ).length;
     console.log(`${ids.length} random customers, ${restrictive} of them with per-meal nutrient limits`);
 
+    // the vendor's categories, for matches asked within one (a shop's category page)
+    const categories: string[] = (
+      await pool.query(`SELECT DISTINCT category FROM products WHERE vendor_id = $1 ORDER BY 1`, [v.id])
+    ).rows.map((r) => r.category);
+    const categoryOf = (i: number) => categories[(i * 7) % categories.length]!;
+
     const matches = ctx.get(MatchesService);
     const actor = { id: 'bench', role: 'analyst', vendorId: v.id, ip: null, userAgent: null };
     const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) });
@@ -203,6 +212,14 @@ async function main(): Promise<void> {
       matches: async (i) => {
         await matches.forCustomer(actor, v.id, ids[i % ids.length]!, {});
       },
+      // the same customers, each asked within a category (every category in turn)
+      'naive-cat': async (i) => {
+        const q = naive(criteria.get(ids[i % ids.length]!)!);
+        await pool.query(q.sql, [v.id, categoryOf(i), ...q.params]);
+      },
+      category: async (i) => {
+        await matches.forCustomer(actor, v.id, ids[i % ids.length]!, { category: categoryOf(i) });
+      },
       // with and without row-level security, alternating call by call under the same load
       'http|norls': rls.exec,
     };
@@ -223,6 +240,7 @@ async function main(): Promise<void> {
             p50: percentile(lat, 50),
             p95: percentile(lat, 95),
             p99: percentile(lat, 99),
+            max: lat[lat.length - 1]!,
             rps: NaN,
           };
           const label = v === 0 ? 'http' : 'norls';
@@ -238,6 +256,11 @@ async function main(): Promise<void> {
       const h = results.http![clients]!;
       console.log(
         `${clients} client(s): matches p95 ${m.p95.toFixed(1)} ms (http ${h.p95.toFixed(1)} ms) vs naive ${n.p95.toFixed(1)} ms: ${(n.p50 / m.p50).toFixed(1)}x at p50, ${(n.p95 / m.p95).toFixed(1)}x at p95`,
+      );
+      const nc = results['naive-cat']![clients]!;
+      const mc = results.category![clients]!;
+      console.log(
+        `${clients} client(s), within a category: matches p95 ${mc.p95.toFixed(1)} ms (max ${mc.max.toFixed(1)} ms) vs naive ${nc.p95.toFixed(1)} ms: ${(nc.p50 / mc.p50).toFixed(1)}x at p50, ${(nc.p95 / mc.p95).toFixed(1)}x at p95`,
       );
     }
     for (const clients of [1, args.clients!]) {

@@ -24,6 +24,7 @@ import { HealthLimitsStatistics1795221400000 } from './1795221400000-health-limi
 import { LeafStatistics1795221500000 } from './1795221500000-leaf-statistics.js';
 import { CategoryInFulltextIndexes1795221600000 } from './1795221600000-category-in-fulltext-indexes.js';
 import { TagsInFulltextIndexes1795221700000 } from './1795221700000-tags-in-fulltext-indexes.js';
+import { MatchesByCategory1795221800000 } from './1795221800000-matches-by-category.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   LeafStatistics1795221500000,
   CategoryInFulltextIndexes1795221600000,
   TagsInFulltextIndexes1795221700000,
+  MatchesByCategory1795221800000,
 ];

@@ -714,7 +714,8 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     const [loadedSetup] = await leafSetups(w.vendorId, 'products');
     expect(await leafSetups(w.vendorId, 'products')).toHaveLength(1);
     expect(await leafSetups(fresh.vendorId, 'products')).toEqual([loadedSetup]);
-    expect(loadedSetup).toMatchObject({ options: 'fillfactor=85', expressions: '30,30,30,30' });
+    // four goal orderings, each indexed with and without the category before it
+    expect(loadedSetup).toMatchObject({ options: 'fillfactor=85', expressions: '30,30,30,30,30,30,30,30' });
     expect(loadedSetup.columns).toContain('search_tsv=10,title_tsv=10');
     expect(loadedSetup.columns).toContain('category=30');
   });
