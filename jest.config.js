@@ -37,6 +37,21 @@ export default {
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts'],
     },
     { ...shared, ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'] },
+    {
+      // The payment, webhook and report paths again, on a database pool of ONE connection with the
+      // nested-acquire guard on: any code that holds a connection while asking for another fails
+      // here (at once, with NestedAcquireError) instead of deadlocking a busy production pool.
+      ...shared,
+      ...withDatabase,
+      displayName: 'pool-of-one',
+      setupFiles: [...shared.setupFiles, '<rootDir>/test/support/pool-of-one.ts'],
+      testMatch: [
+        '<rootDir>/test/e2e/calculator.e2e.spec.ts',
+        '<rootDir>/test/e2e/payments-stripe.e2e.spec.ts',
+        '<rootDir>/test/e2e/reports.e2e.spec.ts',
+        '<rootDir>/test/e2e/webhooks.e2e.spec.ts',
+      ],
+    },
   ],
   testTimeout: 60_000,
   maxWorkers: 2,

@@ -25,6 +25,7 @@ import { LeafStatistics1795221500000 } from './1795221500000-leaf-statistics.js'
 import { CategoryInFulltextIndexes1795221600000 } from './1795221600000-category-in-fulltext-indexes.js';
 import { TagsInFulltextIndexes1795221700000 } from './1795221700000-tags-in-fulltext-indexes.js';
 import { MatchesByCategory1795221800000 } from './1795221800000-matches-by-category.js';
+import { CheckoutClaims1795221900000 } from './1795221900000-checkout-claims.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   CategoryInFulltextIndexes1795221600000,
   TagsInFulltextIndexes1795221700000,
   MatchesByCategory1795221800000,
+  CheckoutClaims1795221900000,
 ];

@@ -283,8 +283,9 @@ describe('payments with Stripe (e2e)', () => {
     it('two checkouts paid at once: one report, one completed payment, the other refunded through Stripe', async () => {
       const c = await new CalculatorClient(app).start();
       await c.completeSteps();
-      // two tabs check out at the same moment: neither sees the other's open checkout (Stripe is
-      // slow to create them, so both requests look for open ones before either is recorded)
+      // two tabs check out at the same moment (Stripe slow to create them): the checkouts are
+      // serialised, so the second closes the first at Stripe — but a payment that raced that expiry
+      // still lands (the fake pays an expired session, as a card confirmation in flight would)
       fake.createDelayMs = 400;
       const [a, b] = await Promise.all([c.checkout('doctor'), c.checkout('doctor')]).finally(() => {
         fake.createDelayMs = 0;

@@ -71,5 +71,19 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
 
 /** Configuration for a test: silent logs, the given database, anything else overridden. */
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, PORT: '0', ...env });
+  const pool: Record<string, string> = process.env.TEST_DATABASE_POOL_MAX
+    ? {
+        DATABASE_POOL_MAX: process.env.TEST_DATABASE_POOL_MAX,
+        DATABASE_NESTED_ACQUIRE_GUARD: process.env.TEST_NESTED_ACQUIRE_GUARD ?? 'true',
+      }
+    : {};
+  return loadConfig({
+    NODE_ENV: 'test',
+    // TEST_LOG_LEVEL=info (or debug) shows the apps' logs while a test is being debugged
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    ...pool,
+    ...env,
+  });
 }

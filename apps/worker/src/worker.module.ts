@@ -8,6 +8,7 @@ import { WebhooksModule } from '#libs/webhooks';
 import { IngestionModule } from '#libs/ingestion';
 import { InsightsModule } from '#libs/insights';
 import { MailModule } from '#libs/mail';
+import { PaymentsModule } from '#libs/payments';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
 import type { ModuleMetadata } from '@nestjs/common';
@@ -26,6 +27,7 @@ export class WorkerModule {
         CommonModule,
         MailModule,
         ReportsModule,
+        PaymentsModule,
         AuditModule,
         CustomersModule,
         WebhooksModule,

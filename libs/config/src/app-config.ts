@@ -30,6 +30,10 @@ export class AppConfig {
     readonly replicaUrls: string[];
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
+    /** How long a request waits for a pooled connection before it fails with 503 (never a hang). */
+    readonly acquireTimeoutMs: number;
+    /** Throw when code inside a transaction asks the same pool for a second connection (pg-driver.ts). */
+    readonly nestedAcquireGuard: boolean;
     /** The api's sessions run as `nrp_app` under row-level security, the worker's as `nrp_platform` (off only to measure or diagnose). */
     readonly rowSecurity: boolean;
     /** Wait for the WAL flush on rate-limit and idempotency writes (see BookkeepingPool). */

@@ -191,6 +191,8 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       replicaUrls,
       poolMax: r.int('DATABASE_POOL_MAX', 10, 1, 500),
       statementTimeoutMs: r.int('DATABASE_STATEMENT_TIMEOUT_MS', 30_000, 0, 86_400_000),
+      acquireTimeoutMs: r.int('DATABASE_ACQUIRE_TIMEOUT_MS', 5_000, 100, 600_000),
+      nestedAcquireGuard: r.bool('DATABASE_NESTED_ACQUIRE_GUARD', !production),
       bookkeepingSyncCommit: r.bool('BOOKKEEPING_SYNC_COMMIT', false),
       rowSecurity: r.bool('DATABASE_ROW_SECURITY', true),
     },

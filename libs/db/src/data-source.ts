@@ -1,8 +1,10 @@
 import pg from 'pg';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '#libs/config';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { ENTITIES } from './entities/index.js';
+import { MarkedEntityManager, driverFor } from './pg-driver.js';
+import { scopedConnections } from './tenant-scope.js';
 
 // A `date` is a calendar day, not an instant: read it as its 'YYYY-MM-DD' text, never as a JS Date
 // at some time zone's midnight.
@@ -19,6 +21,20 @@ export interface DataSourceRole {
    * tenant-scope.ts); the login role when absent (the worker, migrations, scripts).
    */
   sessionRole?: string;
+  /** Bring every connection to the request's vendor or platform scope (the api; tenant-scope.ts). */
+  scoped?: boolean;
+  /** Which pool this is in the pool gauges (default: the application name). */
+  poolLabel?: string;
+}
+
+/**
+ * A DataSource whose root transactions are marked for the connection guard (pg-driver.ts). Code
+ * uses it as TypeORM's DataSource; nothing else differs.
+ */
+export class AppDataSource extends DataSource {
+  override createEntityManager(queryRunner?: QueryRunner): EntityManager {
+    return queryRunner ? super.createEntityManager(queryRunner) : new MarkedEntityManager(this);
+  }
 }
 
 /**
@@ -32,8 +48,14 @@ export interface DataSourceRole {
  */
 export function createDataSource(config: AppConfig, role: DataSourceRole): DataSource {
   const timeout = role.statementTimeoutMs ?? config.database.statementTimeoutMs;
+  const driver = driverFor({
+    guard: config.database.nestedAcquireGuard,
+    label: role.poolLabel ?? role.applicationName,
+    ...(role.scoped ? scopedConnections : {}),
+  });
   const extra = {
     max: role.poolMax ?? config.database.poolMax,
+    connectionTimeoutMillis: config.database.acquireTimeoutMs,
     options: `-c plan_cache_mode=force_custom_plan -c statement_timeout=${timeout}${role.sessionRole ? ` -c role=${role.sessionRole}` : ''}`,
     application_name: role.applicationName,
   };
@@ -48,6 +70,7 @@ export function createDataSource(config: AppConfig, role: DataSourceRole): DataS
       : { url: config.database.url };
   const options: DataSourceOptions = {
     type: 'postgres',
+    driver,
     ...connection,
     synchronize: false,
     migrationsRun: false,
@@ -58,5 +81,5 @@ export function createDataSource(config: AppConfig, role: DataSourceRole): DataS
     logging: false,
     extra,
   };
-  return new DataSource(options);
+  return new AppDataSource(options);
 }

@@ -4,7 +4,7 @@ import { AppConfig } from '#libs/config';
 import { BookkeepingPool } from './bookkeeping-pool.js';
 import { ReplicaReader } from './replica-reader.js';
 import { SchemaOwnerDb } from './schema-owner-db.js';
-import { APP_ROLE, PLATFORM_ROLE, enforceDbScope } from './tenant-scope.js';
+import { APP_ROLE, PLATFORM_ROLE } from './tenant-scope.js';
 import { createDataSource } from './data-source.js';
 
 /** Provides the initialised TypeORM DataSource to the whole application. */
@@ -35,9 +35,12 @@ export class DbModule implements OnApplicationShutdown {
             const sessionRole = { scoped: APP_ROLE, platform: PLATFORM_ROLE, none: undefined }[
               sessions ?? 'none'
             ];
-            const ds = createDataSource(config, { applicationName, ...(sessionRole ? { sessionRole } : {}) });
-            if (sessions === 'scoped') enforceDbScope(ds);
-            return ds.initialize();
+            return createDataSource(config, {
+              applicationName,
+              poolLabel: 'main',
+              scoped: sessions === 'scoped',
+              ...(sessionRole ? { sessionRole } : {}),
+            }).initialize();
           },
         },
         {

@@ -2,6 +2,7 @@ export * from './bookkeeping-pool.js';
 export * from './data-source.js';
 export * from './db.module.js';
 export * from './migrator.js';
+export * from './pg-driver.js';
 export * from './planned-statements.js';
 export * from './replica-reader.js';
 export * from './tenant-scope.js';

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, QueryRunner } from 'typeorm';
 
 /** The role the api's sessions run as (row-level security applies to it) and the cross-vendor one. */
 export const APP_ROLE = 'nrp_app';
@@ -44,13 +43,13 @@ interface PgClient {
 const sessionScope = new WeakMap<PgClient, string>();
 
 /**
- * Brings a connection to the scope of the work about to use it, in one statement at most (none when
- * it already serves that scope): `set_config('role', …)` and `set_config('app.vendor_id', …)` at
- * session level, outside any transaction, so the setting is committed and the cache stays true.
+ * Brings a connection to `want` (a scope key captured when the connection was asked for), in one
+ * statement at most (none when it already serves that scope): `set_config('role', …)` and
+ * `set_config('app.vendor_id', …)` at session level. A pooled connection is handed out between
+ * transactions, so the setting is committed at once and the cache stays true.
  */
-async function ensureScope(client: PgClient, inTransaction: boolean): Promise<void> {
-  const want = keyOf(scope.getStore());
-  if ((sessionScope.get(client) ?? NONE) === want || inTransaction) return;
+async function ensureScope(client: PgClient, want: string): Promise<void> {
+  if ((sessionScope.get(client) ?? NONE) === want) return;
   const [role, vendor] = want.split('|') as [string, string];
   sessionScope.delete(client); // unknown until it succeeds
   await client.query(`SELECT set_config('role', $1, false), set_config('app.vendor_id', $2, false)`, [
@@ -61,26 +60,11 @@ async function ensureScope(client: PgClient, inTransaction: boolean): Promise<vo
 }
 
 /**
- * Makes every query runner of `dataSource` honour the scope: before a runner's connection is used
- * (a statement, a transaction's BEGIN, or raw use such as COPY), the session is set to the
- * request's vendor, to the platform role, or back to `nrp_app` with no vendor. Without a scope a
- * session sees no vendor rows at all.
+ * What the scoped DataSource's pool does with each connection it hands out (pg-driver.ts): the
+ * session is set to the request's vendor, to the platform role, or back to `nrp_app` with no vendor
+ * before the caller's first statement. Without a scope a session sees no vendor rows at all.
  */
-export function enforceDbScope(dataSource: DataSource): void {
-  const driver = dataSource.driver as unknown as { createQueryRunner(mode: string): QueryRunner };
-  const create = driver.createQueryRunner.bind(driver);
-  driver.createQueryRunner = (mode: string) => {
-    const runner = create(mode);
-    const connect = runner.connect.bind(runner) as () => Promise<PgClient>;
-    runner.connect = (async () => {
-      const client = await connect();
-      await ensureScope(client, runner.isTransactionActive && !isBegin(runner));
-      return client;
-    }) as QueryRunner['connect'];
-    return runner;
-  };
-}
-
-/** startTransaction marks the runner active just before sending BEGIN: the scope is set first. */
-const isBegin = (runner: QueryRunner) =>
-  (runner as QueryRunner & { transactionDepth: number }).transactionDepth === 0;
+export const scopedConnections = {
+  capture: (): string => keyOf(scope.getStore()),
+  prepare: (client: PgClient, want: unknown): Promise<void> => ensureScope(client, want as string),
+};

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { QueueService } from '#libs/queue';
 import { ReportsService } from '#libs/reports';
 import { PaymentProvider, type PaymentChange } from './payment-provider.js';
 import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
@@ -19,6 +20,7 @@ export class PaymentLifecycleService {
     private readonly provider: PaymentProvider,
     private readonly payments: PaymentsRepository,
     private readonly reports: ReportsService,
+    private readonly queue: QueueService,
   ) {}
 
   /** The payment a change is about, or null (not ours, or not yet known). */
@@ -135,30 +137,59 @@ export class PaymentLifecycleService {
 
   /**
    * A second successful payment for a session that is paid already (two checkouts paid at once):
-   * refunded through the provider and recorded; the buyer keeps the first report.
+   * inside the paid transition's transaction, the intent to refund it is recorded — a
+   * `payments.refund-duplicate` job (id = the payment's, so it is queued once), due a minute
+   * later — and the caller refunds it right after the commit (refundDuplicate). The job is the
+   * retry when that call fails or the process dies before making it.
    */
-  async refundDuplicate(
+  async recordDuplicate(
     m: EntityManager,
     payment: PaymentRow,
     providerPaymentId: string | null,
-  ): Promise<void> {
+  ): Promise<DuplicatePayment> {
+    const duplicate = { paymentId: payment.id, providerPaymentId };
+    await this.queue.send('payments.refund-duplicate', duplicate, {
+      manager: m,
+      id: payment.id,
+      startAfter: DUPLICATE_REFUND_RETRY_SECONDS,
+    });
+    return duplicate;
+  }
+
+  /**
+   * Refunds a duplicate payment through the provider (outside any transaction; the idempotency key
+   * makes a repeated call refund once), then records it. A payment no longer pending or expired
+   * has been dealt with already: nothing is done.
+   */
+  async refundDuplicate(duplicate: DuplicatePayment): Promise<void> {
+    const payment = await this.payments.findById(duplicate.paymentId);
+    if (!payment || (payment.status !== 'pending' && payment.status !== 'expired')) return;
     await this.provider.refund({
       checkoutId: payment.checkout_session_id,
-      paymentId: providerPaymentId,
+      paymentId: duplicate.providerPaymentId,
       idempotencyKey: `refund-duplicate-${payment.id}`,
     });
-    await m.query(
-      `UPDATE payments SET provider_payment_id = coalesce($2, provider_payment_id) WHERE id = $1`,
-      [payment.id, providerPaymentId],
-    );
-    await this.payments.transition(m, {
-      id: payment.id,
-      from: ['pending', 'expired'],
-      to: 'refunded',
-      reason: 'duplicate payment for an already paid session, refunded through the provider',
-      amountCents: payment.amount_cents,
-      refundedCents: payment.amount_cents,
+    const moved = await this.db.transaction(async (m) => {
+      await this.payments.recordProviderPayment(m, payment.id, duplicate.providerPaymentId);
+      return this.payments.transition(m, {
+        id: payment.id,
+        from: ['pending', 'expired'],
+        to: 'refunded',
+        reason: 'duplicate payment for an already paid session, refunded through the provider',
+        amountCents: payment.amount_cents,
+        refundedCents: payment.amount_cents,
+      });
     });
-    this.logger.warn({ msg: 'second payment for a paid session refunded', payment_id: payment.id });
+    if (moved)
+      this.logger.warn({ msg: 'second payment for a paid session refunded', payment_id: payment.id });
   }
 }
+
+/** A duplicate payment whose refund is owed (the payload of `payments.refund-duplicate`). */
+export interface DuplicatePayment {
+  paymentId: string;
+  providerPaymentId: string | null;
+}
+
+/** When the queued refund of a duplicate runs if the request that found it did not refund it. */
+const DUPLICATE_REFUND_RETRY_SECONDS = 60;

@@ -8,6 +8,8 @@ import { CheckoutReturnController, PaymentsController } from './payments.control
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
 import { PaymentLifecycleService } from './payment-lifecycle.service.js';
+import { CheckoutClaims } from './checkout-claims.js';
+import { RefundDuplicateJob } from './refund-duplicate.job.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
 import { StripePaymentProvider } from './stripe.provider.js';
 
@@ -26,6 +28,8 @@ import { StripePaymentProvider } from './stripe.provider.js';
     PaymentsRepository,
     PaymentsService,
     PaymentLifecycleService,
+    CheckoutClaims,
+    RefundDuplicateJob,
   ],
   exports: [PaymentsService],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, rowsOf, type Payment } from '#libs/db';
+import { affectedRows, firstRow, rowsOf, type Payment } from '#libs/db';
 
 export type PaymentRow = Pick<
   Payment,
@@ -35,6 +35,24 @@ export class PaymentsRepository {
       [p.session_id, p.tier, p.provider, p.checkout_session_id, p.amount_cents, p.currency],
     );
     return rows[0]!;
+  }
+
+  async findById(id: string): Promise<PaymentRow | null> {
+    return (
+      (await firstRow<PaymentRow>(this.db, `SELECT ${COLUMNS} FROM payments WHERE id = $1`, [id])) ?? null
+    );
+  }
+
+  /** The provider's payment behind a checkout, once known (kept when already recorded). */
+  async recordProviderPayment(
+    manager: EntityManager,
+    id: string,
+    providerPaymentId: string | null,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE payments SET provider_payment_id = coalesce($2, provider_payment_id) WHERE id = $1`,
+      [id, providerPaymentId],
+    );
   }
 
   async findByCheckout(checkoutId: string): Promise<PaymentRow | null> {

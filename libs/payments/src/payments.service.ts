@@ -7,7 +7,8 @@ import { ReportsService, reportLinks, type ReportRow } from '#libs/reports';
 import { InvalidSignature, PaymentProvider, type CheckoutState } from './payment-provider.js';
 import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
-import { PaymentLifecycleService } from './payment-lifecycle.service.js';
+import { PaymentLifecycleService, type DuplicatePayment } from './payment-lifecycle.service.js';
+import { CheckoutClaims } from './checkout-claims.js';
 
 export interface SandboxPaymentState {
   checkout_session_id: string;
@@ -42,6 +43,7 @@ export class PaymentsService {
     private readonly reports: ReportsService,
     private readonly config: AppConfig,
     private readonly lifecycle: PaymentLifecycleService,
+    private readonly checkouts: CheckoutClaims,
   ) {}
 
   async checkout(
@@ -55,28 +57,31 @@ export class PaymentsService {
     if (session.step_completed < 4)
       throw new Conflict('Complete all four steps before checkout', 'steps_incomplete');
     const tier = await this.tierOrFail(tierCode);
-    // one payment per session: earlier open checkouts are closed at the provider first
-    const paidMeanwhile = await this.lifecycle.supersedeOpenCheckouts(session.id);
-    if (paidMeanwhile) {
-      const state = await this.provider.retrieveCheckout(paidMeanwhile.checkout_session_id);
-      if (state) await this.db.transaction((m) => this.completePaid(m, paidMeanwhile, state));
-      throw new Conflict('This session is already paid for', 'already_paid');
-    }
-    const checkout = await this.provider.createCheckout({
-      sessionId: session.id,
-      tier,
-      email: session.email,
+    // one checkout of a session at a time: two tabs (or a double click) must not each leave one open
+    return this.checkouts.whileClaimed(session.id, async () => {
+      // one payment per session: earlier open checkouts are closed at the provider first
+      const paidMeanwhile = await this.lifecycle.supersedeOpenCheckouts(session.id);
+      if (paidMeanwhile) {
+        const state = await this.provider.retrieveCheckout(paidMeanwhile.checkout_session_id);
+        if (state) await this.completeAndRefundDuplicates(paidMeanwhile, state);
+        throw new Conflict('This session is already paid for', 'already_paid');
+      }
+      const checkout = await this.provider.createCheckout({
+        sessionId: session.id,
+        tier,
+        email: session.email,
+      });
+      await this.payments.insert({
+        session_id: session.id,
+        tier: tier.code,
+        provider: this.provider.name,
+        checkout_session_id: checkout.id,
+        amount_cents: tier.price_cents,
+        currency: tier.currency,
+      });
+      await this.calculator.markPaymentPending(session.id, tier.code);
+      return { checkout_session_id: checkout.id, checkout_url: checkout.url };
     });
-    await this.payments.insert({
-      session_id: session.id,
-      tier: tier.code,
-      provider: this.provider.name,
-      checkout_session_id: checkout.id,
-      amount_cents: tier.price_cents,
-      currency: tier.currency,
-    });
-    await this.calculator.markPaymentPending(session.id, tier.code);
-    return { checkout_session_id: checkout.id, checkout_url: checkout.url };
   }
 
   /** The client's check: paid, amount and currency as the tier, this session in the metadata. */
@@ -86,15 +91,21 @@ export class PaymentsService {
       throw new NotFound('Checkout session', 'checkout_not_found');
     const state = await this.provider.retrieveCheckout(checkoutId);
     if (!state) throw new NotFound('Checkout session', 'checkout_not_found');
-    return this.db.transaction(async (manager) => {
-      const report = await this.completePaid(manager, payment, state);
-      const token = await this.reports.issueOwnerToken(manager, report.id);
+    const tier = await this.tierOrFail(payment.tier);
+    const { result, duplicate } = await this.db.transaction(async (manager) => {
+      const paid = await this.completePaid(manager, payment, tier, state);
+      const token = await this.reports.issueOwnerToken(manager, paid.report.id);
       return {
-        access_token: token,
-        expires_at: report.expires_at.toISOString(),
-        ...reportLinks(this.config.http.publicBaseUrl, token),
+        duplicate: paid.duplicate,
+        result: {
+          access_token: token,
+          expires_at: paid.report.expires_at.toISOString(),
+          ...reportLinks(this.config.http.publicBaseUrl, token),
+        },
       };
     });
+    await this.refundIfDuplicate(duplicate);
+    return result;
   }
 
   /** Provider webhook: signature checked on the raw body, each event id processed once. */
@@ -129,14 +140,19 @@ export class PaymentsService {
         ? await this.payments.findLatestBySession(event.sessionId)
         : null;
     const state = payment ? await this.provider.retrieveCheckout(payment.checkout_session_id) : null;
-    return this.db.transaction(async (manager) => {
+    const tier = payment && state ? await this.tierOrFail(payment.tier) : null;
+    const { response, duplicate } = await this.db.transaction(async (manager) => {
       if (!(await this.payments.recordEvent(manager, this.provider.name, event.id, event.type))) {
-        return { received: true as const, duplicate: true as const };
+        return { response: { received: true as const, duplicate: true as const }, duplicate: null };
       }
-      if (!payment || !state) return { received: true as const, ignored: true as const };
-      await this.completePaid(manager, payment, state);
-      return { received: true as const };
+      if (!payment || !state || !tier) {
+        return { response: { received: true as const, ignored: true as const }, duplicate: null };
+      }
+      const paid = await this.completePaid(manager, payment, tier, state);
+      return { response: { received: true as const }, duplicate: paid.duplicate };
     });
+    await this.refundIfDuplicate(duplicate);
+    return response;
   }
 
   /** Sandbox only: pay a checkout and process it as Stripe's webhook would. */
@@ -147,7 +163,7 @@ export class PaymentsService {
     if (!payment) throw new NotFound('Sandbox checkout');
     await this.provider.pay(checkoutId);
     const state = await this.provider.retrieveCheckout(checkoutId);
-    await this.db.transaction((manager) => this.completePaid(manager, payment, state!));
+    await this.completeAndRefundDuplicates(payment, state!);
     return { checkout_session_id: checkoutId, status: 'paid' };
   }
 
@@ -217,13 +233,19 @@ export class PaymentsService {
     if (!payment) throw new NotFound('Checkout session', 'checkout_not_found');
     const state = await this.provider.retrieveCheckout(checkoutId);
     if (!state) throw new NotFound('Checkout session', 'checkout_not_found');
-    return this.db.transaction(async (manager) => {
-      const report = await this.completePaid(manager, payment, state);
-      if (!(await this.payments.redeemReturn(manager, payment.id, RETURN_WINDOW_SECONDS))) {
-        return { used: true as const };
-      }
-      return { token: await this.reports.issueOwnerToken(manager, report.id) };
+    const tier = await this.tierOrFail(payment.tier);
+    const { result, duplicate } = await this.db.transaction(async (manager) => {
+      const paid = await this.completePaid(manager, payment, tier, state);
+      const redeemed = await this.payments.redeemReturn(manager, payment.id, RETURN_WINDOW_SECONDS);
+      return {
+        duplicate: paid.duplicate,
+        result: redeemed
+          ? { token: await this.reports.issueOwnerToken(manager, paid.report.id) }
+          : { used: true as const },
+      };
     });
+    await this.refundIfDuplicate(duplicate);
+    return result;
   }
 
   /** Where the sandbox page's buttons lead: the success URL with the checkout id, or the cancel URL. */
@@ -235,31 +257,43 @@ export class PaymentsService {
     };
   }
 
+  /** The paid transition in its own transaction, then the refund of a duplicate payment (outside it). */
+  private async completeAndRefundDuplicates(payment: PaymentRow, state: CheckoutState): Promise<void> {
+    const tier = await this.tierOrFail(payment.tier);
+    const { duplicate } = await this.db.transaction((m) => this.completePaid(m, payment, tier, state));
+    await this.refundIfDuplicate(duplicate);
+  }
+
+  /**
+   * The paid transition, in the caller's transaction and on its connection only (the tier is read
+   * before the transaction). A second payment for a session that is paid already is not refunded
+   * here — that is a call to the provider, never made inside a transaction: its refund is recorded
+   * as intent (a queued job, committed with this transaction) and returned, for the caller to make
+   * after the commit.
+   */
   private async completePaid(
     manager: EntityManager,
     payment: PaymentRow,
+    tier: Tier,
     state: CheckoutState,
-  ): Promise<ReportRow> {
-    const tier = await this.tierOrFail(payment.tier);
+  ): Promise<{ report: ReportRow; duplicate: DuplicatePayment | null }> {
     assertMatches(payment, tier, state);
     const session = await this.calculator.lockForPayment(manager, payment.session_id);
     if (!session) throw new NotFound('Session');
     const existing = await this.reports.findBySession(manager, session.id);
     if (existing) {
       // a second payment for a paid session is refunded, never kept
-      if (
-        existing.payment_id !== payment.id &&
-        (payment.status === 'pending' || payment.status === 'expired')
-      ) {
-        await this.lifecycle.refundDuplicate(manager, payment, state.paymentId);
-      }
-      return existing;
+      const duplicate =
+        existing.payment_id !== payment.id && (payment.status === 'pending' || payment.status === 'expired')
+          ? await this.lifecycle.recordDuplicate(manager, payment, state.paymentId)
+          : null;
+      return { report: existing, duplicate };
     }
     const email = (session.profile.email as string | undefined) ?? session.email;
     if (!email) throw new Conflict('The session has no e-mail address', 'steps_incomplete');
     await this.calculator.markPaid(manager, session.id, tier.code);
     await this.payments.markCompleted(manager, payment.id, state.paymentId);
-    return this.reports.createForPayment(manager, {
+    const report = await this.reports.createForPayment(manager, {
       sessionId: session.id,
       paymentId: payment.id,
       tier: tier.code,
@@ -267,6 +301,21 @@ export class PaymentsService {
       expiryDays: tier.report_expiry_days,
       revisionsAllowed: tier.revisions,
     });
+    return { report, duplicate: null };
+  }
+
+  /** After the commit: refund a duplicate now; its queued job retries if this fails or the process dies. */
+  private async refundIfDuplicate(duplicate: DuplicatePayment | null): Promise<void> {
+    if (!duplicate) return;
+    try {
+      await this.lifecycle.refundDuplicate(duplicate);
+    } catch (err) {
+      this.logger.warn({
+        msg: 'refund of a duplicate payment failed; its job retries it',
+        payment_id: duplicate.paymentId,
+        err: String(err),
+      });
+    }
   }
 
   private tierOrFail(code: string): Promise<Tier> {

@@ -8,6 +8,8 @@ import type { QueuePolicy } from 'pg-boss';
 export interface JobPayloads {
   /** Deliver one mail_outbox row (SMTP, or keep it in the outbox when no SMTP_URL). */
   'mail.send': { outboxId: string };
+  /** Refund a second payment for an already paid session (if the request that found it did not). */
+  'payments.refund-duplicate': { paymentId: string; providerPaymentId: string | null };
   /** Generate (a revision of) a paid report. */
   'report.generate': { reportId: string };
   /** Cron: soft-expire reports past expires_at. */
@@ -82,6 +84,12 @@ export const JOB_DEFAULTS: Required<
 
 export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
   'mail.send': { retryLimit: 8, retryDelaySeconds: 10, concurrency: 4 },
+  'payments.refund-duplicate': {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+    concurrency: 2,
+    expireInSeconds: 300,
+  },
   // heartbeat: a worker that dies mid-generation is noticed in seconds, not at the 10-minute expiry
   'report.generate': {
     retryLimit: 5,

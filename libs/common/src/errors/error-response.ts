@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { DatabaseUnavailable, isDatabaseUnavailable } from '#libs/db';
 import { AppError, StoredResponse, type ErrorDetail } from './app-error.js';
 
 export interface ErrorBody {
@@ -97,6 +98,15 @@ export function renderError(exception: unknown, requestId: string): RenderedErro
       known?.message ??
       (isJsonSyntax ? 'The body is not valid JSON' : String(fastify.message ?? 'Bad request'));
     return { status, body: body(requestId, code, message), headers: {} };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    // a starved pool or a restarting database: the client should come back, not give up
+    const retry = exception instanceof DatabaseUnavailable ? exception.retryAfterSeconds : 2;
+    return {
+      status: 503,
+      body: body(requestId, 'database_unavailable', 'The database is busy or restarting; try again shortly'),
+      headers: { 'retry-after': String(retry) },
+    };
   }
   return internal(requestId, 500);
 }

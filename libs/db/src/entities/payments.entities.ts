@@ -125,3 +125,12 @@ export class SandboxCheckout {
   @Column({ type: 'boolean' })
   disputed!: boolean;
 }
+
+@Entity('checkout_claims')
+export class CheckoutClaim {
+  @PrimaryColumn({ type: 'uuid' })
+  session_id!: string;
+
+  @Column({ type: 'timestamptz' })
+  claimed_until!: Date;
+}
