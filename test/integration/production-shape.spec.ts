@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -211,8 +211,8 @@ describeAsRoot('production shape: 2 api + 2 workers as uid 65534, NODE_ENV=produ
       NODE_ENV: 'production',
       NODE_OPTIONS: `--import ${join(appDir, 'no-dev-dependencies.mjs')}`,
       DATABASE_URL: db.url,
-      JWT_SECRET: 'production-jwt-secret-'.padEnd(48, 'x'),
-      VAULT_MASTER_KEY: 'cd'.repeat(32),
+      JWT_SECRET: randomBytes(32).toString('base64url'),
+      VAULT_MASTER_KEY: randomBytes(32).toString('hex'),
       ADMIN_API_KEY: ADMIN_KEY,
       PAYMENTS_ENABLED: 'true',
       PAYMENTS_ALLOW_SANDBOX: 'true',

@@ -39,7 +39,7 @@ export class ApiModule {
         QueueModule.forRoot('producer'),
         CommonModule,
         CalculatorHttpModule,
-        PaymentsHttpModule,
+        PaymentsHttpModule.forRoot(config),
         ReportsHttpModule,
         VendorsHttpModule,
         CatalogueHttpModule,

@@ -75,6 +75,13 @@ export class AppConfig {
   };
   declare readonly payments: {
     readonly enabled: boolean;
+    /**
+     * Who takes payments: Stripe (a secret key is set — also with payments switched off, so refunds
+     * and disputes of earlier payments still arrive), the local sandbox (payments on, no Stripe key,
+     * and not production unless PAYMENTS_ALLOW_SANDBOX), or nobody: the sandbox's routes are then not
+     * registered at all.
+     */
+    readonly provider: 'stripe' | 'sandbox' | 'none';
     /** null → sandbox provider (refused in production unless allowSandbox). */
     readonly stripeSecretKey: string | null;
     /** PAYMENTS_ALLOW_SANDBOX: the sandbox provider in production (staging, smoke tests), explicitly. */

@@ -12,6 +12,35 @@ type Env = Record<string, string | undefined>;
 /** Development-only default for JWT_SECRET; production refuses to start with it. */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 
+/**
+ * Values that are public: the development default and every example our documentation and
+ * compose file show. Production refuses a secret equal to any of them (compared without case).
+ */
+export const PUBLIC_EXAMPLE_SECRETS: readonly string[] = [
+  DEV_JWT_SECRET,
+  'change-me',
+  'changeme',
+  'ci',
+  'secret',
+  'password',
+  // the README's example keys (Security → Secrets) — examples, never to be deployed
+  'replace-with-64-hex-characters-from-openssl-rand-hex-32',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+];
+
+/**
+ * Why a production secret is unsafe, or null: a public example value, or too few distinct
+ * characters to be random (`aaaa…`, `abababab…`). Lengths are checked per variable elsewhere.
+ */
+export function secretWeakness(value: string): string | null {
+  const lower = value.toLowerCase();
+  if (PUBLIC_EXAMPLE_SECRETS.some((example) => example.toLowerCase() === lower)) {
+    return 'is a public example value (the development default or one shown in the documentation)';
+  }
+  if (new Set(value).size < 8) return 'is not random enough (fewer than 8 distinct characters)';
+  return null;
+}
+
 class Reader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
@@ -166,7 +195,24 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     if (jwtSecret === undefined) r.problems.push('JWT_SECRET is required when NODE_ENV=production');
     if (vaultMasterKey === null) r.problems.push('VAULT_MASTER_KEY is required when NODE_ENV=production');
     if (adminApiKey === null) r.problems.push('ADMIN_API_KEY is required when NODE_ENV=production');
+    const secrets: [string, string | null | undefined][] = [
+      ['JWT_SECRET', jwtSecret],
+      ['VAULT_MASTER_KEY', vaultMasterKey],
+      ['ADMIN_API_KEY', adminApiKey],
+      ['METRICS_TOKEN', metricsToken],
+      ...vaultPreviousKeys.map((k, i): [string, string] => [`VAULT_PREVIOUS_KEYS[${i}]`, k]),
+    ];
+    for (const [name, value] of secrets) {
+      const weakness = value ? secretWeakness(value) : null;
+      if (weakness) r.problems.push(`${name} ${weakness} (refused when NODE_ENV=production)`);
+    }
   }
+  const paymentProvider: 'stripe' | 'sandbox' | 'none' =
+    stripeSecretKey !== null
+      ? 'stripe'
+      : paymentsEnabled && (!production || allowSandbox)
+        ? 'sandbox'
+        : 'none';
 
   const config: AppConfig = {
     env: nodeEnv,
@@ -223,6 +269,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     },
     payments: {
       enabled: paymentsEnabled,
+      provider: paymentProvider,
       allowSandbox,
       stripeSecretKey,
       stripeWebhookSecret,

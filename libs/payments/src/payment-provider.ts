@@ -1,3 +1,4 @@
+import { ServiceUnavailable } from '#libs/common';
 import type { Tier } from '#libs/calculator';
 
 export interface CheckoutRequest {
@@ -61,3 +62,31 @@ export abstract class PaymentProvider {
 }
 
 export class InvalidSignature extends Error {}
+
+/**
+ * No provider: payments are switched off and no Stripe key is set (or production without one and
+ * without PAYMENTS_ALLOW_SANDBOX). Every operation answers 503 `payments_disabled`.
+ */
+export class DisabledPaymentProvider extends PaymentProvider {
+  readonly name = 'sandbox' as const;
+
+  private refuse(): never {
+    throw new ServiceUnavailable('Payments are switched off', 'payments_disabled', 3600);
+  }
+
+  createCheckout(): Promise<CreatedCheckout> {
+    this.refuse();
+  }
+  retrieveCheckout(): Promise<CheckoutState | null> {
+    this.refuse();
+  }
+  refund(): Promise<void> {
+    this.refuse();
+  }
+  expireCheckout(): Promise<'expired' | 'paid'> {
+    this.refuse();
+  }
+  parseWebhook(): ProviderEvent {
+    this.refuse();
+  }
+}

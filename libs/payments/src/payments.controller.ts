@@ -90,6 +90,18 @@ export class PaymentsController {
   webhook(@RawBody() raw: Buffer | undefined, @Headers('stripe-signature') signature: string | undefined) {
     return this.payments.handleWebhook(raw, signature);
   }
+}
+
+/**
+ * The sandbox provider's routes: its payment page and what Stripe's side would do (pay, refund,
+ * dispute). Registered only when the sandbox takes payments (payments on, no Stripe key, and not
+ * production unless PAYMENTS_ALLOW_SANDBOX) — otherwise they do not exist, so nobody can make a free
+ * "payment" or refund a real report through them.
+ */
+@ApiTags('payments')
+@Controller()
+export class SandboxPaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
 
   @Post('payments/sandbox/:checkout_session_id/complete')
   @HttpCode(200)

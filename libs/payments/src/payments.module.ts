@@ -1,10 +1,14 @@
-import { Logger, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CalculatorModule } from '#libs/calculator';
 import { AppConfig } from '#libs/config';
 import { ReportsModule } from '#libs/reports';
-import { PaymentProvider } from './payment-provider.js';
-import { CheckoutReturnController, PaymentsController } from './payments.controller.js';
+import { DisabledPaymentProvider, PaymentProvider } from './payment-provider.js';
+import {
+  CheckoutReturnController,
+  PaymentsController,
+  SandboxPaymentsController,
+} from './payments.controller.js';
 import { PaymentsRepository } from './payments.repository.js';
 import { PaymentsService } from './payments.service.js';
 import { PaymentLifecycleService } from './payment-lifecycle.service.js';
@@ -20,9 +24,15 @@ import { StripePaymentProvider } from './stripe.provider.js';
       provide: PaymentProvider,
       inject: [AppConfig, DataSource],
       useFactory: (config: AppConfig, db: DataSource): PaymentProvider => {
-        if (config.payments.stripeSecretKey) return new StripePaymentProvider(config);
-        new Logger('PaymentsModule').warn('STRIPE_SECRET_KEY is not set: payments run in sandbox mode');
-        return new SandboxPaymentProvider(db, config);
+        switch (config.payments.provider) {
+          case 'stripe':
+            return new StripePaymentProvider(config);
+          case 'sandbox':
+            new Logger('PaymentsModule').warn('STRIPE_SECRET_KEY is not set: payments run in sandbox mode');
+            return new SandboxPaymentProvider(db, config);
+          case 'none':
+            return new DisabledPaymentProvider();
+        }
       },
     },
     PaymentsRepository,
@@ -35,8 +45,18 @@ import { StripePaymentProvider } from './stripe.provider.js';
 })
 export class PaymentsModule {}
 
-@Module({
-  imports: [PaymentsModule, CalculatorModule],
-  controllers: [PaymentsController, CheckoutReturnController],
-})
-export class PaymentsHttpModule {}
+/** The payment routes; the sandbox's only when the sandbox takes payments (config.payments.provider). */
+@Module({})
+export class PaymentsHttpModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PaymentsHttpModule,
+      imports: [PaymentsModule, CalculatorModule],
+      controllers: [
+        PaymentsController,
+        ...(config.payments.provider === 'sandbox' ? [SandboxPaymentsController] : []),
+        CheckoutReturnController,
+      ],
+    };
+  }
+}
