@@ -26,6 +26,7 @@ import { CategoryInFulltextIndexes1795221600000 } from './1795221600000-category
 import { TagsInFulltextIndexes1795221700000 } from './1795221700000-tags-in-fulltext-indexes.js';
 import { MatchesByCategory1795221800000 } from './1795221800000-matches-by-category.js';
 import { CheckoutClaims1795221900000 } from './1795221900000-checkout-claims.js';
+import { BenchmarkNoise1795222000000 } from './1795222000000-benchmark-noise.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   TagsInFulltextIndexes1795221700000,
   MatchesByCategory1795221800000,
   CheckoutClaims1795221900000,
+  BenchmarkNoise1795222000000,
 ];

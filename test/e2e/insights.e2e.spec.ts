@@ -35,6 +35,15 @@ const quartiles = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return { p25: percentile(s, 0.25), median: percentile(s, 0.5), p75: percentile(s, 0.75) };
 };
+/**
+ * The published benchmark's reference: one value per vendor (the median of its products), times
+ * the vendor's persistent disclosure-noise factor, then quartiles across vendors.
+ */
+const vendorWeighted = (values: { vendor_id: string; value: number }[], factors: Map<string, number>) => {
+  const byVendor = new Map<string, number[]>();
+  for (const v of values) byVendor.set(v.vendor_id, [...(byVendor.get(v.vendor_id) ?? []), v.value]);
+  return quartiles([...byVendor].map(([id, xs]) => quartiles(xs).median * factors.get(id)!));
+};
 /** The canonical allergens a product holds, read through the aliases (`milk` → dairy). */
 const canonical = (allergens: string[]) =>
   Object.entries(ALLERGEN_ALIASES)
@@ -136,6 +145,12 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
       `SELECT p.vendor_id, p.category, p.price_cents, p.currency, p.calories, p.protein_g, p.sodium_mg,
               p.serving_size_g, p.dietary_tags, p.allergens
          FROM products p JOIN vendors v ON v.id = p.vendor_id WHERE v.status = 'active'`,
+    );
+  const noiseFactors = async () =>
+    new Map<string, number>(
+      (await ds.query(`SELECT vendor_id, factor FROM vendor_disclosure_noise`)).map(
+        (r: { vendor_id: string; factor: number }) => [r.vendor_id, r.factor],
+      ),
     );
   const publicCall = (method: 'GET' | 'POST', url: string, payload?: object, headers = {}) =>
     app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
@@ -261,24 +276,26 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
     const body = res.json();
     expect(body).toMatchObject({ category: 'snacks', source: 'primary', freshness: 'fresh' });
     const snacks = rows.filter((r) => r.category === 'snacks');
-    const reference: Record<string, number[]> = {
+    const of = (r: Row, value: number) => ({ vendor_id: r.vendor_id, value });
+    const reference: Record<string, { vendor_id: string; value: number }[]> = {
       price_per_100g: snacks
         .filter((r) => r.currency === 'USD' && r.price_cents !== null && (r.serving_size_g ?? 0) > 0)
-        .map((r) => (r.price_cents! * 100) / r.serving_size_g!),
+        .map((r) => of(r, (r.price_cents! * 100) / r.serving_size_g!)),
       price_per_10g_protein: snacks
         .filter((r) => r.currency === 'USD' && r.price_cents !== null && (r.protein_g ?? 0) > 0)
-        .map((r) => (r.price_cents! * 10) / r.protein_g!),
+        .map((r) => of(r, (r.price_cents! * 10) / r.protein_g!)),
       protein_per_100kcal: snacks
         .filter((r) => r.protein_g !== null && (r.calories ?? 0) > 0)
-        .map((r) => (r.protein_g! * 100) / r.calories!),
-      sodium_per_serving: snacks.filter((r) => r.sodium_mg !== null).map((r) => r.sodium_mg!),
+        .map((r) => of(r, (r.protein_g! * 100) / r.calories!)),
+      sodium_per_serving: snacks.filter((r) => r.sodium_mg !== null).map((r) => of(r, r.sodium_mg!)),
     };
     expect(body.metrics.map((m: { metric: string }) => m.metric).sort()).toEqual(
       Object.keys(reference).sort(),
     );
+    const factors = await noiseFactors();
     for (const m of body.metrics) {
       const values = reference[m.metric]!;
-      const q = quartiles(values);
+      const q = vendorWeighted(values, factors);
       expect(m).toMatchObject({ vendors: 3, products: values.length, suppressed: false });
       expect(m.currency).toBe(m.metric.startsWith('price') ? 'USD' : null);
       expect(m.p25).toBeCloseTo(q.p25, 2);
@@ -341,8 +358,8 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
     expect(published).toMatchObject({ vendors: 3, products: 7, suppressed: false });
     const prices = (await activeRows())
       .filter((r) => r.category === 'rare-tea')
-      .map((r) => (r.price_cents! * 100) / r.serving_size_g!);
-    expect(published.median).toBeCloseTo(quartiles(prices).median, 2);
+      .map((r) => ({ vendor_id: r.vendor_id, value: (r.price_cents! * 100) / r.serving_size_g! }));
+    expect(published.median).toBeCloseTo(vendorWeighted(prices, await noiseFactors()).median, 2);
   }, 90_000);
 
   it("analytics: match coverage equals the matches endpoint's own answer for every customer", async () => {

@@ -6,17 +6,32 @@ import { MIN_BENCHMARK_VENDORS, NO_CURRENCY, type BenchmarkMetric } from './insi
 export type BenchmarkRow = Omit<CategoryBenchmark, 'metric'> & { metric: BenchmarkMetric };
 
 /**
- * category_benchmarks: quartiles per category, metric and currency over every active vendor's
- * products, rebuilt by one job (one pass over the catalogue) after ingests and hourly. Figures with
- * fewer than MIN_BENCHMARK_VENDORS vendors behind them are stored NULL.
+ * category_benchmarks: quartiles per category, metric and currency across active vendors (one
+ * noisy value each), rebuilt by one job (one pass over the catalogue) after ingests, vendor status
+ * changes and hourly. Figures with fewer than MIN_BENCHMARK_VENDORS vendors behind them are NULL.
  */
 @Injectable()
 export class BenchmarksRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Rebuilds the table in one transaction (readers see the old figures until it commits). */
+  /**
+   * Rebuilds the table in one transaction (readers see the old figures until it commits).
+   *
+   * Disclosure control (README, "Category benchmarks"): each vendor contributes ONE value per
+   * category, metric and currency — the median of its own products — so flooding a category with
+   * shaped products moves nothing but its own value; that value is multiplied by the vendor's
+   * persistent noise factor (vendor_disclosure_noise, drawn once: 0.80–0.90 or 1.10–1.20) before the
+   * quartiles are taken across vendors; and a figure fewer than MIN_BENCHMARK_VENDORS vendors
+   * contribute to is stored NULL.
+   */
   async rebuild(): Promise<number> {
     return this.db.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO vendor_disclosure_noise (vendor_id, factor)
+         SELECT v.id, CASE WHEN random() < 0.5 THEN 0.9 - random() * 0.1 ELSE 1.1 + random() * 0.1 END
+           FROM vendors v WHERE v.status = 'active'
+         ON CONFLICT (vendor_id) DO NOTHING`,
+      );
       await m.query(`DELETE FROM category_benchmarks`);
       const rows = (await m.query(
         `WITH m AS (
@@ -34,10 +49,15 @@ export class BenchmarksRepository {
                ('sodium_per_serving', '${NO_CURRENCY}', p.sodium_mg::float8)
              ) x (metric, currency, value)
             WHERE p.category IS NOT NULL AND x.value IS NOT NULL),
+         per_vendor AS (
+           SELECT m.vendor_id, m.category, m.metric, m.currency, count(*)::int AS products,
+                  percentile_cont(0.5) WITHIN GROUP (ORDER BY m.value) * n.factor AS value
+             FROM m JOIN vendor_disclosure_noise n ON n.vendor_id = m.vendor_id
+            GROUP BY m.vendor_id, m.category, m.metric, m.currency, n.factor),
          q AS (
-           SELECT category, metric, currency, count(DISTINCT vendor_id)::int AS vendors, count(*)::int AS products,
+           SELECT category, metric, currency, count(*)::int AS vendors, sum(products)::int AS products,
                   percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY value) AS qs
-             FROM m GROUP BY category, metric, currency)
+             FROM per_vendor GROUP BY category, metric, currency)
          INSERT INTO category_benchmarks (category, metric, currency, vendors, products, p25, median, p75, computed_at)
          SELECT category, metric, currency, vendors, products,
                 CASE WHEN vendors >= $1 THEN qs[1] END, CASE WHEN vendors >= $1 THEN qs[2] END,

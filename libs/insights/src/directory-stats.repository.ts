@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BEST_FOR_DIETS, rowsOf, type ReadConnection, type VendorId } from '#libs/db';
 import type { PublicVendorFields } from '#libs/vendors';
-import { allergenAliasPairs, type CatalogueFigures } from './insights.types.js';
+import {
+  MIN_PUBLISHED_MEDIAN_PRODUCTS,
+  allergenAliasPairs,
+  type CatalogueFigures,
+} from './insights.types.js';
 
 /** A directory vendor with its derived catalogue figures (null until the first refresh). */
 export type VendorWithFigures = PublicVendorFields & {
@@ -59,7 +63,7 @@ export class DirectoryStatsRepository {
            FROM (SELECT category, currency, count(*)::int AS n,
                         percentile_cont(0.5) WITHIN GROUP (ORDER BY price_cents * 10.0 / protein_g) AS m
                    FROM p WHERE category IS NOT NULL AND price_cents IS NOT NULL AND protein_g > 0
-                  GROUP BY category, currency) x),
+                  GROUP BY category, currency HAVING count(*) >= ${MIN_PUBLISHED_MEDIAN_PRODUCTS}) x),
        fit AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('diets', d, 'allergens', a, 'products', n)
                                    ORDER BY n DESC, d, a), '[]') AS j

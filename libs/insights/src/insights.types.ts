@@ -8,6 +8,12 @@ export const NO_CURRENCY = 'XXX';
 /** Vendors a benchmark figure needs before it is published (fewer could identify one). */
 export const MIN_BENCHMARK_VENDORS = 3;
 
+/**
+ * Priced products a category needs before a vendor's public directory entry shows its median price
+ * there: a vendor's own prices, but with fewer products the "median" is one product's price.
+ */
+export const MIN_PUBLISHED_MEDIAN_PRODUCTS = 5;
+
 /** Safe products a customer needs to count as covered by a catalogue. */
 export const COVERAGE_THRESHOLD = 10;
 

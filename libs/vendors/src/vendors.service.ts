@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
+import { QueueService } from '#libs/queue';
 import { Conflict, NotFound, asVendorId } from '#libs/common';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService, type IssuedKey } from './api-keys.service.js';
@@ -32,6 +33,7 @@ export class VendorsService {
     private readonly keys: ApiKeysService,
     private readonly keyRows: ApiKeysRepository,
     private readonly audit: AuditService,
+    private readonly queue: QueueService,
   ) {}
 
   /**
@@ -124,6 +126,10 @@ export class VendorsService {
       const before = await this.vendors.lock(m, id);
       if (!before || before.status === 'deleted') throw new NotFound('Vendor', 'vendor_not_found');
       const after = await this.vendors.update(m, id, await change(m));
+      // benchmarks are taken across active vendors: one leaving or coming back changes them now,
+      // not at the next unrelated rebuild
+      if (after.status !== before.status)
+        await this.queue.send('insights.rebuild-benchmarks', {}, { manager: m });
       await this.audit.record(
         { ...admin, vendorId: id },
         { action, entity: 'vendor', entityId: id, before: vendorAudit(before), after: vendorAudit(after) },

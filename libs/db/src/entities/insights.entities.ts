@@ -95,3 +95,16 @@ export class CatalogueAnalytics {
   @Column({ type: 'timestamptz' })
   computed_at!: Date;
 }
+
+/** Each vendor's persistent disclosure-control factor for category benchmarks (worker only). */
+@Entity('vendor_disclosure_noise')
+export class VendorDisclosureNoise {
+  @PrimaryColumn({ type: 'uuid' })
+  vendor_id!: VendorId;
+
+  @Column({ type: 'float8' })
+  factor!: number;
+
+  @Column({ type: 'timestamptz' })
+  created_at!: Date;
+}
