@@ -98,7 +98,8 @@ export class IngestService {
     const client = (await runner.connect()) as pg.PoolClient;
     const stream = client.query(
       copyStreams.to(
-        `COPY (SELECT line_no AS line, column_name AS "column", value, reason FROM ingest_errors
+        `COPY (SELECT line_no AS line, ${csvSafe('column_name')} AS "column", ${csvSafe('value')} AS value,
+                      ${csvSafe('reason')} AS reason FROM ingest_errors
                 WHERE job_id = '${id}' ORDER BY line_no, column_name NULLS FIRST) TO STDOUT WITH (FORMAT csv, HEADER true)`,
       ),
     );
@@ -191,4 +192,15 @@ export class IngestService {
     }
     return { queued, expired, purged };
   }
+}
+
+/**
+ * A cell a spreadsheet would run as a formula (OWASP, "CSV Injection"): text that starts with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with `'` so it opens as text. A plain
+ * number (`-3`, `+1.5`) is left as it is: no spreadsheet runs it, and a vendor reading the file
+ * wants the value it sent.
+ */
+function csvSafe(column: string): string {
+  return `CASE WHEN ${column} ~ '^[=+@\t\r-]' AND ${column} !~ '^[+-]?[0-9]+([.][0-9]+)?$'
+               THEN '''' || ${column} ELSE ${column} END`;
 }

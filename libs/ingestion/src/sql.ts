@@ -53,7 +53,6 @@ const longer = (v: string, n: number) => `(octet_length(${v}) > ${n} AND length(
 
 /** Why a staged value is not acceptable (SQL text expression), NULL when it is. */
 export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): string {
-  const type = numberType(f);
   const prepared = preparedSql(f, v);
   const p = prepared === null ? '' : (given.prepared ?? `(${prepared})`);
   const scanned = given.ascii ? `NOT ${given.ascii} AND ` : '';
@@ -61,8 +60,9 @@ export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): st
     f.min !== undefined && f.max !== undefined
       ? `WHEN ${p} = 'NaN' OR ${p} < ${num(f.min)} OR ${p} > ${num(f.max)} THEN 'must be between ${f.min} and ${f.max}'`
       : '';
-  // the value is not NULL past the first WHEN, so a NULL parse means it is not a number
-  const notNumber = `WHEN ${p} IS NULL THEN (pg_input_error_info(${v}, '${type}')).message`;
+  // the value is not NULL past the first WHEN, so a NULL parse means it is not a number. The rule,
+  // never PostgreSQL's message: that quotes the value, and a customer file's values are health data
+  const notNumber = `WHEN ${p} IS NULL THEN 'must be a number'`;
   const utf8 = `WHEN ${scanned}strpos(${v}, U&'\\FFFD') > 0 THEN 'is not valid UTF-8 text'`;
   const len = f.maxLength
     ? `WHEN ${longer(v, f.maxLength)} THEN 'is longer than ${f.maxLength} characters'`
@@ -113,7 +113,7 @@ export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): st
       break;
     case 'date':
       checks = `WHEN length(${v}) <> 10 OR ${v} !~ '^[0-9]+-[0-9]+-[0-9]+$' THEN 'must be a date as YYYY-MM-DD'
-        WHEN NOT pg_input_is_valid(${v}, 'date') THEN (pg_input_error_info(${v}, 'date')).message
+        WHEN NOT pg_input_is_valid(${v}, 'date') THEN 'is not a calendar date'
         WHEN ${v}::date > current_date OR ${v}::date < date '1900-01-01' THEN 'must be between 1900-01-01 and today'`;
       break;
     case 'enum': {

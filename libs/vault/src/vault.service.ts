@@ -112,7 +112,7 @@ export class VaultService {
    * whether two values are equal without revealing them, and cannot be brute-forced without the
    * master key, which a low-entropy value (a weight, a birth date) otherwise could be.
    */
-  digest(purpose: string, value: string): string {
+  digest(purpose: string, value: string | Buffer): string {
     let key = this.digestKeys.get(purpose);
     if (!key) {
       key = Buffer.from(hkdfSync('sha256', this.keys.current.key, Buffer.alloc(0), `digest:${purpose}`, 32));

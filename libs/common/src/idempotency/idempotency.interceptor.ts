@@ -24,21 +24,30 @@ type ReplayActor = Parameters<ReplayAudit['record']>[0];
 
 /**
  * Who a key belongs to: the authenticated tenant, the platform admin, the calculator session, else
- * (anonymous) the client address — the one scope that can hold two clients.
+ * (anonymous) the client address — the one scope that can hold two clients. Nothing in it can be
+ * read back: a session token and an address are stored as digests.
  */
-export function idempotencyScope(req: FastifyRequest): string {
+export function idempotencyScope(req: FastifyRequest, digest: (value: string) => string): string {
   const r = req as ScopedRequest;
   if (r.auth?.vendorId) return `vendor:${r.auth.vendorId}`;
   if (r.platformAdmin) return 'platform-admin';
   const session = req.headers['x-session-token'];
   if (typeof session === 'string' && session) return `session:${sha256Hex(session)}`;
-  return `ip:${clientIp(req)}`;
+  return `ip:${digest(clientIp(req))}`;
 }
 
-function fingerprint(req: FastifyRequest): string {
+/**
+ * The route as declared (`/api/v1/reports/:token`), never the URL as sent: a URL can carry a report
+ * token, a checkout id or a customer id, and idempotency rows outlive the request by a day.
+ */
+function routePattern(req: FastifyRequest): string {
+  return req.routeOptions?.url ?? 'unmatched';
+}
+
+function requestBytes(req: FastifyRequest): Buffer {
   const raw = (req as FastifyRequest & { rawBody?: Buffer }).rawBody;
   const body = raw ?? Buffer.from(JSON.stringify(req.body ?? null));
-  return sha256Hex(Buffer.concat([Buffer.from(`${req.method} ${req.url}\n`), body]));
+  return Buffer.concat([Buffer.from(`${req.method} ${req.url}\n`), body]);
 }
 
 @Injectable()
@@ -71,11 +80,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
       return next.handle();
     }
     IdempotencyService.validateKey(key);
-    const scope = idempotencyScope(req);
+    const scope = idempotencyScope(req, (ip) => this.idempotency.digest('idempotency-scope', ip));
     const successStatus =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
       (req.method === 'POST' ? 201 : 200);
-    const claim = { scope, key, method: req.method, path: req.url, fingerprint: fingerprint(req) };
+    const claim = {
+      scope,
+      key,
+      method: req.method,
+      path: routePattern(req),
+      fingerprint: this.idempotency.digest('idempotency-fingerprint', requestBytes(req)),
+    };
     const policy =
       this.reflector.get<ReplayPolicy | undefined>(IDEMPOTENCY_REPLAY_METADATA, context.getHandler()) ?? {};
     // A secret is never replayed to a caller known only by its address.

@@ -92,6 +92,15 @@ export class IdempotencyService {
     await this.keys.complete(scope, key, status, sealed);
   }
 
+  /**
+   * A keyed digest (HMAC under a key derived from VAULT_MASTER_KEY): the request fingerprint and an
+   * anonymous caller's address are stored this way, so a stored row tells nobody what was sent —
+   * an unkeyed SHA-256 of a step-1 body (sex, age, height, weight) is brute-forced in under a second.
+   */
+  digest(purpose: string, value: string | Buffer): string {
+    return this.vault.digest(purpose, value);
+  }
+
   purgeExpired(): Promise<number> {
     return this.keys.purgeExpired();
   }
