@@ -9,7 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * and — the factor never changing — re-reading after each rebuild does not average it out.
  *
  * The factors are drawn once per vendor by the rebuild job (the worker, nrp_platform). The api's
- * role sees no row: row-level security with no policy for nrp_app.
+ * role sees no row: its row-level-security policy admits none.
  */
 export class BenchmarkNoise1795222000000 implements MigrationInterface {
   name = 'BenchmarkNoise1795222000000';
@@ -23,6 +23,10 @@ export class BenchmarkNoise1795222000000 implements MigrationInterface {
       )`);
     await q.query(`SELECT grant_application_roles()`);
     await q.query(`ALTER TABLE vendor_disclosure_noise ENABLE ROW LEVEL SECURITY`);
+    // a vendor sees no factor, not even its own
+    await q.query(
+      `CREATE POLICY tenant_isolation ON vendor_disclosure_noise TO nrp_app USING (false) WITH CHECK (false)`,
+    );
     await q.query(
       `CREATE POLICY platform_all ON vendor_disclosure_noise TO nrp_platform USING (true) WITH CHECK (true)`,
     );

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -99,7 +100,7 @@ describe('attack surface (e2e)', () => {
     expect(search.statusCode).toBe(400);
   });
 
-  it('never answers ≥ 500 to 2 000 random JSON bodies on public and vendor routes (fuzz)', async () => {
+  it('never answers ≥ 500 to 5 000 random JSON bodies, numbers of any magnitude and any client address (fuzz)', async () => {
     const session = (
       await app.inject({ method: 'POST', url: '/api/v1/calculator/sessions', remoteAddress: '192.0.2.50' })
     ).json();
@@ -123,6 +124,9 @@ describe('attack surface (e2e)', () => {
       { method: 'POST', url: '/api-keys', as: 'vendor' },
       { method: 'POST', url: '/ingest/csv?mode=products', as: 'vendor' },
       { method: 'POST', url: '/ingest/feeds', as: 'vendor' },
+      { method: 'POST', url: '/calculator/sessions', as: 'public' },
+      { method: 'POST', url: '/calculator/step/3', as: 'session' },
+      { method: 'PUT', url: '/diet-rules/gout', as: 'vendor' },
     ];
     const FIELDS = [
       'name',
@@ -156,14 +160,13 @@ describe('attack surface (e2e)', () => {
       fc.string({ unit: 'binary', maxLength: 40 }),
       fc.constantFrom('\ud800', '\udfff', '\u0000', '\u202e', 'a\nb', '💥'.repeat(3), 'x'.repeat(5000), ''),
     );
-    const scalar = fc.oneof(
-      text,
-      fc.integer(),
-      fc.double(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.constantFrom(1e308, -0, 2 ** 53 + 1),
+    // numbers of every magnitude: class-validator's maxDecimalPlaces threw below 1e-6 (a 500)
+    const magnitude = fc.oneof(
+      fc.double({ noNaN: true }),
+      fc.constantFrom(1e308, -0, 2 ** 53 + 1, 1e-7, 5e-324, -1e-300, 1e21, 1.5e-10, Number.MAX_VALUE),
+      fc.integer({ min: -400, max: 400 }).map((e) => Number(`1e${e}`)),
     );
+    const scalar = fc.oneof(text, fc.integer(), magnitude, fc.boolean(), fc.constant(null));
     const { value } = fc.letrec<{ value: unknown }>((tie) => ({
       value: fc.oneof(
         { depthSize: 'small', withCrossShrink: true },
@@ -184,14 +187,33 @@ describe('attack surface (e2e)', () => {
       { weight: 1, arbitrary: deepBody.map((d) => `{"name":${d}}`) },
       { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 60 }) }, // not even JSON
     );
+    // the client address as a proxy forwards it (TRUST_PROXY=1): an inet cast of 999.1.1.1 was a 500
+    const forwarded = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.tuple(fc.ipV4(), fc.nat({ max: 70_000 })).map(([ip, port]) => `${ip}:${port}`),
+      fc.tuple(fc.ipV6(), fc.nat({ max: 70_000 })).map(([ip, port]) => `[${ip}]:${port}`),
+      fc.constantFrom(
+        '999.1.1.1',
+        '1.2.3',
+        'unknown',
+        '::ffff:999.0.0.1',
+        "1.1.1.1'--",
+        '',
+        ' , ',
+        'fe80::1%eth0',
+      ),
+      fc.string({ unit: 'binary-ascii', maxLength: 60 }),
+    );
     const failures: string[] = [];
     let sent = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: routes.length - 1 }), body, async (r, payload) => {
+      fc.asyncProperty(fc.nat({ max: routes.length - 1 }), body, forwarded, async (r, payload, xff) => {
         const route = routes[r]!;
         const headers: Record<string, string> = {
           'content-type': 'application/json',
           'idempotency-key': randomUUID(),
+          'x-forwarded-for': xff.replace(/[\r\n]/g, ''),
         };
         if (route.as === 'vendor') headers.authorization = `Bearer ${v.token}`;
         if (route.as === 'session') headers['x-session-token'] = session.session_token;
@@ -206,11 +228,146 @@ describe('attack surface (e2e)', () => {
           failures.push(`${route.method} ${route.url} ${payload.slice(0, 200)} → ${res.statusCode}`);
         return res.statusCode < 500;
       }),
-      { numRuns: 2000, seed: 20261130, endOnFailure: true },
+      { numRuns: 5000, seed: 20261207, endOnFailure: true },
     );
-    expect(sent).toBeGreaterThanOrEqual(2000);
+    expect(sent).toBeGreaterThanOrEqual(5000);
     expect(failures).toEqual([]);
-  }, 240_000);
+  }, 480_000);
+
+  it('answers every report route with any forwarded address: never ≥ 500, the address never reaching SQL', async () => {
+    const statuses = new Set<number>();
+    for (const xff of [
+      '999.1.1.1',
+      '203.0.113.7:1234',
+      '[2001:db8::1]:443',
+      'not-an-ip',
+      '1.1.1.1, 999.9.9.9',
+    ]) {
+      for (const path of [
+        '/api/v1/reports/nosuchtoken0123456789abcdefghijklmnop/status',
+        '/r/nosuchtoken0123456789abcdefghijklmnopq',
+      ]) {
+        const res = await app.inject({
+          url: path,
+          remoteAddress: '10.0.0.2',
+          headers: { 'x-forwarded-for': xff },
+        });
+        statuses.add(res.statusCode);
+        expect([xff, path, res.statusCode < 500]).toEqual([xff, path, true]);
+      }
+    }
+    expect([...statuses].every((s) => s >= 400 && s < 500)).toBe(true);
+  });
+
+  it("answers Fastify's and Node's own refusals (414, 431, a bad URL) in the error shape, never echoing the URL", async () => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = await app.getUrl();
+    const long = 'x'.repeat(300) + 'SECRETMARKER';
+    const tooLong = await fetch(`${base}/api/v1/customers/${long}`);
+    const tooLongBody = await tooLong.text();
+    expect(tooLong.status).toBe(414);
+    expect(JSON.parse(tooLongBody)).toMatchObject({ error: { code: 'uri_too_long', details: [] } });
+    expect(tooLongBody).not.toContain('SECRETMARKER');
+    const badUrl = await fetch(`${base}/api/v1/customers/%E0%A4%A`);
+    expect(badUrl.status).toBe(400);
+    expect(JSON.parse(await badUrl.text()).error.code).toBe('bad_request');
+    // headers past Node's 16 KiB limit: the HTTP parser refuses before Fastify sees the request
+    const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(base);
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(`GET /api/v1/vendors HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      });
+      let raw = '';
+      socket.on('data', (d) => (raw += d.toString()));
+      socket.on('close', () => {
+        const [head, ...rest] = raw.split('\r\n\r\n');
+        resolve({ status: Number(head!.split(' ')[1]), body: rest.join('\r\n\r\n') });
+      });
+      socket.on('error', reject);
+    });
+    expect(huge.status).toBe(431);
+    expect(JSON.parse(huge.body)).toMatchObject({ error: { code: 'headers_too_large' } });
+    expect(JSON.parse(huge.body).request_id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a body on a route that takes none (a deep body on POST /calculator/sessions)', async () => {
+    const deep = '['.repeat(2000) + ']'.repeat(2000);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/calculator/sessions',
+      remoteAddress: '192.0.2.77',
+      headers: { 'content-type': 'application/json' },
+      payload: `{"x":${deep}}`,
+    });
+    expect([res.statusCode, res.json().error.code]).toEqual([400, 'body_not_allowed']);
+    // an empty object is what many clients send by default: accepted
+    const empty = await app.inject({
+      method: 'POST',
+      url: '/api/v1/calculator/sessions',
+      remoteAddress: '192.0.2.78',
+      payload: {},
+    });
+    expect(empty.statusCode).toBe(201);
+  });
+
+  it('limits credential guessing: failed authentications per address, then 429 with Retry-After', async () => {
+    const guess = (i: number, from = '198.51.100.40') =>
+      app.inject({
+        url: '/api/v1/search?q=bar',
+        remoteAddress: from,
+        headers: { authorization: `Bearer vk_${String(i).padStart(8, '0')}${'x'.repeat(35)}` },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await guess(i)).statusCode);
+    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(401));
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    const blocked = await guess(99);
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // even the right key is refused from that address until the window ends: a guess that would
+    // have succeeded gets no answer saying so
+    const right = await app.inject({
+      url: '/api/v1/search?q=bar',
+      remoteAddress: '198.51.100.40',
+      headers: { authorization: `Bearer ${v.token}` },
+    });
+    expect(right.statusCode).toBe(429);
+    // other addresses are unaffected
+    expect(
+      (
+        await app.inject({
+          url: '/api/v1/search?q=bar',
+          remoteAddress: '198.51.100.41',
+          headers: { authorization: `Bearer ${v.token}` },
+        })
+      ).statusCode,
+    ).toBe(200);
+    // wrong admin keys and session tokens count the same way
+    const admin = [];
+    for (let i = 0; i < 31; i++)
+      admin.push(
+        (
+          await app.inject({
+            url: '/api/v1/admin/reports/stats',
+            remoteAddress: '198.51.100.50',
+            headers: { 'x-admin-key': `wrong-admin-key-${i}-0123456789abcdef` },
+          })
+        ).statusCode,
+      );
+    expect(admin.at(-1)).toBe(429);
+    const sessions = [];
+    for (let i = 0; i < 31; i++)
+      sessions.push(
+        (
+          await app.inject({
+            url: `/api/v1/calculator/sessions/${randomUUID()}`,
+            remoteAddress: '198.51.100.60',
+            headers: { 'x-session-token': `st_wrong_${i}_0123456789abcdefghij` },
+          })
+        ).statusCode,
+      );
+    expect(sessions.at(-1)).toBe(429);
+  });
 
   it('shows readiness as codes: a broken database is "error", never the driver message', async () => {
     const ok = await app.inject({ url: '/health/ready' });

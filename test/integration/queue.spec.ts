@@ -23,11 +23,13 @@ describe('queue: enqueue inside a database transaction', () => {
     await db.drop();
   });
 
+  /** Counted on another connection (the owner's), as another process would see it. */
   async function jobsWithOrder(id: number): Promise<number> {
-    const rows: { n: string }[] = await ds.query(
-      `SELECT count(*) AS n FROM pgboss.job WHERE name = 'idempotency.purge' AND data->>'order' = $1`,
-      [String(id)],
-    );
+    const rows: { n: string }[] = await (
+      await db.owner()
+    ).query(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'idempotency.purge' AND data->>'order' = $1`, [
+      String(id),
+    ]);
     return Number(rows[0]!.n);
   }
 

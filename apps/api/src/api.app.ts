@@ -7,6 +7,7 @@ import type { AppConfig } from '#libs/config';
 import { UPLOADS_PATH } from '#libs/ingestion';
 import { ApiModule } from './api.module.js';
 import { refuseOtherBodyTypes } from './http/body-types.js';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors.js';
 import { logUnprefixedRequests } from './http/unprefixed-request-log.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -30,6 +31,8 @@ export async function createApiApp(
     bodyLimit: config.http.bodyLimitBytes,
     logger: false,
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler,
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -4,10 +4,12 @@ import { CalculatorHttpModule } from '#libs/calculator';
 import { CatalogueHttpModule } from '#libs/catalogue';
 import { CustomersHttpModule } from '#libs/customers';
 import {
+  AuthFailureGuard,
   CommonModule,
   ErrorFilter,
   IdempotencyInterceptor,
   DbScopeInterceptor,
+  NoBodyInterceptor,
   RateLimitGuard,
   loggerModule,
 } from '#libs/common';
@@ -55,9 +57,12 @@ export class ApiModule {
         MetricsService,
         MetricsGuard,
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // first: a blocked address or key is refused before anything else runs
+        { provide: APP_GUARD, useExisting: AuthFailureGuard },
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         // first: everything after it runs in the request's database scope (row-level security)
         { provide: APP_INTERCEPTOR, useClass: DbScopeInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
       ],
     };

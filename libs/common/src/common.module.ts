@@ -4,6 +4,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js
 import { IdempotencyRepository } from './idempotency/idempotency.repository.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { PurgeIdempotencyKeysJob } from './idempotency/purge-idempotency-keys.job.js';
+import { AuthFailureGuard, AuthFailureLimiter } from './rate-limit/auth-failures.js';
 import { PurgeRateLimitsJob } from './rate-limit/purge-rate-limits.job.js';
 import { LateRateLimitGuard, RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
@@ -13,6 +14,8 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
 @Module({
   imports: [VaultModule],
   providers: [
+    AuthFailureLimiter,
+    AuthFailureGuard,
     RateLimitRepository,
     RateLimitGuard,
     LateRateLimitGuard,
@@ -23,6 +26,8 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
     PurgeIdempotencyKeysJob,
   ],
   exports: [
+    AuthFailureLimiter,
+    AuthFailureGuard,
     RateLimitGuard,
     LateRateLimitGuard,
     // a guard named in @UseGuards is built in the module that names it: the counter store is exported

@@ -17,6 +17,8 @@ export class AppConfig {
      */
     readonly trustProxy: false | number | string[];
     readonly bodyLimitBytes: number;
+    /** Failed authentications a bucket (an address, a key prefix) may have in a window before 429. */
+    readonly authFailures: { readonly limit: number; readonly windowSeconds: number };
   };
   declare readonly log: { readonly level: string; readonly pretty: boolean };
   declare readonly metrics: {

@@ -223,6 +223,10 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
       corsOrigins: r.list('CORS_ORIGINS'),
       trustProxy: trustProxy(r),
       bodyLimitBytes: r.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+      authFailures: {
+        limit: r.int('AUTH_FAILURE_LIMIT', 30, 1, 100_000),
+        windowSeconds: r.int('AUTH_FAILURE_WINDOW_SECONDS', 600, 10, 86_400),
+      },
     },
     metrics: {
       token: metricsToken,

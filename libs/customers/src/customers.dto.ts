@@ -16,7 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { NutrientsView } from '#libs/catalogue';
-import { EXTERNAL_ID_PATTERN, IsSafeText, catalogueField } from '#libs/common';
+import { EXTERNAL_ID_PATTERN, IsSingleLine, catalogueField } from '#libs/common';
 import {
   CODE_PATTERN as CODE,
   customerField,
@@ -123,7 +123,7 @@ export class PutDietRuleDto {
   policy!: DietRulePolicyDto;
   @ApiPropertyOptional({ description: 'Where the numbers come from' })
   @IsOptional()
-  @IsSafeText({ max: 1000 })
+  @IsSingleLine({ max: 1000 })
   source?: string;
 }
 

@@ -1,3 +1,4 @@
+import { textRuleSql } from '#libs/common';
 import type { ColumnMapping, FieldSpec } from './fields.js';
 
 /**
@@ -51,6 +52,10 @@ export function preparedSql(f: FieldSpec, v: string): string | null {
 /** length(v) > n without counting characters when the bytes alone settle it (length ≤ octet_length). */
 const longer = (v: string, n: number) => `(octet_length(${v}) > ${n} AND length(${v}) > ${n})`;
 
+/** Text that breaks the text rules (libs/common's, the same as a JSON body's). */
+const SINGLE_LINE_BROKEN = textRuleSql('single');
+const MULTI_LINE_BROKEN = textRuleSql('multi');
+
 /** Why a staged value is not acceptable (SQL text expression), NULL when it is. */
 export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): string {
   const prepared = preparedSql(f, v);
@@ -70,13 +75,13 @@ export function reasonSql(f: FieldSpec, v: string, given: ReasonInputs = {}): st
   let checks: string;
   switch (f.kind) {
     case 'external_id':
-      checks = `WHEN ${longer(v, 200)} THEN 'is longer than 200 characters' WHEN ${scanned}${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
+      checks = `WHEN ${longer(v, 200)} THEN 'is longer than 200 characters' WHEN ${scanned}${v} ~ ${SINGLE_LINE_BROKEN} THEN 'contains control or bidirectional formatting characters' ${utf8}`;
       break;
     case 'short_text':
-      checks = `${len} WHEN ${scanned}${v} ~ '[[:cntrl:]]' THEN 'contains control characters' ${utf8}`;
+      checks = `${len} WHEN ${scanned}${v} ~ ${SINGLE_LINE_BROKEN} THEN 'contains control or bidirectional formatting characters' ${utf8}`;
       break;
     case 'long_text':
-      checks = `${len} WHEN ${scanned}${v} ~ '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]' THEN 'contains control characters' ${utf8}`;
+      checks = `${len} WHEN ${scanned}${v} ~ ${MULTI_LINE_BROKEN} THEN 'contains control or bidirectional formatting characters' ${utf8}`;
       break;
     case 'code':
       checks = `WHEN ${longer(v, 40)} OR lower(${v}) !~ ${TAG} THEN 'must be a code: lower-case letters, digits, - or _ (at most 40)'`;

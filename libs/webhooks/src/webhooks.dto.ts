@@ -15,7 +15,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsSafeText } from '#libs/common';
+import { IsSingleLine } from '#libs/common';
 import { EVENT_TYPES } from './events.service.js';
 
 const SUBSCRIBABLE = [...EVENT_TYPES, '*'];
@@ -29,7 +29,7 @@ export class CreateEndpointDto {
   @ArrayUnique()
   @IsIn(SUBSCRIBABLE, { each: true })
   events!: string[];
-  @ApiPropertyOptional() @IsOptional() @IsSafeText({ max: 500 }) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSingleLine({ max: 500 }) description?: string;
 }
 
 export class UpdateEndpointDto {
@@ -42,7 +42,7 @@ export class UpdateEndpointDto {
   @ArrayUnique()
   @IsIn(SUBSCRIBABLE, { each: true })
   events?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsSafeText({ max: 500 }) description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsSingleLine({ max: 500 }) description?: string;
   @ApiPropertyOptional({ description: 'true re-enables a disabled endpoint' })
   @IsOptional()
   @IsBoolean()

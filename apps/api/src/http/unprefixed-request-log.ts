@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'nestjs-pino';
-import { redactUrl } from '#libs/common';
+import { clientIp, redactUrl } from '#libs/common';
 
 const QUIET = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -19,7 +19,7 @@ export function logUnprefixedRequests(
     if (!path.startsWith(prefix) && !QUIET.has(path)) {
       const status = reply.statusCode;
       const line = {
-        req: { id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.ip },
+        req: { id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: clientIp(req) },
         res: { statusCode: status },
         responseTime: Math.round(reply.elapsedTime),
         msg: 'request completed',

@@ -1,8 +1,5 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-
-/** The request body as received (for signature checks); needs `rawBody: true` on the app. */
-export const RawBody = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Buffer | undefined =>
-    ctx.switchToHttp().getRequest<FastifyRequest & { rawBody?: Buffer }>().rawBody,
-);
+/**
+ * The request body as received (for signature checks); needs `rawBody: true` on the app. Nest's own
+ * decorator, so a handler's parameters say it reads the body (NoBodyInterceptor reads them).
+ */
+export { RawBody } from '@nestjs/common';

@@ -21,24 +21,65 @@ const decodeSegment = (segment: string) => {
   }
 };
 
+/** Query parameter names whose values are secrets (compared decoded, lower-case, `-` as `_`). */
+const SECRET_PARAMS = new Set([
+  't',
+  'token',
+  'access_token',
+  'session_token',
+  'checkout_session_id',
+  'api_key',
+  'apikey',
+  'key',
+  'secret',
+  'password',
+  'signature',
+  'sig',
+  'code',
+]);
+/** Values shaped like a credential, whatever their parameter is called. */
+const SECRET_VALUE = [
+  /^(vk|sk|rk|pk)_[A-Za-z0-9_-]{6,}/, // our API keys, Stripe keys
+  /^(cs|pi|ch|cus|evt)_[A-Za-z0-9_]{6,}/, // checkout sessions (Stripe's and the sandbox's), payments
+  /^whsec_/,
+  /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/, // a JWT
+];
+
+const decodeComponent = (text: string) => decodeSegment(text.replace(/\+/g, ' '));
+
+function isSecretParam(rawName: string, rawValue: string): boolean {
+  const name = decodeComponent(rawName).trim().toLowerCase().replace(/-/g, '_');
+  if (SECRET_PARAMS.has(name)) return true;
+  const value = decodeComponent(rawValue).trim();
+  return (TOKEN_SHAPED.test(value) && !UUID_SHAPED.test(value)) || SECRET_VALUE.some((re) => re.test(value));
+}
+
 /**
  * The URL as logged: the path decoded first (the router decodes it too, so `/api/v1/%72eports/…`
- * reaches the reports route and must be redacted like it), then token segments replaced.
+ * reaches the reports route and must be redacted like it), then token segments replaced; in the
+ * query, a parameter is redacted by its name (percent-decoded: `checkout%5Fsession%5Fid` is
+ * `checkout_session_id`) or by the shape of its value (an API key, a checkout id, a token, a JWT),
+ * whatever it is called.
  */
 export function redactUrl(url: string): string {
   const at = url.search(/[?#]/);
   const rawPath = at === -1 ? url : url.slice(0, at);
-  const query = at === -1 ? '' : url.slice(at);
+  const rest = at === -1 ? '' : url.slice(at);
   let path = rawPath
     .split('/')
     .map(decodeSegment)
     .map((seg) => (TOKEN_SHAPED.test(seg) && !UUID_SHAPED.test(seg) ? '[redacted]' : seg))
     .join('/');
   for (const re of TOKEN_PATHS) path = path.replace(re, '$1[redacted]');
-  return (
-    path +
-    query.replace(/([?&](?:token|access_token|session_token|checkout_session_id)=)[^&#]*/gi, '$1[redacted]')
+  const hash = rest.indexOf('#');
+  const query = hash === -1 ? rest : rest.slice(0, hash);
+  const redacted = query.replace(
+    /([?&;])([^=&;#]*)(=?)([^&;#]*)/g,
+    (_all, sep: string, name: string, eq: string, value: string) =>
+      isSecretParam(name, value) ? `${sep}${name}${eq}[redacted]` : `${sep}${name}${eq}${value}`,
   );
+  // a fragment never reaches the server from a browser; one sent by hand is not logged
+  return path + redacted + (hash === -1 ? '' : '#[redacted]');
 }
 
 export const REDACTED_HEADERS = [

@@ -20,6 +20,11 @@ describe('forbiddenAddressReason', () => {
     'ff02::1',
     '64:ff9b::7f00:1',
     '2002:7f00:1::1',
+    '[::127.0.0.1]',
+    // what a URL makes of [::127.0.0.1] and [::93.184.216.34] (WHATWG hosts are normalised)
+    new URL('http://[::127.0.0.1]/').hostname,
+    new URL('http://[::93.184.216.34]/').hostname,
+    '::7f00:1',
   ])('refuses %s', (ip) => {
     expect(forbiddenAddressReason(ip)).toMatch(/address/);
   });

@@ -15,6 +15,11 @@ export function forbiddenAddressReason(address: string): string | null {
   }
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress())
     ip = (ip as ipaddr.IPv6).toIPv4Address();
+  // ::/96, the deprecated IPv4-compatible form (RFC 4291 §2.5.5.1): `[::127.0.0.1]` is ::7f00:1,
+  // which ipaddr.js calls unicast, and some stacks route it to the IPv4 address it carries
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) {
+    return `${ip.toString()} is an IPv4-compatible IPv6 address (deprecated; refused)`;
+  }
   const range = ip.range();
   return range === 'unicast' ? null : `${ip.toString()} is a ${range} address`;
 }

@@ -17,7 +17,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { EXTERNAL_ID_PATTERN, IsSafeText, IsSingleLine } from './decorators.js';
+import { EXTERNAL_ID_PATTERN, HasAtMostDecimals, IsSafeText, IsSingleLine } from './decorators.js';
 
 /** How a field's value is written and checked, in a JSON body and in a CSV cell alike. */
 export type FieldKind =
@@ -142,7 +142,11 @@ function validators(def: FieldDef): PropertyDecorator[] {
     case 'money':
       return [IsInt(), ...range];
     case 'real':
-      return [IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: def.decimals }), ...range];
+      return [
+        IsNumber({ allowNaN: false, allowInfinity: false }),
+        ...(def.decimals !== undefined ? [HasAtMostDecimals(def.decimals)] : []),
+        ...range,
+      ];
     case 'bool':
       return [IsBoolean()];
     case 'currency':
