@@ -27,6 +27,8 @@ import { TagsInFulltextIndexes1795221700000 } from './1795221700000-tags-in-full
 import { MatchesByCategory1795221800000 } from './1795221800000-matches-by-category.js';
 import { CheckoutClaims1795221900000 } from './1795221900000-checkout-claims.js';
 import { BenchmarkNoise1795222000000 } from './1795222000000-benchmark-noise.js';
+import { NutrientBasisAndWarnings1795222100000 } from './1795222100000-nutrient-basis-and-warnings.js';
+import { CanonicalCodes1795222200000 } from './1795222200000-canonical-codes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -59,4 +61,6 @@ export const MIGRATIONS = [
   MatchesByCategory1795221800000,
   CheckoutClaims1795221900000,
   BenchmarkNoise1795222000000,
+  NutrientBasisAndWarnings1795222100000,
+  CanonicalCodes1795222200000,
 ];

@@ -1,4 +1,4 @@
-import type { ProductField } from '#libs/catalogue';
+import { productCodes, type ProductField } from '#libs/catalogue';
 import type { Product } from '#libs/db';
 /**
  * A deterministic, realistic-looking product catalogue: names built from flavours, qualities and
@@ -501,13 +501,19 @@ export class CatalogueGenerator {
       potassium_mg: Math.round(r() * 500),
       saturated_fat_g: round1(fat * (0.1 + r() * 0.4)),
       serving_size_g: serving,
-      dietary_tags: tags,
-      allergens,
+      nutrient_basis: 'per_serving',
+      // as every write stores them: canonical, implied tags added, contradicted ones dropped
+      ...storedCodes(allergens, tags),
       ingredients,
       gtin: gtin(index),
       in_stock: r() < 0.9,
     };
   }
+}
+
+function storedCodes(allergens: string[], tags: string[]): { allergens: string[]; dietary_tags: string[] } {
+  const codes = productCodes(allergens, tags);
+  return { allergens: codes.allergens, dietary_tags: codes.dietary_tags };
 }
 
 function capitalise(s: string): string {

@@ -224,7 +224,7 @@ export async function vendorFlow(
   const compared = must(
     'compare',
     await anonymous.POST('/api/v1/vendors/compare', {
-      body: { slugs: [slug, other], diet_type: 'keto', allergens: ['dairy'] },
+      body: { slugs: [slug, other], diet_type: 'keto', allergens: ['milk'] },
     }),
   );
   const benchmark = await anonymous.GET('/api/v1/benchmarks/{category}', {

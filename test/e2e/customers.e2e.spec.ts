@@ -97,7 +97,7 @@ describe('customers: health profiles, derivations, diet rules, audit (e2e)', () 
     expect(hp.derived_limits).toMatchObject({
       daily_limits: { sodium_mg: 1500, potassium_mg: 2000 },
       require_tags: ['gluten_free'],
-      exclude_allergens: ['wheat'],
+      exclude_allergens: ['gluten_cereals'],
       conditions: ['celiac', 'ckd', 'hypertension'],
     });
     expect(hp.derived_limits.per_meal_fraction).toBeCloseTo(1 / 3, 3);

@@ -204,16 +204,18 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       progress: 1,
     });
     const errors = (await errorsCsv(v, job.job_id)).trim().split('\n');
-    expect(errors[0]).toBe('line,column,value,reason');
+    expect(errors[0]).toBe('line,column,value,reason,severity');
     expect(errors).toHaveLength(7);
     // line numbers are the file's (the quoted line break in line 12 shifts the rest by one)
     expect(errors.slice(1)).toEqual([
-      '8,external_id,SKU-00007,duplicate external_id: line 505 has the same id and is used instead',
-      '102,calories,lots,must be a number',
-      '152,protein_g,-3,must be between 0 and 1000',
-      '202,name,,is required',
-      '252,gtin,12AB,must be 8 to 14 digits',
-      expect.stringMatching(/^302,,"SKU-00298,Oat bar 298,.*,extra,fields","expected 15 fields, found 17"$/),
+      '8,external_id,SKU-00007,duplicate external_id: line 505 has the same id and is used instead,error',
+      '102,calories,lots,must be a number,error',
+      '152,protein_g,-3,must be between 0 and 1000,error',
+      '202,name,,is required,error',
+      '252,gtin,12AB,must be 8 to 14 digits,error',
+      expect.stringMatching(
+        /^302,,"SKU-00298,Oat bar 298,.*,extra,fields","expected 15 fields, found 17",error$/,
+      ),
     ]);
     const [row] = await ds.query(
       `SELECT name, dietary_tags, in_stock FROM products WHERE vendor_id = $1 AND external_id = 'SKU-00010'`,
@@ -221,7 +223,7 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     );
     expect(row).toEqual({
       name: 'Bar, with comma and "quotes"',
-      dietary_tags: ['vegetarian', 'high_protein'],
+      dietary_tags: ['high_protein', 'vegetarian'], // canonical codes, in order
       in_stock: true,
     });
     const [two] = await ds.query(

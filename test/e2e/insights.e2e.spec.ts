@@ -3,7 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { QueueService } from '#libs/queue';
-import { ALLERGEN_ALIASES } from '../../libs/insights/src/insights.types.js';
+import { ALLERGIES } from '#libs/calculator';
+import { containsAllergen } from '#libs/food-vocabulary';
 import { prng } from '../../scripts/seed/catalogue.js';
 import { loadCatalogue } from '../../scripts/seed/load-catalogue.js';
 import { createApiApp } from '../support/api-app.js';
@@ -44,11 +45,8 @@ const vendorWeighted = (values: { vendor_id: string; value: number }[], factors:
   for (const v of values) byVendor.set(v.vendor_id, [...(byVendor.get(v.vendor_id) ?? []), v.value]);
   return quartiles([...byVendor].map(([id, xs]) => quartiles(xs).median * factors.get(id)!));
 };
-/** The canonical allergens a product holds, read through the aliases (`milk` → dairy). */
-const canonical = (allergens: string[]) =>
-  Object.entries(ALLERGEN_ALIASES)
-    .filter(([, aliases]) => allergens.some((a) => aliases.includes(a)))
-    .map(([a]) => a);
+/** The calculator's common allergens a product contains, read through the vocabulary (crab → shellfish). */
+const canonical = (allergens: string[]) => ALLERGIES.values.filter((a) => containsAllergen(allergens, [a]));
 
 const CONDITIONS = ['hypertension', 'diabetes', 'ckd', 'celiac', 'heart_disease', 'gout'];
 const ALLERGENS = ['milk', 'eggs', 'fish', 'shellfish', 'tree_nuts', 'peanuts', 'wheat', 'soy', 'sesame'];
@@ -216,7 +214,7 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
         expect(share).toBeCloseTo(rows.filter((r) => r.dietary_tags.includes(tag)).length / n, 4);
       }
       expect(c.allergen_free_share.map((x: { allergen: string }) => x.allergen).sort()).toEqual(
-        Object.keys(ALLERGEN_ALIASES).sort(),
+        [...ALLERGIES.values].sort(),
       );
       for (const { allergen, share } of c.allergen_free_share) {
         expect(share).toBeCloseTo(
@@ -225,7 +223,7 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
         );
       }
       expect(
-        c.allergen_free_share.find((x: { allergen: string }) => x.allergen === 'dairy').share,
+        c.allergen_free_share.find((x: { allergen: string }) => x.allergen === 'milk').share,
       ).toBeLessThan(1);
       for (const pp of c.protein_price) {
         const values = rows
@@ -238,9 +236,9 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
       const fits = rows.filter(
         (r) =>
           r.dietary_tags.includes('keto') &&
-          !canonical(r.allergens).some((a) => ['dairy', 'peanuts'].includes(a)),
+          !canonical(r.allergens).some((a) => ['milk', 'peanuts'].includes(a)),
       ).length;
-      expect(v.fit).toEqual({ diet_type: 'keto', allergens: ['dairy', 'peanuts'], products: fits });
+      expect(v.fit).toEqual({ diet_type: 'keto', allergens: ['milk', 'peanuts'], products: fits });
       expect(fits).toBeGreaterThan(0);
       expect(new Date(c.catalogue_updated_at).getTime()).toBeGreaterThan(0);
     }

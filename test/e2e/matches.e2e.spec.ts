@@ -88,7 +88,7 @@ describe('product matches (e2e)', () => {
       expect(m.product.sodium_mg).toBeLessThanOrEqual(500);
       expect(m.reasons).toEqual(
         expect.arrayContaining([
-          'contains none of: peanuts',
+          'contains none of: peanuts — your allergies: peanuts',
           expect.stringMatching(/^sodium \d+(\.\d+)? mg within the 500 mg per-meal limit$/),
         ]),
       );
@@ -156,6 +156,8 @@ describe('product matches (e2e)', () => {
     const orderings: GoalOrdering[] = ['protein_density', 'satiety', 'low_sugar', 'heart'];
     for (const ordering of orderings) {
       const criteria = {
+        allergies: ['milk'],
+        ruleAllergens: [],
         excludeAllergens: ['milk'],
         requireTags: [],
         excludeTags: [],

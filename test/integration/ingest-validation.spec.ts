@@ -9,6 +9,7 @@ import {
   createStagingSql,
   reasonSql,
   stagingColumn,
+  targetColumns,
   typedSql,
 } from '../../libs/ingestion/src/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -167,9 +168,11 @@ describe('ingest validation: the typed fill agrees with reasonSql (integration)'
       ? `coalesce(array_remove(string_to_array(replace(translate(lower(btrim(${v}, '{} ')), ';,', '||'), ' ', ''), '|'), ''), '{}')`
       : castSql(f, v);
 
+  // one field per column (other units give way to the stored ones), values per serving
+  const products = FIELDS.products.filter((f) => !f.fallback && f.field !== 'nutrient_basis');
   const cases: [string, FieldSpec[]][] = [
-    ['products (price in cents)', FIELDS.products.filter((f) => f.field !== 'price')],
-    ['products (price in currency units)', FIELDS.products.filter((f) => f.field !== 'price_cents')],
+    ['products (price in cents)', products.filter((f) => f.field !== 'price')],
+    ['products (price in currency units)', products.filter((f) => f.field !== 'price_cents')],
     ['customers', FIELDS.customers],
   ];
   it.each(cases)('%s', async (_label, fields) => {
@@ -191,6 +194,7 @@ describe('ingest validation: the typed fill agrees with reasonSql (integration)'
     const accepted = mapping.used.map((u) => `(${reasonSql(u.field, col(u.field))}) IS NULL`).join(' AND ');
     const reference = `SELECT s.line_no, uuid_generate_v5('${VENDOR}'::uuid, ${col(mapping.used.find((u) => u.field.column === 'external_id')!.field)}) AS id,
         ${mapping.used.map((u) => (u.field.column === 'external_id' ? `${col(u.field)} AS external_id` : `${referenceCast(u.field, col(u.field))} AS ${u.field.column}`)).join(', ')}
+        ${targetColumns(mapping).some((t) => t.column === 'nutrient_basis' && !t.field) ? `, 'per_serving' AS nutrient_basis` : ''}
       FROM ${stageTable} s WHERE s.problem IS NULL AND ${accepted}`;
     const diff = async (a: string, b: string) => (await client.query(`${a} EXCEPT ALL ${b}`)).rows;
     const typedRows = `SELECT * FROM ${typedTable}`;

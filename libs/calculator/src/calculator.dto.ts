@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -14,6 +15,7 @@ import {
   Min,
 } from 'class-validator';
 import { IsSafeText, IsSingleLine } from '#libs/common';
+import { canonicalList } from '#libs/food-vocabulary';
 import {
   ACTIVITY,
   ALLERGIES,
@@ -166,8 +168,13 @@ export class Step4Dto {
   @EnumList(SYMPTOMS.values)
   symptoms?: string[];
 
-  @ApiPropertyOptional({ enum: ALLERGIES.values, isArray: true })
+  @ApiPropertyOptional({
+    enum: ALLERGIES.values,
+    isArray: true,
+    description: 'Allergen codes (other spellings such as dairy or soya are accepted and stored as these)',
+  })
   @IsOptional()
+  @Transform(({ value }) => canonicalList('allergens')(value))
   @EnumList(ALLERGIES.values)
   allergies?: string[];
 

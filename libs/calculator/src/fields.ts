@@ -74,11 +74,16 @@ export const SYMPTOMS = choices([
   ['mood_swings', 'Mood swings'],
 ] as const);
 
+/**
+ * Allergies a shopper can tick: canonical codes of the allergen vocabulary (libs/food-vocabulary),
+ * so the form, the customer profiles and the products speak one language; any other spelling of
+ * them (`dairy`, `soya`) is accepted and stored as its code.
+ */
 export const ALLERGIES = choices([
   ['shellfish', 'Shellfish'],
   ['fish', 'Fish'],
   ['eggs', 'Eggs'],
-  ['dairy', 'Dairy'],
+  ['milk', 'Dairy (milk)'],
   ['tree_nuts', 'Tree nuts'],
   ['peanuts', 'Peanuts'],
   ['soy', 'Soy'],

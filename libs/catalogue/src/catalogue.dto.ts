@@ -18,8 +18,24 @@ import {
 import { EXTERNAL_ID_PATTERN, IsSafeText, catalogueField } from '#libs/common';
 import { NutrientsView } from './nutrients.view.js';
 import { TAG_PATTERN as TAG, productField, type ProductField } from './product.types.js';
+import { UNIT_ALTERNATIVES, type UnitAlternative } from './product-units.js';
+import { canonicalList } from '#libs/food-vocabulary';
 
 const field = (name: ProductField | 'external_id') => catalogueField(productField(name));
+
+/** Another unit for a stored nutrient: written in it, stored converted (see product-units.ts). */
+const unit = (name: UnitAlternative) => {
+  const alt = UNIT_ALTERNATIVES[name];
+  return catalogueField({
+    column: name,
+    kind: 'real',
+    label: alt.label,
+    description: `Another unit for ${alt.column}: stored as ${alt.column} (× ${Number(alt.scale.toPrecision(6))}); ignored when ${alt.column} is given`,
+    min: 0,
+    max: alt.max,
+    decimals: 6,
+  });
+};
 
 /** Every product field but the external id (PUT replaces them all; PATCH sends some), from the catalogue. */
 export class ProductFieldsDto {
@@ -39,6 +55,11 @@ export class ProductFieldsDto {
   @field('potassium_mg') potassium_mg?: number | null;
   @field('saturated_fat_g') saturated_fat_g?: number | null;
   @field('serving_size_g') serving_size_g?: number | null;
+  @field('nutrient_basis') nutrient_basis?: 'per_serving' | 'per_100g';
+  @unit('energy_kj') energy_kj?: number | null;
+  @unit('salt_g') salt_g?: number | null;
+  @unit('sodium_g') sodium_g?: number | null;
+  @unit('potassium_g') potassium_g?: number | null;
   @field('dietary_tags') dietary_tags?: string[];
   @field('allergens') allergens?: string[];
   @field('ingredients') ingredients?: string | null;
@@ -96,10 +117,11 @@ export class SearchQueryDto {
 
   @ApiPropertyOptional({
     example: 'vegan,gluten_free',
-    description: 'Comma-separated; every tag must be present',
+    description:
+      'Comma-separated diet tags (any spelling in the vocabulary, GET /vocabularies/diet-tags); every tag must be present — a vegan product has vegetarian too',
   })
   @IsOptional()
-  @Transform(csvList)
+  @Transform((p) => canonicalList('diet_tags')(csvList(p)))
   @IsArray()
   @ArrayMaxSize(10)
   @Matches(TAG, { each: true })
@@ -107,10 +129,11 @@ export class SearchQueryDto {
 
   @ApiPropertyOptional({
     example: 'peanuts,milk',
-    description: 'Comma-separated; products with any of them are left out',
+    description:
+      'Comma-separated allergens (any spelling in the vocabulary, GET /vocabularies/allergens); products declaring any of them, any member of their group or a group they belong to are left out (shellfish leaves out crustaceans and molluscs; almond leaves out "tree nuts")',
   })
   @IsOptional()
-  @Transform(csvList)
+  @Transform((p) => canonicalList('allergens')(csvList(p)))
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(TAG, { each: true })
@@ -158,8 +181,21 @@ export class ProductView {
   @ApiProperty({ nullable: true, type: Number }) potassium_mg!: number | null;
   @ApiProperty({ nullable: true, type: Number }) saturated_fat_g!: number | null;
   @ApiProperty({ nullable: true, type: Number }) serving_size_g!: number | null;
-  @ApiProperty({ type: [String] }) dietary_tags!: string[];
-  @ApiProperty({ type: [String] }) allergens!: string[];
+  @ApiProperty({
+    enum: ['per_serving', 'per_100g'],
+    description: 'What the nutrients were given per (they are shown per serving)',
+  })
+  nutrient_basis!: string;
+  @ApiProperty({
+    type: [String],
+    description: 'Canonical diet-tag codes (GET /vocabularies/diet-tags), implied tags included',
+  })
+  dietary_tags!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Canonical allergen codes (GET /vocabularies/allergens); unknown codes as written',
+  })
+  allergens!: string[];
   @ApiProperty({ nullable: true, type: String }) ingredients!: string | null;
   @ApiProperty({ nullable: true, type: String }) gtin!: string | null;
   @ApiProperty() in_stock!: boolean;
@@ -167,7 +203,24 @@ export class ProductView {
   @ApiProperty() updated_at!: Date;
 }
 
-export class UpsertedProductView extends ProductView {
+export class CodeWarningView {
+  @ApiProperty({ enum: ['allergens', 'dietary_tags'] }) field!: string;
+  @ApiProperty() code!: string;
+  @ApiProperty({ enum: ['unknown_allergen', 'unknown_diet_tag', 'contradicted_tag'] }) reason!: string;
+  @ApiProperty() message!: string;
+}
+
+/** A product as a write returns it: what was stored, and what its codes needed the writer to know. */
+export class WrittenProductView extends ProductView {
+  @ApiProperty({
+    type: [CodeWarningView],
+    description:
+      'Unknown codes (kept as written) and diet tags dropped because the allergens contradict them',
+  })
+  warnings!: CodeWarningView[];
+}
+
+export class UpsertedProductView extends WrittenProductView {
   @ApiProperty({ description: 'false when the external id already existed and was updated in place' })
   created!: boolean;
 }

@@ -8,6 +8,7 @@ const base: ProductRow = {
   brand: null,
   description: null,
   category: 'bars',
+  nutrient_basis: 'per_serving',
   price_cents: 250,
   currency: 'USD',
   calories: 200,

@@ -4,3 +4,5 @@ export * from './product.types.js';
 export * from './products.service.js';
 export * from './search.service.js';
 export * from './nutrients.view.js';
+export * from './product-codes.js';
+export * from './product-units.js';

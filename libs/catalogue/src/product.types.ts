@@ -1,5 +1,6 @@
 import type { FieldDef } from '#libs/common';
-import type { Product } from '#libs/db';
+import { NUTRIENT_BASES, type Product } from '#libs/db';
+import { canonicalList } from '#libs/food-vocabulary';
 
 /** Per-serving nutrient fields, in the order they are shown and compared. */
 export const NUTRIENTS = [
@@ -25,6 +26,7 @@ export const PRODUCT_FIELDS = [
   'currency',
   ...NUTRIENTS,
   'serving_size_g',
+  'nutrient_basis',
   'dietary_tags',
   'allergens',
   'ingredients',
@@ -129,28 +131,76 @@ export const PRODUCT_FIELD_CATALOGUE = {
     default: 'USD',
     synonyms: ['currency_code'],
   },
-  calories: nutrient('Calories (kcal)', 210, 10_000, ['kcal', 'energy_kcal', 'energy', 'calories_kcal']),
+  calories: nutrient('Calories (kcal)', 210, 10_000, [
+    'kcal',
+    'energy_kcal',
+    'calories_kcal',
+    'kilocalories',
+  ]),
   protein_g: nutrient('Protein (g)', 20, 1000, ['protein', 'proteins']),
-  fat_g: nutrient('Fat (g)', 8, 1000, ['fat', 'total_fat', 'total_fat_g']),
+  fat_g: nutrient('Fat (g)', 8, 1000, ['fat', 'total_fat', 'total_fat_g', 'fats']),
   carbs_g: nutrient('Carbohydrates (g)', 18, 1000, [
     'carbs',
     'carbohydrates',
     'carbohydrate',
     'carbohydrates_g',
+    'carbohydrate_g',
     'total_carbohydrate',
+    'total_carbohydrate_g',
   ]),
-  sugar_g: nutrient('Sugar (g)', 4, 1000, ['sugar', 'sugars', 'sugars_g', 'total_sugars']),
-  fiber_g: nutrient('Fibre (g)', 5, 1000, ['fiber', 'fibre', 'fibre_g', 'dietary_fiber']),
+  sugar_g: nutrient('Sugar (g)', 4, 1000, [
+    'sugar',
+    'sugars',
+    'sugars_g',
+    'total_sugars',
+    'total_sugars_g',
+    'of_which_sugars',
+  ]),
+  fiber_g: nutrient('Fibre (g)', 5, 1000, [
+    'fiber',
+    'fibre',
+    'fibre_g',
+    'dietary_fiber',
+    'dietary_fiber_g',
+    'dietary_fibre',
+  ]),
   sodium_mg: nutrient('Sodium (mg)', 150, 100_000, ['sodium']),
   potassium_mg: nutrient('Potassium (mg)', 200, 100_000, ['potassium']),
-  saturated_fat_g: nutrient('Saturated fat (g)', 3, 1000, ['saturated_fat', 'sat_fat', 'saturates']),
+  saturated_fat_g: nutrient('Saturated fat (g)', 3, 1000, [
+    'saturated_fat',
+    'sat_fat',
+    'saturates',
+    'saturates_g',
+    'of_which_saturates',
+  ]),
   serving_size_g: {
     kind: 'real',
     label: 'Serving size (g)',
     example: 50,
     min: 0.01,
     max: 100_000,
-    synonyms: ['serving_size', 'serving_g', 'portion_g'],
+    synonyms: ['serving_size', 'serving_g', 'portion_g', 'portion_size', 'serving_size_grams'],
+  },
+  nutrient_basis: {
+    kind: 'enum',
+    label: 'Nutrients given per',
+    description:
+      'What the nutrient values sent are per: a serving (US labels) or 100 g (EU labels; converted to per serving with serving_size_g, taken as 100 g when absent). Stored per serving either way; this keeps what was given.',
+    values: NUTRIENT_BASES,
+    aliases: {
+      serving: 'per_serving',
+      'per serving': 'per_serving',
+      portion: 'per_serving',
+      'per portion': 'per_serving',
+      '100g': 'per_100g',
+      '100 g': 'per_100g',
+      'per 100g': 'per_100g',
+      'per 100 g': 'per_100g',
+      per100g: 'per_100g',
+      per_100_g: 'per_100g',
+    },
+    default: 'per_serving',
+    synonyms: ['basis', 'nutrition_basis', 'values_per', 'per'],
   },
   dietary_tags: {
     kind: 'codes',
@@ -159,7 +209,8 @@ export const PRODUCT_FIELD_CATALOGUE = {
     maxItems: 50,
     pattern: TAG_PATTERN,
     default: [],
-    synonyms: ['tags', 'diet_tags', 'dietary', 'labels'],
+    synonyms: ['tags', 'diet_tags', 'dietary', 'labels', 'diet', 'claims'],
+    normalise: canonicalList('diet_tags'),
   },
   allergens: {
     kind: 'codes',
@@ -168,7 +219,8 @@ export const PRODUCT_FIELD_CATALOGUE = {
     maxItems: 30,
     pattern: TAG_PATTERN,
     default: [],
-    synonyms: ['allergen', 'contains_allergens'],
+    synonyms: ['allergen', 'contains_allergens', 'contains', 'allergy_information', 'allergen_information'],
+    normalise: canonicalList('allergens'),
   },
   ingredients: {
     kind: 'long_text',

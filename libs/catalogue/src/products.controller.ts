@@ -19,6 +19,7 @@ import {
   ProductView,
   ReplaceProductDto,
   UpsertedProductView,
+  WrittenProductView,
 } from './catalogue.dto.js';
 import { ProductsService } from './products.service.js';
 
@@ -62,14 +63,14 @@ export class ProductsController {
   @VendorAuth(ROLES.write)
   @IdempotencyRequired()
   @ApiOperation({ summary: 'Replace every field of a product (omitted fields reset)' })
-  @ApiOkResponse({ type: ProductView })
+  @ApiOkResponse({ type: WrittenProductView })
   @ApiNotFoundResponse({ description: '`product_not_found`' })
   @ApiUnprocessableEntityResponse({ description: '`external_id_mismatch`' })
   replace(
     @Principal() me: VendorPrincipal,
     @Param() p: ProductIdParam,
     @Body() dto: ReplaceProductDto,
-  ): Promise<ProductView> {
+  ): Promise<WrittenProductView> {
     return this.products.replace(me.vendorId, p.id, dto);
   }
 
@@ -77,13 +78,13 @@ export class ProductsController {
   @VendorAuth(ROLES.write)
   @IdempotencyRequired()
   @ApiOperation({ summary: 'Change some fields of a product' })
-  @ApiOkResponse({ type: ProductView })
+  @ApiOkResponse({ type: WrittenProductView })
   @ApiNotFoundResponse({ description: '`product_not_found`' })
   patch(
     @Principal() me: VendorPrincipal,
     @Param() p: ProductIdParam,
     @Body() dto: PatchProductDto,
-  ): Promise<ProductView> {
+  ): Promise<WrittenProductView> {
     return this.products.patch(me.vendorId, p.id, dto);
   }
 

@@ -7,8 +7,39 @@ import { CatalogueChanges } from './catalogue-changes.js';
 import { compareProducts, type ComparedProduct } from './compare.js';
 import { ProductsRepository } from './products.repository.js';
 import type { ProductFields, ProductRow } from './product.types.js';
+import { productCodes, type CodeWarning } from './product-codes.js';
+import { perServing, type NutrientInput } from './product-units.js';
 
-type FieldsInput = Partial<ProductFields> & { name: string };
+type FieldsInput = Partial<ProductFields> & NutrientInput & { name: string };
+
+/** A written product, with what its codes needed the writer to know. */
+export type WrittenProduct = ProductRow & { warnings: CodeWarning[] };
+
+/**
+ * A body's fields as stored: nutrients per serving (units converted, per-100 g values scaled), and
+ * allergens and diet tags canonical (diet tags checked against the allergens the product will
+ * have: `current` when the body leaves them out).
+ */
+function storedFields<T extends Partial<ProductFields> & NutrientInput>(
+  input: T,
+  current: Pick<ProductRow, 'allergens' | 'dietary_tags' | 'serving_size_g'> | null,
+): { fields: Partial<ProductFields>; warnings: CodeWarning[] } {
+  const { energy_kj: _kj, salt_g: _salt, sodium_g: _na, potassium_g: _k, ...rest } = input;
+  const converted = perServing(input, current?.serving_size_g ?? null);
+  const fields: Partial<ProductFields> = { ...rest, ...converted.nutrients };
+  if (converted.serving_size_g !== undefined) fields.serving_size_g = converted.serving_size_g;
+  let warnings: CodeWarning[] = [];
+  if (input.allergens !== undefined || input.dietary_tags !== undefined) {
+    const codes = productCodes(
+      input.allergens ?? current?.allergens ?? [],
+      input.dietary_tags ?? current?.dietary_tags ?? [],
+    );
+    fields.allergens = codes.allergens;
+    fields.dietary_tags = codes.dietary_tags;
+    warnings = codes.warnings;
+  }
+  return { fields, warnings };
+}
 
 /** Fills what a create or full replace leaves out with the column defaults. */
 function complete(input: FieldsInput): ProductFields {
@@ -30,6 +61,7 @@ function complete(input: FieldsInput): ProductFields {
     ingredients: null,
     gtin: null,
     ...input,
+    nutrient_basis: input.nutrient_basis ?? 'per_serving',
     currency: input.currency ?? 'USD',
     dietary_tags: input.dietary_tags ?? [],
     allergens: input.allergens ?? [],
@@ -48,10 +80,11 @@ export class ProductsService {
 
   /** Create, or update in place when the external id exists (its id is the same either way). */
   async upsert(vendorId: VendorId, input: FieldsInput & { external_id: string }) {
-    const { external_id, ...fields } = input;
-    const { product, created } = await this.products.upsert(vendorId, external_id, complete(fields));
+    const { external_id, ...given } = input;
+    const { fields, warnings } = storedFields(complete(given), null);
+    const { product, created } = await this.products.upsert(vendorId, external_id, fields as ProductFields);
     await this.changes.changed(vendorId);
-    return { ...product, created };
+    return { ...product, created, warnings };
   }
 
   async get(vendorId: VendorId, id: string): Promise<ProductRow> {
@@ -65,20 +98,34 @@ export class ProductsService {
     vendorId: VendorId,
     id: string,
     input: FieldsInput & { external_id?: string },
-  ): Promise<ProductRow> {
-    const { external_id, ...fields } = input;
+  ): Promise<WrittenProduct> {
+    const { external_id, ...given } = input;
     if (external_id !== undefined && uuidV5(vendorId, external_id) !== id) {
       throw new Unprocessable(
         'external_id does not belong to this product (the id is derived from it and cannot change)',
         'external_id_mismatch',
       );
     }
-    return this.changed(vendorId, await this.products.update(vendorId, id, complete(fields)));
+    const { fields, warnings } = storedFields(complete(given), null);
+    return this.changed(vendorId, await this.products.update(vendorId, id, fields), warnings);
   }
 
-  /** PATCH: only the fields sent. */
-  async patch(vendorId: VendorId, id: string, fields: Partial<ProductFields>): Promise<ProductRow> {
-    return this.changed(vendorId, await this.products.update(vendorId, id, fields));
+  /**
+   * PATCH: only the fields sent. Diet tags are checked against the allergens the product will have,
+   * and per-100 g nutrients scaled by its serving size, so those read the current row first.
+   */
+  async patch(
+    vendorId: VendorId,
+    id: string,
+    given: Partial<ProductFields> & NutrientInput,
+  ): Promise<WrittenProduct> {
+    const needsCurrent =
+      given.allergens !== undefined ||
+      given.dietary_tags !== undefined ||
+      given.nutrient_basis === 'per_100g';
+    const current = needsCurrent ? await this.get(vendorId, id) : null;
+    const { fields, warnings } = storedFields(given, current);
+    return this.changed(vendorId, await this.products.update(vendorId, id, fields), warnings);
   }
 
   /** Deletes a product and emits `product.deleted` to subscribed webhooks in the same transaction. */
@@ -107,9 +154,13 @@ export class ProductsService {
     return { products: compareProducts(ids.map((id) => byId.get(id)!)) };
   }
 
-  private async changed(vendorId: VendorId, product: ProductRow | null): Promise<ProductRow> {
+  private async changed(
+    vendorId: VendorId,
+    product: ProductRow | null,
+    warnings: CodeWarning[],
+  ): Promise<WrittenProduct> {
     if (!product) throw new NotFound('Product', 'product_not_found');
     await this.changes.changed(vendorId);
-    return product;
+    return { ...product, warnings };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
+import { allergenExclusions } from '#libs/food-vocabulary';
 import { freshnessOf } from '#libs/db';
 import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { NUTRIENTS, type Nutrient } from './product.types.js';
@@ -51,7 +52,10 @@ export class SearchService {
     const filters: SearchFilters = {
       category: input.category,
       tags: input.tags,
-      excludeAllergens: input.exclude_allergens,
+      // an allergy rules out its group's members and the groups it belongs to (shellfish → crab, …)
+      excludeAllergens: input.exclude_allergens?.length
+        ? allergenExclusions(input.exclude_allergens)
+        : undefined,
       inStock: input.in_stock,
     };
     const words = input.q ?? '';

@@ -1,4 +1,5 @@
 import type { FieldDef } from '#libs/common';
+import { canonicalList } from '#libs/food-vocabulary';
 import { ACTIVITY_LEVELS, SEXES, type Customer, type CustomerHealth } from '#libs/db';
 
 export { ACTIVITY_LEVELS, SEXES };
@@ -105,6 +106,7 @@ export const HEALTH_FIELD_CATALOGUE = {
     pattern: CODE_PATTERN,
     default: [],
     synonyms: ['food_allergies', 'allergens'],
+    normalise: canonicalList('allergens'),
   },
   dietary_preferences: {
     kind: 'codes',
@@ -115,6 +117,7 @@ export const HEALTH_FIELD_CATALOGUE = {
     pattern: CODE_PATTERN,
     default: [],
     synonyms: ['preferences', 'diet', 'diets'],
+    normalise: canonicalList('diet_tags'),
   },
   goals: {
     kind: 'codes',

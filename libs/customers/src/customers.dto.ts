@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -17,6 +17,7 @@ import {
 } from 'class-validator';
 import { NutrientsView } from '#libs/catalogue';
 import { EXTERNAL_ID_PATTERN, IsSingleLine, catalogueField } from '#libs/common';
+import { canonicalList } from '#libs/food-vocabulary';
 import {
   CODE_PATTERN as CODE,
   customerField,
@@ -88,18 +89,21 @@ export class DietRulePolicyDto {
   daily_limits!: Record<string, number>;
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
+  @Transform(({ value }) => canonicalList('diet_tags')(value))
   @IsArray()
   @ArrayMaxSize(30)
   @Matches(CODE, { each: true })
   exclude_tags?: string[];
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
+  @Transform(({ value }) => canonicalList('diet_tags')(value))
   @IsArray()
   @ArrayMaxSize(30)
   @Matches(CODE, { each: true })
   require_tags?: string[];
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
+  @Transform(({ value }) => canonicalList('allergens')(value))
   @IsArray()
   @ArrayMaxSize(30)
   @Matches(CODE, { each: true })
@@ -218,7 +222,10 @@ export class MatchItemView {
   score!: number;
   @ApiProperty({
     type: [String],
-    example: ['contains none of: peanuts', 'sodium 120 mg within the 500 mg per-meal limit'],
+    example: [
+      'contains none of: peanuts — your allergies: peanuts',
+      'sodium 120 mg within the 500 mg per-meal limit',
+    ],
   })
   reasons!: string[];
 }

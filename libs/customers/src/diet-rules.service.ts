@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
 import { NUTRIENTS } from '#libs/catalogue';
 import { ValidationFailed, type VendorId } from '#libs/common';
+import { canonicalDietTags, normaliseAllergens } from '#libs/food-vocabulary';
 import { QueueService } from '#libs/queue';
 import { DietRulesRepository, type DietRulePolicy, type DietRuleRow } from './diet-rules.repository.js';
 
@@ -46,11 +47,12 @@ export class DietRulesService {
         })),
       );
     }
+    // codes in canonical form, as the products they are compared with
     const normalised: DietRulePolicy = {
       daily_limits: policy.daily_limits,
-      exclude_tags: policy.exclude_tags ?? [],
-      require_tags: policy.require_tags ?? [],
-      exclude_allergens: policy.exclude_allergens ?? [],
+      exclude_tags: canonicalDietTags(policy.exclude_tags ?? []).codes,
+      require_tags: canonicalDietTags(policy.require_tags ?? []).codes,
+      exclude_allergens: normaliseAllergens(policy.exclude_allergens ?? []).codes,
       ...(policy.per_meal_fraction !== undefined ? { per_meal_fraction: policy.per_meal_fraction } : {}),
     };
     return this.db.transaction(async (m) => {

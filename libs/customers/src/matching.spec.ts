@@ -73,7 +73,12 @@ describe('matchCriteria', () => {
       ),
     );
     expect(c.perMealLimits).toEqual({ sodium_mg: 500, sugar_g: 8.333 });
-    expect(c.excludeAllergens).toEqual(['peanuts', 'wheat']);
+    expect([c.allergies, c.ruleAllergens]).toEqual([['peanuts'], ['wheat']]);
+    // what those rule out in a product: the groups they belong to, their members, every spelling
+    expect(c.excludeAllergens).toEqual(
+      expect.arrayContaining(['peanuts', 'groundnut', 'wheat', 'spelt', 'gluten_cereals', 'gluten']),
+    );
+    expect(c.excludeAllergens).not.toContain('barley'); // a wheat allergy is not a gluten one
     expect(c.requireTags).toEqual(['gluten_free', 'vegetarian']);
   });
 
@@ -123,7 +128,7 @@ describe('isSafe, fitScore, matchReasons', () => {
 
   it('explains the match', () => {
     expect(matchReasons(product(), c)).toEqual([
-      'contains none of: peanuts',
+      'contains none of: peanuts — your allergies: peanuts',
       'sodium 300 mg within the 500 mg per-meal limit',
       'high protein: 10.0 g per 100 kcal',
     ]);

@@ -1,10 +1,21 @@
 import { NUTRIENTS, type Nutrient, type ProductListing } from '#libs/catalogue';
+import {
+  allergenExclusions,
+  allergenLabels,
+  checkedAllergens,
+  codeForm,
+  normaliseAllergens,
+} from '#libs/food-vocabulary';
 import type { HealthProfile } from './customer.types.js';
 
 /** The orderings the catalogue is indexed for (see migrations/…-matches.ts). */
 export type GoalOrdering = 'protein_density' | 'satiety' | 'low_sugar' | 'heart';
 
 export interface MatchCriteria {
+  /** The customer's allergies and the allergens their conditions' rules exclude (canonical codes). */
+  allergies: string[];
+  ruleAllergens: string[];
+  /** Every code those rule out in a product (allergenExclusions: groups, members and spellings). */
   excludeAllergens: string[];
   requireTags: string[];
   excludeTags: string[];
@@ -48,8 +59,14 @@ export function matchCriteria(
       : conditions.includes('heart_disease')
         ? 'heart'
         : 'protein_density');
+  const allergies = union(normaliseAllergens(profile.allergies).codes);
+  const ruleAllergens = union(normaliseAllergens(d.exclude_allergens ?? []).codes).filter(
+    (a) => !allergies.includes(a),
+  );
   return {
-    excludeAllergens: union(profile.allergies, d.exclude_allergens),
+    allergies,
+    ruleAllergens,
+    excludeAllergens: allergenExclusions([...allergies, ...ruleAllergens]),
     requireTags: union(profile.dietary_preferences, d.require_tags),
     excludeTags: union(d.exclude_tags),
     perMealLimits,
@@ -59,7 +76,7 @@ export function matchCriteria(
 
 /** Does the product satisfy every hard constraint? (The SQL applies the same; tests check both agree.) */
 export function isSafe(p: CandidateProduct, c: MatchCriteria): boolean {
-  if (p.allergens.some((a) => c.excludeAllergens.includes(a))) return false;
+  if (p.allergens.some((a) => c.excludeAllergens.includes(codeForm(a)))) return false;
   if (!c.requireTags.every((t) => p.dietary_tags.includes(t))) return false;
   if (p.dietary_tags.some((t) => c.excludeTags.includes(t))) return false;
   return Object.entries(c.perMealLimits).every(([n, max]) => {
@@ -98,7 +115,17 @@ const label = (n: string) => n.replace(/_(g|mg)$/, '').replace(/_/g, ' ');
 /** Why this product was matched, in words a customer (or a vendor's UI) can show. */
 export function matchReasons(p: CandidateProduct, c: MatchCriteria): string[] {
   const reasons: string[] = [];
-  if (c.excludeAllergens.length) reasons.push(`contains none of: ${c.excludeAllergens.join(', ')}`);
+  if (c.allergies.length || c.ruleAllergens.length) {
+    const why = [
+      ...(c.allergies.length ? [`your allergies: ${allergenLabels(c.allergies).join(', ')}`] : []),
+      ...(c.ruleAllergens.length
+        ? [`your conditions rule out: ${allergenLabels(c.ruleAllergens).join(', ')}`]
+        : []),
+    ];
+    reasons.push(
+      `contains none of: ${checkedAllergens([...c.allergies, ...c.ruleAllergens]).join(', ')} — ${why.join('; ')}`,
+    );
+  }
   if (c.requireTags.length) reasons.push(`is ${c.requireTags.join(', ')}`);
   for (const [n, max] of Object.entries(c.perMealLimits)) {
     const unit = UNITS[n as Nutrient] ?? 'g';

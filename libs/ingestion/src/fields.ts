@@ -1,4 +1,11 @@
-import { PRODUCT_FIELD_CATALOGUE, productField } from '#libs/catalogue';
+import {
+  AMBIGUOUS_HEADERS,
+  NUTRIENTS,
+  PRODUCT_FIELD_CATALOGUE,
+  UNIT_ALTERNATIVES,
+  productField,
+  type UnitAlternative,
+} from '#libs/catalogue';
 import type { FieldDef } from '#libs/common';
 import {
   CUSTOMER_FIELD_CATALOGUE,
@@ -24,6 +31,10 @@ export interface FieldSpec extends Omit<FieldDef, 'values' | 'aliases'> {
   field: string;
   /** enum: accepted value (lower-case) → stored value. */
   values?: Record<string, string>;
+  /** The value is in another unit than the column's: stored × scale (energy in kJ → kcal). */
+  scale?: number;
+  /** Used only when no column gives the field's own unit (a file with kcal and kJ uses kcal). */
+  fallback?: boolean;
 }
 
 /** A catalogue entry as a CSV field (its name is the column's, unless given). */
@@ -50,7 +61,22 @@ export const PRODUCT_FIELDS: FieldSpec[] = [
     max: 1_000_000,
     synonyms: ['unit_price', 'retail_price', 'msrp'],
   },
+  // other units of stored nutrients (product-units.ts): converted, and only when the stored unit is absent
+  ...(Object.keys(UNIT_ALTERNATIVES) as UnitAlternative[]).map((name): FieldSpec => ({
+    field: name,
+    column: UNIT_ALTERNATIVES[name].column,
+    kind: 'real',
+    label: UNIT_ALTERNATIVES[name].label,
+    min: 0,
+    max: UNIT_ALTERNATIVES[name].max,
+    scale: UNIT_ALTERNATIVES[name].scale,
+    fallback: true,
+    synonyms: [...UNIT_ALTERNATIVES[name].synonyms],
+  })),
 ];
+
+/** Columns holding a nutrient (a header may say they are per 100 g). */
+export const NUTRIENT_COLUMNS: ReadonlySet<string> = new Set(NUTRIENTS);
 
 /** Customers: identity and health, from the customers lib's two catalogues. */
 export const CUSTOMER_FIELDS: FieldSpec[] = [
@@ -63,27 +89,41 @@ export const FIELDS: Record<IngestMode, FieldSpec[]> = {
   customers: CUSTOMER_FIELDS,
 };
 
-/** Case, spaces, underscores, hyphens and dots do not matter in a header. */
-export const normaliseHeader = (h: string): string => h.toLowerCase().replace(/[\s_\-.()]+/g, '');
+/** Case, spaces, underscores, hyphens, dots, commas, slashes and brackets do not matter in a header. */
+export const normaliseHeader = (h: string): string => h.toLowerCase().replace(/[\s_\-.,/()[\]]+/g, '');
+
+/** A header's "per 100 g" ("Energy (kJ/100 g)", "Protein per 100g", "(per 100 g)"), and the rest of it. */
+const PER_100G = /\s*[([]?\s*(?:\/|\bper\b)\s*100\s*g\s*[)\]]?\s*$/i;
+
+export type NutrientBasis = 'per_serving' | 'per_100g';
 
 export interface ColumnMapping {
   /** Header index → field, for the columns used, in header order. */
   used: { index: number; header: string; field: FieldSpec }[];
   /** Headers that map to nothing (ignored). */
   ignored: string[];
+  /**
+   * What the file's nutrients are per, when the file or the job says (headers marked "per 100 g",
+   * or the job's nutrient_basis); a `nutrient_basis` column, when mapped, decides per line.
+   */
+  basis: NutrientBasis | null;
 }
 
 export class MappingError extends Error {}
 
 /**
  * Maps headers to fields: the job's explicit mapping first (header → field, case-insensitive),
- * then the exact field name, then a synonym. Fails when a required field has no column, a field
- * has two, or the explicit mapping names a header the file does not have.
+ * then the exact field name, then a synonym. A header marked "per 100 g" maps by the rest of its
+ * name and makes the file's basis per 100 g. Fails when a required field has no column, a field has
+ * two (a unit alternative gives way to the field's own unit instead), a header is ambiguous ("Energy"
+ * without kJ or kcal: never guessed), the explicit mapping names a header the file does not have, or
+ * the headers' basis disagrees with the job's.
  */
 export function mapHeaders(
   mode: IngestMode,
   headers: string[],
   explicit: Record<string, string> = {},
+  jobBasis: NutrientBasis | null = null,
 ): ColumnMapping {
   const specs = FIELDS[mode];
   const byName = new Map<string, FieldSpec>();
@@ -98,30 +138,66 @@ export function mapHeaders(
       throw new MappingError(`the mapping names a column "${original}" that the file does not have`);
     }
   }
-  const used: ColumnMapping['used'] = [];
+  const found: ColumnMapping['used'] = [];
   const ignored: string[] = [];
-  const taken = new Map<string, string>();
+  let per100gHeaders = 0;
   headers.forEach((header, index) => {
     const key = normalised[index]!;
     const target = explicitBy.get(key);
-    const spec =
-      target !== undefined ? specs.find((s) => s.field === target) : (byName.get(key) ?? bySynonym.get(key));
+    if (target !== undefined) {
+      found.push({ index, header, field: specs.find((s) => s.field === target)! });
+      return;
+    }
+    const bare = PER_100G.test(header) ? normaliseHeader(header.replace(PER_100G, '')) : null;
+    const lookup = (k: string) => byName.get(k) ?? bySynonym.get(k);
+    const direct = lookup(key);
+    const viaBasis = bare !== null && !direct ? lookup(bare) : undefined;
+    const spec = direct ?? (viaBasis && NUTRIENT_COLUMNS.has(viaBasis.column) ? viaBasis : undefined);
     if (!spec) {
+      const ambiguous =
+        mode === 'products'
+          ? (AMBIGUOUS_HEADERS[key] ?? (bare ? AMBIGUOUS_HEADERS[bare] : undefined))
+          : undefined;
+      if (ambiguous) {
+        throw new MappingError(
+          `the column "${header}" does not say its unit: give the mapping, e.g. ${ambiguous.fields
+            .map((f) => JSON.stringify({ [header]: f }))
+            .join(' or ')}`,
+        );
+      }
       ignored.push(header);
       return;
     }
-    const other = taken.get(spec.column);
-    if (other !== undefined) {
-      throw new MappingError(`columns "${other}" and "${header}" both map to ${spec.column}`);
-    }
-    taken.set(spec.column, header);
-    used.push({ index, header, field: spec });
+    if (spec === viaBasis) per100gHeaders++;
+    found.push({ index, header, field: spec });
   });
+  // a unit alternative gives way to a column in the field's own unit (kcal beside kJ, sodium beside salt)
+  const own = new Set(found.filter((u) => !u.field.fallback).map((u) => u.field.column));
+  const used: ColumnMapping['used'] = [];
+  const taken = new Map<string, string>();
+  for (const u of found) {
+    if (u.field.fallback && own.has(u.field.column)) {
+      ignored.push(u.header);
+      continue;
+    }
+    const other = taken.get(u.field.column);
+    if (other !== undefined) {
+      throw new MappingError(`columns "${other}" and "${u.header}" both map to ${u.field.column}`);
+    }
+    taken.set(u.field.column, u.header);
+    used.push(u);
+  }
   const missing = specs.filter((s) => s.required && !taken.has(s.column)).map((s) => s.field);
   if (missing.length > 0) {
     throw new MappingError(
       `missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (found: ${headers.join(', ') || 'nothing'})`,
     );
   }
-  return { used, ignored };
+  const headerBasis: NutrientBasis | null = per100gHeaders > 0 ? 'per_100g' : null;
+  if (headerBasis && jobBasis === 'per_serving') {
+    throw new MappingError(
+      'the job says the nutrients are per serving, but the headers say per 100 g: drop one of the two',
+    );
+  }
+  return { used, ignored, basis: jobBasis ?? headerBasis };
 }

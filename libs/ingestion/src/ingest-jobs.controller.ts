@@ -31,7 +31,7 @@ export class IngestJobsController {
   @ApiOperation({
     summary: 'Start a CSV ingest: returns the job and its TUS upload URL (≤ 10 GiB, resumable)',
     description:
-      'Upload the file with any TUS 1.0 client to `upload_url` (POST creates the upload there, PATCH sends bytes, HEAD tells the offset to resume from), with the same credentials. When the upload completes the job is queued. Headers are mapped to fields by the explicit `mapping`, then exact names, then synonyms.',
+      'Upload the file with any TUS 1.0 client to `upload_url` (POST creates the upload there, PATCH sends bytes, HEAD tells the offset to resume from), with the same credentials. When the upload completes the job is queued. Headers are mapped to fields by the explicit `mapping`, then exact names, then synonyms; a header that does not say its unit ("Energy") fails the job until the mapping says which (`{"Energy": "energy_kj"}`). Nutrients given per 100 g (`nutrient_basis: per_100g`, headers such as "Protein (g/100 g)", or a `nutrient_basis` column) are stored per serving.',
   })
   @ApiCreatedResponse({ type: IngestUploadView })
   create(
@@ -39,12 +39,14 @@ export class IngestJobsController {
     @Query() q: IngestModeQuery,
     @Body() dto: CreateIngestDto,
   ): Promise<IngestUploadView> {
-    return this.ingest.createUploadJob(me, me.vendorId, q.mode, dto.mapping).then((r) => ({
-      job_id: r.job.id,
-      upload_url: r.upload_url,
-      resumable: r.resumable,
-      max_size_bytes: r.max_size_bytes,
-    }));
+    return this.ingest
+      .createUploadJob(me, me.vendorId, q.mode, dto.mapping, dto.nutrient_basis)
+      .then((r) => ({
+        job_id: r.job.id,
+        upload_url: r.upload_url,
+        resumable: r.resumable,
+        max_size_bytes: r.max_size_bytes,
+      }));
   }
 
   @Get('jobs')
@@ -69,11 +71,12 @@ export class IngestJobsController {
   @Get('jobs/:id/errors.csv')
   @VendorAuth(ROLES.ingest)
   @ApiOperation({
-    summary: 'Rejected rows: line, column (the header in the file), value, reason — one row per problem',
+    summary:
+      'Rejected rows and warnings: line, column (the header in the file), value, reason, severity (error: not applied; warning: applied, with a note) — one row per problem',
   })
   @ApiResponse({
     status: 200,
-    description: 'CSV with header `line,column,value,reason`',
+    description: 'CSV with header `line,column,value,reason,severity`',
     content: { 'text/csv': { schema: { type: 'string' } } },
   })
   @ApiNotFoundResponse({ description: '`ingest_job_not_found`' })

@@ -9,6 +9,7 @@ export type IngestStatus = IngestJob['status'];
 /** A job as the code reads it: the entity, with its jsonb columns narrowed. */
 export type IngestJobRow = IngestJob & {
   mapping: Record<string, string> | null;
+  warning_counts: Record<string, number>;
   columns: { mapped: Record<string, string>; ignored: string[] } | null;
   phase_seconds: Record<string, number>;
 };
@@ -25,6 +26,7 @@ export class IngestJobsRepository {
       id: string;
       mode: IngestMode;
       mapping: Record<string, string> | null;
+      nutrientBasis?: IngestJob['nutrient_basis'];
       createdBy: string;
       source: 'upload' | 'feed';
       feedId?: string | null;
@@ -32,13 +34,14 @@ export class IngestJobsRepository {
   ): Promise<IngestJobRow> {
     const rows = await rowsOf<IngestJobRow>(
       m,
-      `INSERT INTO ingest_jobs (id, vendor_id, mode, mapping, created_by, source, feed_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      `INSERT INTO ingest_jobs (id, vendor_id, mode, mapping, nutrient_basis, created_by, source, feed_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
       [
         j.id,
         vendorId,
         j.mode,
         j.mapping ? JSON.stringify(j.mapping) : null,
+        j.nutrientBasis ?? null,
         j.createdBy,
         j.source,
         j.feedId ?? null,
@@ -134,7 +137,8 @@ export class IngestJobsRepository {
       await m.query(`DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
       await m.query(
         `UPDATE ingest_jobs SET merged_through = NULL, rows_inserted = 0, rows_updated = 0, rows_unchanged = 0,
-                rows_failed = 0, rows_processed = 0, rows_total = NULL, rows_valid = NULL WHERE id = $1`,
+                rows_failed = 0, rows_processed = 0, rows_total = NULL, rows_valid = NULL,
+                warning_counts = '{}' WHERE id = $1`,
         [id],
       );
     });

@@ -29,6 +29,15 @@ export class CreateIngestDto {
   @IsOptional()
   @IsObject()
   mapping?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    enum: ['per_serving', 'per_100g'],
+    description:
+      'What the nutrient columns are per (products files): per_100g values are stored per serving with the serving size (100 g when a line gives none). Headers marked "per 100 g" say it too; a nutrient_basis column decides per line.',
+  })
+  @IsOptional()
+  @IsIn(['per_serving', 'per_100g'])
+  nutrient_basis?: 'per_serving' | 'per_100g';
 }
 
 export class IdParam {
@@ -92,6 +101,14 @@ export class IngestJobView {
       'Rows not applied: invalid, or superseded by a later row with the same external_id (see errors.csv)',
   })
   rows_failed!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { unknown_allergen: 3, contradicted_tag: 1 },
+    description:
+      'Lines applied with a note (errors.csv, severity warning): unknown_allergen and unknown_diet_tag (kept as written), contradicted_tag (a diet tag dropped because the line declares an allergen it excludes)',
+  })
+  warnings!: Record<string, number>;
   @ApiProperty({ minimum: 0, maximum: 1 }) progress!: number;
   @ApiProperty({ nullable: true, type: Number }) upload_bytes!: number | null;
   @ApiProperty({ nullable: true, type: IngestColumnsView }) columns!: IngestColumnsView | null;

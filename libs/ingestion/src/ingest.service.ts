@@ -8,7 +8,7 @@ import { AuditService, type Actor } from '#libs/audit';
 import { Conflict, NotFound, ValidationFailed, isTimeIdCursor, type VendorId, paginate } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
-import { FIELDS, type IngestMode } from './fields.js';
+import { FIELDS, type IngestMode, type NutrientBasis } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow, type IngestStatus } from './ingest-jobs.repository.js';
 import { IngestJobLifecycle } from './pipeline/job-lifecycle.js';
 import { UPLOAD_STORE } from './tokens.js';
@@ -49,13 +49,20 @@ export class IngestService {
     vendorId: VendorId,
     mode: IngestMode,
     mapping?: Record<string, string>,
+    nutrientBasis?: NutrientBasis,
   ) {
     this.checkMapping(mode, mapping);
+    if (nutrientBasis !== undefined && mode !== 'products') {
+      throw new ValidationFailed('The request is not valid', [
+        { field: 'nutrient_basis', message: 'applies to products files only' },
+      ]);
+    }
     const job = await this.db.transaction(async (m) => {
       const row = await this.jobs.insert(m, vendorId, {
         id: randomUUID(),
         mode,
         mapping: mapping ?? null,
+        nutrientBasis: nutrientBasis ?? null,
         createdBy: actor.id,
         source: 'upload',
       });
@@ -99,8 +106,8 @@ export class IngestService {
     const stream = client.query(
       copyStreams.to(
         `COPY (SELECT line_no AS line, ${csvSafe('column_name')} AS "column", ${csvSafe('value')} AS value,
-                      ${csvSafe('reason')} AS reason FROM ingest_errors
-                WHERE job_id = '${id}' ORDER BY line_no, column_name NULLS FIRST) TO STDOUT WITH (FORMAT csv, HEADER true)`,
+                      ${csvSafe('reason')} AS reason, severity FROM ingest_errors
+                WHERE job_id = '${id}' ORDER BY line_no, column_name NULLS FIRST, severity) TO STDOUT WITH (FORMAT csv, HEADER true)`,
       ),
     );
     let released = false;

@@ -73,7 +73,7 @@ export class IngestPipeline {
 
   private async execute(job: IngestJobRow, main: Conn): Promise<void> {
     const header = await readHeader(await this.uploads.read(job.id));
-    const mapping = mapHeaders(job.mode, header.names, job.mapping ?? {});
+    const mapping = mapHeaders(job.mode, header.names, job.mapping ?? {}, job.nutrient_basis);
     await this.jobs.update(job.id, {
       columns: {
         mapped: Object.fromEntries(mapping.used.map((u) => [u.header, u.field.field])),

@@ -1,5 +1,6 @@
 import { textRuleSql } from '#libs/common';
-import type { ColumnMapping, FieldSpec } from './fields.js';
+import { VOCABULARY_VERSION } from '#libs/food-vocabulary';
+import { NUTRIENT_COLUMNS, type ColumnMapping, type FieldSpec } from './fields.js';
 
 /**
  * SQL for one ingest job, generated from the columns the file has. Identifiers come from the
@@ -153,7 +154,8 @@ export function castSql(f: FieldSpec, v: string, prepared?: string): string {
     case 'money':
       return `round(${p()} * 100)::integer`;
     case 'real':
-      return p();
+      // another unit (kJ, salt g): converted (targetSql rounds it, once, with any per-100 g scaling)
+      return f.scale !== undefined ? `(${p()}::float8 * ${f.scale})` : p();
     case 'bool':
       return f.column === 'in_stock' ? `coalesce(lower(${v}) IN ${TRUE}, true)` : `(lower(${v}) IN ${TRUE})`;
     case 'currency':
@@ -185,11 +187,14 @@ export function jobTables(jobId: string) {
  * Bump when validation or casting changes what a line makes of a product: every digest stored
  * before then no longer matches, and the next re-ingest of each catalogue processes every line.
  */
-export const DIGEST_VERSION = 1;
+export const DIGEST_VERSION = 2;
 
-/** What a line's digest covers besides its values: the version and the file's field mapping. */
+/**
+ * What a line's digest covers besides its values: the version, the vocabulary its codes were read
+ * with (a new synonym changes what a line makes of a product), the file's field mapping and basis.
+ */
 export const digestSalt = (mapping: ColumnMapping): string =>
-  `v${DIGEST_VERSION}|${mapping.used.map((u) => u.field.field).join(',')}`;
+  `v${DIGEST_VERSION}|${VOCABULARY_VERSION}|${mapping.basis ?? ''}|${mapping.used.map((u) => u.field.field).join(',')}`;
 
 /**
  * How the set-aside finds each line's product: `probe` — by key, one index probe per line (a
@@ -244,7 +249,7 @@ export function skipUnchangedSql(
 
 export function createStagingSql(stage: string, mapping: ColumnMapping): string {
   const cols = mapping.used.map((u) => `${stagingColumn(u.field)} text`).join(', ');
-  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL, digest uuid${cols ? ', ' + cols : ''})
+  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL, digest uuid, warnings text${cols ? ', ' + cols : ''})
           WITH (autovacuum_enabled = off)`;
 }
 
@@ -255,6 +260,7 @@ export function copySql(stage: string, mapping: ColumnMapping): string {
     'raw',
     'ascii',
     'digest',
+    'warnings',
     ...mapping.used.map((u) => stagingColumn(u.field)),
   ];
   return `COPY ${stage} (${cols.join(', ')}) FROM STDIN`;
@@ -307,11 +313,85 @@ export function insertErrorsSql(
     ) e ORDER BY 3 LIMIT ${MAX_ERROR_ROWS}`;
 }
 
-/** Distinct live columns the file fills (external_id excluded: it is the key). */
-export function targetColumns(mapping: ColumnMapping): { column: string; field: FieldSpec }[] {
-  return mapping.used
+/**
+ * The lines' warnings (codes kept as written, diet tags dropped) into ingest_errors as `warning`
+ * rows, and their counts by reason onto the job. Runs on the staging table before anything is set
+ * aside, so a line that changes nothing still reports them.
+ */
+export function insertWarningsSql(stage: string, jobId: string): string {
+  return `WITH w AS (
+      SELECT s.line_no, x."column" AS column_name, x.code, x.reason, x.message
+        FROM ${stage} s, jsonb_to_recordset(s.warnings::jsonb) x ("column" text, code text, reason text, message text)
+       WHERE s.warnings IS NOT NULL AND s.problem IS NULL),
+    saved AS (
+      INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason, severity)
+      SELECT ${jobVendor(jobId)}, ${lit(jobId)}::uuid, line_no, column_name, code, reason || ': ' || message, 'warning'
+        FROM (SELECT * FROM w ORDER BY line_no LIMIT ${MAX_ERROR_ROWS}) first
+      RETURNING 1)
+    UPDATE ingest_jobs SET warning_counts = coalesce(
+        (SELECT jsonb_object_agg(reason, n) FROM (SELECT reason, count(*)::int AS n FROM w GROUP BY reason) c), '{}')
+     WHERE id = ${lit(jobId)}::uuid AND (SELECT count(*) FROM saved) >= 0`;
+}
+
+/** A live column the file fills: from one of its fields, or derived from the nutrients' basis. */
+export interface TargetColumn {
+  column: string;
+  field?: FieldSpec;
+}
+
+/** Whether the file's nutrients may be per 100 g (a basis column, or the file's or job's basis). */
+const basisColumn = (mapping: ColumnMapping) => mapping.used.find((u) => u.field.column === 'nutrient_basis');
+const fillsNutrients = (mapping: ColumnMapping) =>
+  mapping.used.some((u) => NUTRIENT_COLUMNS.has(u.field.column));
+const mayBePer100g = (mapping: ColumnMapping) =>
+  mapping.basis === 'per_100g' || basisColumn(mapping) !== undefined;
+
+/**
+ * Distinct live columns the file fills (external_id excluded: it is the key). A file giving
+ * nutrients also sets the basis they were given in; one whose nutrients may be per 100 g also sets
+ * the serving size (100 g where it gives none: the values are then per 100 g serving).
+ */
+export function targetColumns(mapping: ColumnMapping): TargetColumn[] {
+  const mapped: TargetColumn[] = mapping.used
     .filter((u) => u.field.column !== 'external_id')
     .map((u) => ({ column: u.field.column, field: u.field }));
+  const has = (c: string) => mapped.some((t) => t.column === c);
+  const derived: TargetColumn[] = [];
+  if ((fillsNutrients(mapping) || mapping.basis !== null) && !has('nutrient_basis'))
+    derived.push({ column: 'nutrient_basis' });
+  if (mayBePer100g(mapping) && !has('serving_size_g')) derived.push({ column: 'serving_size_g' });
+  return [...mapped, ...derived];
+}
+
+/**
+ * The typed value of a target column for staged row `s` (`prepared(field)`: the prepared column of
+ * a field, when it has one). Nutrients given per 100 g are scaled to the serving here: × serving
+ * size / 100, to three decimals.
+ */
+function targetSql(
+  t: TargetColumn,
+  mapping: ColumnMapping,
+  prepared: (f: FieldSpec) => string | undefined,
+): string {
+  const cast = (f: FieldSpec) => castSql(f, `s.${stagingColumn(f)}`, prepared(f));
+  const basisField = basisColumn(mapping)?.field;
+  const fixed = mapping.basis ?? 'per_serving';
+  const basis = basisField ? `coalesce(${cast(basisField)}, '${fixed}')` : `'${fixed}'`;
+  const servingField = mapping.used.find((u) => u.field.column === 'serving_size_g')?.field;
+  const serving = servingField ? `coalesce(${cast(servingField)}, 100)` : '100';
+  if (t.column === 'nutrient_basis') return basis;
+  if (t.column === 'serving_size_g') {
+    if (!mayBePer100g(mapping)) return cast(t.field!);
+    return `CASE WHEN ${basis} = 'per_100g' THEN ${serving} ELSE ${servingField ? cast(servingField) : 'NULL'} END`;
+  }
+  const value = cast(t.field!);
+  if (!NUTRIENT_COLUMNS.has(t.column)) return value;
+  // a stored nutrient keeps three decimals after any conversion, rounded once (as an API write)
+  const given = t.field!.scale !== undefined ? `round(${value}::numeric, 3)::real` : value;
+  if (!mayBePer100g(mapping)) return given;
+  const per100g = `round((${value}::float8 * ${serving} / 100)::numeric, 3)::real`;
+  if (mapping.basis === 'per_100g' && !basisField) return per100g;
+  return `CASE WHEN ${basis} = 'per_100g' THEN ${per100g} ELSE ${given} END`;
 }
 
 /**
@@ -327,11 +407,9 @@ export function typedSql(
   withDigest = false,
 ): { create: string; fill: string[] } {
   const ext = mapping.used.find((u) => u.field.column === 'external_id')!;
+  const prepared = (f: FieldSpec) => (preparedSql(f, '') ? `s.${preparedColumn(f)}` : undefined);
   const cols = targetColumns(mapping)
-    .map((t) => {
-      const prepared = preparedSql(t.field, '') ? `s.${preparedColumn(t.field)}` : undefined;
-      return `${castSql(t.field, `s.${stagingColumn(t.field)}`, prepared)} AS ${t.column}`;
-    })
+    .map((t) => `${targetSql(t, mapping, prepared)} AS ${t.column}`)
     .join(', ');
   // each value prepared once, in a subquery kept apart (OFFSET 0) so the checks and the cast share it
   const prepares = mapping.used

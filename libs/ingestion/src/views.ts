@@ -26,6 +26,7 @@ export function jobView(j: IngestJobRow): IngestJobView {
     rows_updated: Number(j.rows_updated),
     rows_unchanged: Number(j.rows_unchanged),
     rows_failed: Number(j.rows_failed),
+    warnings: j.warning_counts ?? {},
     progress,
     upload_bytes: n(j.upload_bytes),
     columns: j.columns,

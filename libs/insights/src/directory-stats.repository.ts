@@ -28,7 +28,7 @@ export class DirectoryStatsRepository {
 
   /**
    * Recomputes one vendor's row from its catalogue, in one statement (idempotent). Product
-   * allergens are read through ALLERGEN_ALIASES (`milk` counts as dairy).
+   * allergens are read through the vocabulary (a product declaring crab contains shellfish).
    */
   async refresh(vendorId: VendorId, allergens: readonly string[]): Promise<void> {
     const aliases = allergenAliasPairs(allergens);

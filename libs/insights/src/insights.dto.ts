@@ -1,3 +1,5 @@
+import { canonicalList } from '#libs/food-vocabulary';
+import { Transform } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -49,9 +51,11 @@ export class CompareVendorsDto {
   @ApiPropertyOptional({
     enum: ALLERGIES.values,
     isArray: true,
-    description: "Count each vendor's products free of all of these",
+    description:
+      "Count each vendor's products free of all of these (other spellings such as dairy or soya are accepted); an allergen's group members count (shellfish: crab, oysters, …)",
   })
   @IsOptional()
+  @Transform(({ value }) => canonicalList('allergens')(value))
   @IsArray()
   @ArrayUnique()
   @IsIn(ALLERGIES.values, { each: true })

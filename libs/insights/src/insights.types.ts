@@ -1,3 +1,4 @@
+import { allergenExclusions } from '#libs/food-vocabulary';
 import type { BENCHMARK_METRICS } from '#libs/db';
 
 export type BenchmarkMetric = (typeof BENCHMARK_METRICS)[number];
@@ -26,27 +27,12 @@ export const METRIC_UNITS: Record<BenchmarkMetric, string> = {
 };
 
 /**
- * The calculator's common allergens and the codes a catalogue may use for each (vendors write
- * `milk`, shoppers pick `dairy`). A product counts as containing the allergen when it lists any of
- * them; `gluten` counts as wheat (the safe side for a wheat allergy).
+ * [code, allergen] pairs, as the refresh SQL joins them: a product counts as containing an allergen
+ * when it declares any code that allergy rules out (allergenExclusions: its group's members, the
+ * groups it belongs to, every spelling) — exactly what matches and search exclude.
  */
-export const ALLERGEN_ALIASES: Record<string, string[]> = {
-  shellfish: ['shellfish', 'crustaceans', 'molluscs'],
-  fish: ['fish'],
-  eggs: ['eggs', 'egg'],
-  dairy: ['dairy', 'milk', 'lactose'],
-  tree_nuts: ['tree_nuts', 'nuts'],
-  peanuts: ['peanuts', 'peanut'],
-  soy: ['soy', 'soya'],
-  wheat: ['wheat', 'gluten'],
-  sesame: ['sesame'],
-  pork: ['pork'],
-  beef: ['beef'],
-};
-
-/** [alias, allergen] pairs, as the refresh SQL joins them. */
 export function allergenAliasPairs(allergens: readonly string[]): { alias: string[]; allergen: string[] } {
-  const pairs = allergens.flatMap((a) => (ALLERGEN_ALIASES[a] ?? [a]).map((alias) => [alias, a] as const));
+  const pairs = allergens.flatMap((a) => allergenExclusions([a]).map((alias) => [alias, a] as const));
   return { alias: pairs.map(([x]) => x), allergen: pairs.map(([, a]) => a) };
 }
 

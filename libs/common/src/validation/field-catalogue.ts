@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -69,6 +70,11 @@ export interface FieldDef {
   aliases?: Record<string, string>;
   /** CSV header names (besides the field's own name) that map to it. */
   synonyms?: string[];
+  /**
+   * How a JSON value is read before it is validated (codes: every spelling to its canonical code).
+   * A CSV cell gets the same treatment from ingestion's line transform.
+   */
+  normalise?: (value: unknown) => unknown;
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
@@ -168,7 +174,10 @@ function validators(def: FieldDef): PropertyDecorator[] {
  */
 export function catalogueField(def: FieldDef): PropertyDecorator {
   const options = apiOptions(def);
+  const normalise = def.normalise
+    ? [Transform(({ value }) => (value === undefined || value === null ? value : def.normalise!(value)))]
+    : [];
   return def.required
-    ? applyDecorators(ApiProperty(options), ...validators(def))
-    : applyDecorators(ApiPropertyOptional(options), IsOptional(), ...validators(def));
+    ? applyDecorators(ApiProperty(options), ...normalise, ...validators(def))
+    : applyDecorators(ApiPropertyOptional(options), IsOptional(), ...normalise, ...validators(def));
 }

@@ -1,6 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { VendorId } from './vendor-id.js';
 
+/** The values each column's CHECK allows (the drift test compares them with the database). */
+export const NUTRIENT_BASES = ['per_serving', 'per_100g'] as const;
+
 @Entity('products')
 export class Product {
   @PrimaryColumn({ type: 'uuid' })
@@ -59,6 +62,10 @@ export class Product {
 
   @Column({ type: 'real', nullable: true })
   serving_size_g!: number | null;
+
+  /** The basis the nutrients were given in (they are stored per serving either way). */
+  @Column({ type: 'text', enum: NUTRIENT_BASES })
+  nutrient_basis!: (typeof NUTRIENT_BASES)[number];
 
   @Column({ type: 'text', array: true })
   dietary_tags!: string[];

@@ -1,3 +1,4 @@
+import { NUTRIENT_BASES } from './catalogue.entities.js';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { VendorId } from './vendor-id.js';
 
@@ -31,6 +32,14 @@ export class IngestJob {
 
   @Column({ type: 'jsonb', nullable: true })
   mapping!: unknown;
+
+  /** The basis the file's nutrients are given in, when the request named it. */
+  @Column({ type: 'text', nullable: true, enum: NUTRIENT_BASES })
+  nutrient_basis!: (typeof NUTRIENT_BASES)[number] | null;
+
+  /** Warnings by kind (unknown_allergen, unknown_diet_tag, contradicted_tag): lines kept, with a note. */
+  @Column({ type: 'jsonb' })
+  warning_counts!: unknown;
 
   @Column({ type: 'jsonb', nullable: true })
   columns!: unknown;
@@ -135,6 +144,8 @@ export class IngestFeed {
   last_run_at!: Date | null;
 }
 
+export const INGEST_ERROR_SEVERITIES = ['error', 'warning'] as const;
+
 @Entity('ingest_errors')
 export class IngestError {
   @PrimaryColumn({ type: 'uuid' })
@@ -151,6 +162,9 @@ export class IngestError {
 
   @Column({ type: 'text' })
   reason!: string;
+
+  @Column({ type: 'text', enum: INGEST_ERROR_SEVERITIES })
+  severity!: (typeof INGEST_ERROR_SEVERITIES)[number];
 
   @PrimaryColumn({ type: 'uuid' })
   vendor_id!: VendorId;

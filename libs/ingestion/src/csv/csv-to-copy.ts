@@ -78,6 +78,12 @@ export interface CsvToCopyOptions {
    * the line would make of a product, for skipping unchanged lines on a re-ingest.
    */
   digestSalt?: string;
+  /**
+   * Rewrites a good line's mapped values (in staging column order) in place before they are staged,
+   * returning the line's warnings as JSON text, or null (codes to their canonical form, see
+   * line-transform.ts).
+   */
+  transform?: (values: string[]) => string | null;
 }
 
 /**
@@ -92,7 +98,7 @@ export function lineDigest(salt: string, stagedValues: string): string {
 }
 
 /**
- * CSV bytes → COPY text rows `line_no, problem, raw, ascii, digest, <mapped columns…>` for the
+ * CSV bytes → COPY text rows `line_no, problem, raw, ascii, digest, warnings, <mapped columns…>` for the
  * staging table. The header record is dropped; a record with the wrong number of fields becomes a row with
  * its problem and raw text (and no values), so SQL reports it with the others. `ascii` says every
  * mapped value is printable ASCII, which lets validation skip its scans for control characters and
@@ -118,19 +124,20 @@ export class CsvToCopy extends Transform {
       problem = `expected ${fieldCount} fields, found ${fields.length}`;
     let row = `${line}\t`;
     if (problem !== null) {
-      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf\t\\N`;
+      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf\t\\N\t\\N`;
       for (let i = 0; i < columns.length; i++) row += '\t\\N';
     } else {
+      const mapped = columns.map((c) => fields[c]!);
+      const warnings = this.options.transform ? this.options.transform(mapped) : null;
       let values = '';
       let ascii = true;
-      for (let i = 0; i < columns.length; i++) {
-        const v = fields[columns[i]!]!;
+      for (const v of mapped) {
         if (ascii && NOT_PRINTABLE_ASCII.test(v)) ascii = false;
         values += '\t' + copyValue(v);
       }
       const salt = this.options.digestSalt;
       const digest = salt === undefined ? '\\N' : lineDigest(salt, values);
-      row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}${values}`;
+      row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}\t${warnings === null ? '\\N' : copyValue(warnings)}${values}`;
     }
     this.out.push(row);
     if (this.records % 10_000 === 0) this.options.onProgress?.(this.records);

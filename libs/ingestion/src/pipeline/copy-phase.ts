@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import copyStreams from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { CsvToCopy, type CsvHeader } from '../csv/csv-to-copy.js';
+import { lineTransform } from '../csv/line-transform.js';
 import type { ColumnMapping } from '../fields.js';
 import { IngestJobsRepository, type IngestJobRow } from '../ingest-jobs.repository.js';
 import { copySql, createStagingSql, digestSalt, jobTables } from '../sql.js';
@@ -29,6 +30,7 @@ export class CopyPhase {
       columns: mapping.used.map((u) => u.index),
       // products lines carry a digest, so a re-ingest can skip the unchanged ones
       ...(job.mode === 'products' ? { digestSalt: digestSalt(mapping) } : {}),
+      transform: lineTransform(job.mode, mapping),
       onProgress: (n) => {
         if (resume || Date.now() - lastReport < 1000) return;
         lastReport = Date.now();

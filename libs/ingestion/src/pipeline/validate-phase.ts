@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import type { ColumnMapping } from '../fields.js';
 import type { IngestJobRow } from '../ingest-jobs.repository.js';
-import { dedupeSql, insertErrorsSql, jobTables, skipStrategy, skipUnchangedSql, typedSql } from '../sql.js';
+import {
+  dedupeSql,
+  insertErrorsSql,
+  insertWarningsSql,
+  jobTables,
+  skipStrategy,
+  skipUnchangedSql,
+  typedSql,
+} from '../sql.js';
 import { IngestConnections, vendorPartition, type Conn } from './ingest-connections.js';
 
 /**
@@ -30,6 +38,7 @@ export class ValidatePhase {
     const parts = this.config.ingest.parallelism;
     const products = job.mode === 'products';
     const skipping = products && !firstLoad;
+    await client.query(insertWarningsSql(t.stage, job.id));
     if (skipping) {
       await client.query(
         `CREATE UNLOGGED TABLE ${t.skipped} (line_no bigint NOT NULL, id uuid NOT NULL, external_id text NOT NULL)

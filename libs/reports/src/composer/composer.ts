@@ -1,8 +1,8 @@
 import type { ReportDocument, Section } from '../document/model.js';
-import { ALLERGY_TERMS, NON_BUTTER_DAIRY_TERMS } from './foods.js';
 import type { ReportInput, ReportProfile } from './report-input.js';
 import {
   allowedFoods,
+  bannedTerms,
   challengeCategory,
   conditionFlags,
   foodsForBudget,
@@ -97,9 +97,8 @@ export function documentText(doc: ReportDocument | Section[]): string {
 
 /** Allergens and (by dairy tolerance) dairy are banned everywhere; returns the first leak found. */
 export function findBannedText(p: ReportProfile, doc: ReportDocument | Section[]): string | null {
-  const terms = (p.allergies ?? []).flatMap((a) => ALLERGY_TERMS[a] ?? []);
-  if (p.dairy_tolerance === 'none') terms.push(...ALLERGY_TERMS.dairy!);
-  if (p.dairy_tolerance === 'butter_only') terms.push(...NON_BUTTER_DAIRY_TERMS);
+  // the allergy words only (avoided foods are the person's own words, quoted back to them)
+  const terms = bannedTerms({ ...p, avoid_foods: undefined });
   if (!terms.length) return null;
   const text = documentText(doc).replace(new RegExp(quoted(p), 'g'), '');
   const m = new RegExp(`\\b(?:${terms.join('|')})`, 'i').exec(text);

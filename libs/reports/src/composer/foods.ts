@@ -8,7 +8,7 @@ export type FoodGroup =
 export interface Food {
   name: string;
   group: FoodGroup;
-  /** Allergy codes (the calculator's) that exclude it. */
+  /** Allergen codes of the vocabulary (libs/food-vocabulary): an allergy to one, or to its group, excludes it. */
   allergens: string[];
   /** butter and ghee are tolerated by "butter only"; cheese, cream and milk are not. */
   dairy?: 'butter' | 'cheese' | 'cream' | 'milk';
@@ -40,17 +40,17 @@ export const FOODS: Food[] = [
   { name: 'pork belly', group: 'pork', allergens: ['pork'], diets: [...ALL], budget: 'moderate' },
   { name: 'chicken thighs (skin on)', group: 'poultry', allergens: [], diets: [...ALL], budget: 'budget' },
   { name: 'whole roast chicken', group: 'poultry', allergens: [], diets: [...ALL], budget: 'budget' },
-  { name: 'wild salmon', group: 'fish', allergens: ['fish'], diets: [...ALL], budget: 'premium' },
-  { name: 'canned sardines', group: 'fish', allergens: ['fish'], diets: [...ALL], budget: 'budget' },
-  { name: 'mackerel', group: 'fish', allergens: ['fish'], diets: [...ALL], budget: 'moderate' },
-  { name: 'shrimp', group: 'shellfish', allergens: ['shellfish'], diets: [...ALL], budget: 'moderate' },
-  { name: 'oysters', group: 'shellfish', allergens: ['shellfish'], diets: [...ALL], budget: 'premium' },
+  { name: 'wild salmon', group: 'fish', allergens: ['salmon'], diets: [...ALL], budget: 'premium' },
+  { name: 'canned sardines', group: 'fish', allergens: ['sardine'], diets: [...ALL], budget: 'budget' },
+  { name: 'mackerel', group: 'fish', allergens: ['mackerel'], diets: [...ALL], budget: 'moderate' },
+  { name: 'shrimp', group: 'shellfish', allergens: ['shrimp'], diets: [...ALL], budget: 'moderate' },
+  { name: 'oysters', group: 'shellfish', allergens: ['oyster'], diets: [...ALL], budget: 'premium' },
   { name: 'eggs', group: 'eggs', allergens: ['eggs'], diets: [...ALL], budget: 'budget' },
   { name: 'pasture-raised eggs', group: 'eggs', allergens: ['eggs'], diets: [...ALL], budget: 'premium' },
   {
     name: 'butter',
     group: 'dairy',
-    allergens: ['dairy'],
+    allergens: ['milk'],
     dairy: 'butter',
     diets: [...ALL],
     budget: 'budget',
@@ -58,7 +58,7 @@ export const FOODS: Food[] = [
   {
     name: 'ghee',
     group: 'dairy',
-    allergens: ['dairy'],
+    allergens: ['milk'],
     dairy: 'butter',
     diets: [...ALL],
     budget: 'moderate',
@@ -66,7 +66,7 @@ export const FOODS: Food[] = [
   {
     name: 'aged cheddar',
     group: 'dairy',
-    allergens: ['dairy'],
+    allergens: ['milk'],
     dairy: 'cheese',
     diets: [...ALL],
     budget: 'moderate',
@@ -74,7 +74,7 @@ export const FOODS: Food[] = [
   {
     name: 'heavy cream',
     group: 'dairy',
-    allergens: ['dairy'],
+    allergens: ['milk'],
     dairy: 'cream',
     diets: [...ALL],
     budget: 'budget',
@@ -82,7 +82,7 @@ export const FOODS: Food[] = [
   {
     name: 'whole milk',
     group: 'dairy',
-    allergens: ['dairy'],
+    allergens: ['milk'],
     dairy: 'milk',
     diets: ['paleo', 'custom'],
     budget: 'budget',
@@ -98,30 +98,11 @@ export const FOODS: Food[] = [
   {
     name: 'macadamia nuts',
     group: 'plant',
-    allergens: ['tree_nuts'],
+    allergens: ['macadamia'],
     diets: [...LOW_CARB_PLANTS],
     budget: 'premium',
   },
 ];
-
-/**
- * Words that must never appear anywhere in the report for each allergy: the foods themselves and
- * their common names, as regular-expression fragments matched at the start of a word. Also used to
- * check model output.
- */
-export const ALLERGY_TERMS: Record<string, string[]> = {
-  shellfish: ['shellfish', 'shrimp', 'prawn', 'oyster', 'mussel', 'crab', 'lobster', 'scallop', 'clams?\\b'],
-  fish: ['fish', 'salmon', 'sardine', 'mackerel', 'tuna', 'cod\\b', 'anchov', 'herring', 'trout', 'halibut'],
-  eggs: ['egg'],
-  dairy: ['dairy', 'butter', 'ghee', 'cheese', 'cheddar', 'cream', 'milk', 'yogurt', 'kefir'],
-  tree_nuts: ['almond', 'walnut', 'cashew', 'pecan', 'macadamia', 'hazelnut', 'pistachio', 'tree nut'],
-  peanuts: ['peanut'],
-  soy: ['soy', 'tofu', 'edamame', 'tempeh'],
-  wheat: ['wheat', 'bread', 'pasta', 'flour\\b'],
-  sesame: ['sesame', 'tahini'],
-  pork: ['pork', 'bacon', 'lard', 'ham\\b', 'prosciutto', 'sausage'],
-  beef: ['beef', 'steak', 'ribeye', 'chuck', 'tallow', 'brisket', 'bone broth'],
-};
 
 /** Dairy words excluded by "butter only" (butter and ghee stay). */
 export const NON_BUTTER_DAIRY_TERMS = ['cheese', 'cheddar', 'cream', 'milk', 'yogurt', 'kefir'];

@@ -2,7 +2,8 @@
  * Personalisation rules of seed 001, each a small named function the composer (and the checks on
  * model output) use. Every rule has its own unit test in rules.spec.ts.
  */
-import { ALLERGY_TERMS, FOODS, NON_BUTTER_DAIRY_TERMS, type Food, type FoodGroup } from './foods.js';
+import { allergenWords, containsAllergen } from '#libs/food-vocabulary';
+import { FOODS, NON_BUTTER_DAIRY_TERMS, type Food, type FoodGroup } from './foods.js';
 import type { ReportProfile } from './report-input.js';
 
 /** Medications as the person wrote them, one per item ("Metformin 500mg 2x/day"). */
@@ -52,10 +53,21 @@ export function avoidTerms(text: string | undefined): string[] {
   ];
 }
 
-/** Regular-expression fragments that must never appear in the report for this person. */
+/** An allergy the vocabulary does not know is banned as its own word. */
+function unknownAllergyWords(allergies: string[]): string[] {
+  return allergies
+    .filter((a) => allergenWords([a]).length === 0)
+    .map((a) => a.replace(/_/g, ' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+/**
+ * Regular-expression fragments that must never appear in the report for this person: the words of
+ * every allergen their allergies rule out (a shellfish allergy bans crab and oyster; a crab allergy
+ * bans "shellfish" too — a group name suggests its members).
+ */
 export function bannedTerms(p: ReportProfile): string[] {
-  const terms = (p.allergies ?? []).flatMap((a) => ALLERGY_TERMS[a] ?? [a]);
-  if (p.dairy_tolerance === 'none') terms.push(...ALLERGY_TERMS.dairy!);
+  const terms = [...allergenWords(p.allergies ?? []), ...unknownAllergyWords(p.allergies ?? [])];
+  if (p.dairy_tolerance === 'none') terms.push(...allergenWords(['milk']));
   if (p.dairy_tolerance === 'butter_only') terms.push(...NON_BUTTER_DAIRY_TERMS);
   terms.push(...avoidTerms(p.avoid_foods).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return [...new Set(terms)];
@@ -72,7 +84,7 @@ export function allowedFoods(p: ReportProfile): Food[] {
   return FOODS.filter(
     (f) =>
       f.diets.includes(p.diet_type) &&
-      !f.allergens.some((a) => (p.allergies ?? []).includes(a)) &&
+      !containsAllergen(f.allergens, p.allergies ?? []) &&
       !(p.dairy_tolerance === 'none' && f.group === 'dairy') &&
       !(p.dairy_tolerance === 'butter_only' && f.dairy !== undefined && f.dairy !== 'butter') &&
       !(banned && banned.test(f.name)),

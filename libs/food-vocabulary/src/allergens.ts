@@ -1,0 +1,385 @@
+/**
+ * The allergen vocabulary: canonical codes aligned to the two regulatory lists vendors' data
+ * follows — the EU's 14 (Regulation (EU) No 1169/2011, Annex II) and the US's 9 (FALCPA 2004 and the
+ * FASTER Act 2021) — with a hierarchy (a group and what it contains) and the other spellings vendors
+ * and shoppers use. `words` are the foods' names as regular-expression fragments matched at the start
+ * of a word: what a report must never suggest to someone allergic.
+ */
+export interface AllergenEntry {
+  code: string;
+  label: string;
+  /** The group it belongs to (crab → crustaceans → shellfish). */
+  parent?: string;
+  /** Other spellings: plural/singular, regional names, the regulations' wording. */
+  synonyms: readonly string[];
+  /** Where the code comes from: an EU Annex II item, a US major food allergen, or our own list. */
+  sources: readonly string[];
+  words?: readonly string[];
+}
+
+const EU = (n: number, wording: string) => `EU 1169/2011 Annex II ${n}: ${wording}`;
+const US = (wording: string) => `US FALCPA/FASTER major food allergen: ${wording}`;
+
+export const ALLERGEN_ENTRIES: readonly AllergenEntry[] = [
+  {
+    code: 'gluten_cereals',
+    label: 'Cereals containing gluten',
+    synonyms: [
+      'gluten',
+      'cereals_containing_gluten',
+      'gluten_containing_cereals',
+      'glutens',
+      'cereals_with_gluten',
+    ],
+    sources: [
+      EU(1, 'cereals containing gluten, namely wheat (such as spelt and khorasan wheat), rye, barley, oats'),
+    ],
+    words: ['gluten'],
+  },
+  {
+    code: 'wheat',
+    label: 'Wheat',
+    parent: 'gluten_cereals',
+    synonyms: ['wheats', 'wheat_gluten', 'wheat_flour'],
+    sources: [EU(1, 'wheat'), US('wheat')],
+    words: ['wheat', 'bread', 'pasta', 'flour\\b', 'couscous', 'semolina', 'bulgur'],
+  },
+  {
+    code: 'spelt',
+    label: 'Spelt',
+    parent: 'wheat',
+    synonyms: ['dinkel'],
+    sources: [EU(1, 'spelt')],
+    words: ['spelt'],
+  },
+  {
+    code: 'khorasan_wheat',
+    label: 'Khorasan wheat (kamut)',
+    parent: 'wheat',
+    synonyms: ['khorasan', 'kamut'],
+    sources: [EU(1, 'khorasan wheat')],
+    words: ['khorasan', 'kamut'],
+  },
+  {
+    code: 'rye',
+    label: 'Rye',
+    parent: 'gluten_cereals',
+    synonyms: [],
+    sources: [EU(1, 'rye')],
+    words: ['rye\\b'],
+  },
+  {
+    code: 'barley',
+    label: 'Barley',
+    parent: 'gluten_cereals',
+    synonyms: ['malt', 'barley_malt'],
+    sources: [EU(1, 'barley')],
+    words: ['barley', 'malt\\b'],
+  },
+  {
+    code: 'oats',
+    label: 'Oats',
+    parent: 'gluten_cereals',
+    synonyms: ['oat', 'oatmeal', 'oat_flakes'],
+    sources: [EU(1, 'oats')],
+    words: ['oats?\\b', 'oatmeal', 'porridge'],
+  },
+  {
+    code: 'triticale',
+    label: 'Triticale',
+    parent: 'gluten_cereals',
+    synonyms: [],
+    sources: [EU(1, 'cereals containing gluten (a wheat–rye hybrid)')],
+    words: ['triticale'],
+  },
+  {
+    code: 'shellfish',
+    label: 'Shellfish',
+    synonyms: ['shell_fish', 'seafood_shellfish'],
+    sources: ['the everyday group name for crustaceans and molluscs (US labels say "crustacean shellfish")'],
+    words: ['shellfish'],
+  },
+  {
+    code: 'crustaceans',
+    label: 'Crustaceans',
+    parent: 'shellfish',
+    synonyms: ['crustacean', 'crustacean_shellfish', 'crustacea', 'crustaceans_shellfish'],
+    sources: [EU(2, 'crustaceans and products thereof'), US('crustacean shellfish')],
+    words: ['crustacean'],
+  },
+  {
+    code: 'shrimp',
+    label: 'Shrimp and prawns',
+    parent: 'crustaceans',
+    synonyms: ['shrimps', 'prawn', 'prawns', 'tiger_prawns'],
+    sources: ['a crustacean'],
+    words: ['shrimp', 'prawn'],
+  },
+  {
+    code: 'crab',
+    label: 'Crab',
+    parent: 'crustaceans',
+    synonyms: ['crabs'],
+    sources: ['a crustacean'],
+    words: ['crab'],
+  },
+  {
+    code: 'lobster',
+    label: 'Lobster',
+    parent: 'crustaceans',
+    synonyms: ['lobsters', 'langoustine', 'langoustines', 'scampi'],
+    sources: ['a crustacean'],
+    words: ['lobster', 'langoustine', 'scampi'],
+  },
+  {
+    code: 'crayfish',
+    label: 'Crayfish',
+    parent: 'crustaceans',
+    synonyms: ['crawfish', 'crawdad'],
+    sources: ['a crustacean'],
+    words: ['crayfish', 'crawfish'],
+  },
+  {
+    code: 'molluscs',
+    label: 'Molluscs',
+    parent: 'shellfish',
+    synonyms: ['mollusc', 'mollusk', 'mollusks', 'mollusca', 'molluscan_shellfish'],
+    sources: [EU(14, 'molluscs and products thereof')],
+    words: ['mollus'],
+  },
+  {
+    code: 'oyster',
+    label: 'Oysters',
+    parent: 'molluscs',
+    synonyms: ['oysters'],
+    sources: ['a mollusc'],
+    words: ['oyster'],
+  },
+  {
+    code: 'mussel',
+    label: 'Mussels',
+    parent: 'molluscs',
+    synonyms: ['mussels'],
+    sources: ['a mollusc'],
+    words: ['mussel'],
+  },
+  {
+    code: 'clam',
+    label: 'Clams',
+    parent: 'molluscs',
+    synonyms: ['clams'],
+    sources: ['a mollusc'],
+    words: ['clams?\\b'],
+  },
+  {
+    code: 'scallop',
+    label: 'Scallops',
+    parent: 'molluscs',
+    synonyms: ['scallops'],
+    sources: ['a mollusc'],
+    words: ['scallop'],
+  },
+  {
+    code: 'squid',
+    label: 'Squid',
+    parent: 'molluscs',
+    synonyms: ['calamari', 'cuttlefish'],
+    sources: ['a mollusc'],
+    words: ['squid', 'calamari', 'cuttlefish'],
+  },
+  {
+    code: 'octopus',
+    label: 'Octopus',
+    parent: 'molluscs',
+    synonyms: ['octopuses'],
+    sources: ['a mollusc'],
+    words: ['octopus'],
+  },
+  {
+    code: 'snail',
+    label: 'Snails',
+    parent: 'molluscs',
+    synonyms: ['snails', 'escargot', 'escargots'],
+    sources: ['a mollusc'],
+    words: ['snail', 'escargot'],
+  },
+  {
+    code: 'eggs',
+    label: 'Eggs',
+    synonyms: ['egg', 'hen_eggs', 'egg_white', 'egg_yolk', 'albumen'],
+    sources: [EU(3, 'eggs and products thereof'), US('eggs')],
+    words: ['eggs?\\b', 'omelet', 'omelette', 'mayonnaise'],
+  },
+  {
+    code: 'fish',
+    label: 'Fish',
+    synonyms: ['fishes', 'finfish', 'fin_fish'],
+    sources: [EU(4, 'fish and products thereof'), US('fish')],
+    words: ['fish'],
+  },
+  ...(
+    [
+      ['salmon', 'Salmon', [], ['salmon']],
+      ['tuna', 'Tuna', ['tunas', 'bonito'], ['tuna', 'bonito']],
+      ['cod', 'Cod', ['codfish'], ['cod\\b', 'codfish']],
+      ['anchovy', 'Anchovies', ['anchovies'], ['anchov']],
+      ['sardine', 'Sardines', ['sardines', 'pilchard', 'pilchards'], ['sardine', 'pilchard']],
+      ['mackerel', 'Mackerel', [], ['mackerel']],
+      ['trout', 'Trout', [], ['trout']],
+      ['herring', 'Herring', ['herrings', 'kipper'], ['herring', 'kipper']],
+      ['haddock', 'Haddock', [], ['haddock']],
+      ['pollock', 'Pollock', ['pollack', 'coley'], ['pollo?ck', 'pollack']],
+      ['tilapia', 'Tilapia', [], ['tilapia']],
+      ['halibut', 'Halibut', [], ['halibut']],
+      ['catfish', 'Catfish', [], ['catfish']],
+    ] as const
+  ).map(([code, label, synonyms, words]): AllergenEntry => ({
+    code,
+    label,
+    parent: 'fish',
+    synonyms,
+    sources: ['a fish'],
+    words,
+  })),
+  {
+    code: 'peanuts',
+    label: 'Peanuts',
+    synonyms: ['peanut', 'groundnut', 'groundnuts', 'arachis', 'monkey_nuts', 'peanut_butter'],
+    sources: [EU(5, 'peanuts and products thereof'), US('peanuts')],
+    words: ['peanut', 'groundnut'],
+  },
+  {
+    code: 'soy',
+    label: 'Soybeans (soya)',
+    synonyms: [
+      'soya',
+      'soybeans',
+      'soybean',
+      'soya_beans',
+      'soy_beans',
+      'soja',
+      'soy_lecithin',
+      'soya_lecithin',
+    ],
+    sources: [EU(6, 'soybeans and products thereof'), US('soybeans')],
+    words: ['soy', 'tofu', 'edamame', 'tempeh', 'miso'],
+  },
+  {
+    code: 'milk',
+    label: 'Milk (dairy)',
+    synonyms: [
+      'dairy',
+      'lactose',
+      'milk_products',
+      'dairy_products',
+      'cows_milk',
+      'cow_milk',
+      'whey',
+      'casein',
+      'caseinate',
+      'milk_protein',
+    ],
+    sources: [EU(7, 'milk and products thereof (including lactose)'), US('milk')],
+    words: ['dairy', 'butter', 'ghee', 'cheese', 'cheddar', 'cream', 'milk', 'yogh?urt', 'kefir', 'whey'],
+  },
+  {
+    code: 'tree_nuts',
+    label: 'Tree nuts',
+    synonyms: ['nuts', 'tree_nut', 'treenuts', 'nut'],
+    sources: [
+      EU(
+        8,
+        'nuts, namely almonds, hazelnuts, walnuts, cashews, pecan nuts, Brazil nuts, pistachio nuts, macadamia or Queensland nuts',
+      ),
+      US('tree nuts'),
+    ],
+    words: ['tree nut'],
+  },
+  ...(
+    [
+      ['almond', 'Almonds', ['almonds'], ['almond', 'marzipan']],
+      [
+        'hazelnut',
+        'Hazelnuts',
+        ['hazelnuts', 'filbert', 'filberts', 'cobnut'],
+        ['hazelnut', 'filbert', 'praline'],
+      ],
+      ['walnut', 'Walnuts', ['walnuts'], ['walnut']],
+      ['cashew', 'Cashews', ['cashews', 'cashew_nuts'], ['cashew']],
+      ['pecan', 'Pecans', ['pecans', 'pecan_nuts'], ['pecan']],
+      ['pistachio', 'Pistachios', ['pistachios', 'pistachio_nuts'], ['pistachio']],
+      [
+        'macadamia',
+        'Macadamia (Queensland) nuts',
+        ['macadamias', 'macadamia_nuts', 'queensland_nut', 'queensland_nuts'],
+        ['macadamia'],
+      ],
+      ['brazil_nut', 'Brazil nuts', ['brazil_nuts', 'brazils'], ['brazil nut']],
+    ] as const
+  ).map(([code, label, synonyms, words]): AllergenEntry => ({
+    code,
+    label,
+    parent: 'tree_nuts',
+    synonyms,
+    sources: [EU(8, code.replace('_', ' ')), 'a tree nut'],
+    words,
+  })),
+  {
+    code: 'celery',
+    label: 'Celery',
+    synonyms: ['celeriac', 'celery_seed'],
+    sources: [EU(9, 'celery and products thereof')],
+    words: ['celery', 'celeriac'],
+  },
+  {
+    code: 'mustard',
+    label: 'Mustard',
+    synonyms: ['mustard_seed', 'mustard_seeds'],
+    sources: [EU(10, 'mustard and products thereof')],
+    words: ['mustard'],
+  },
+  {
+    code: 'sesame',
+    label: 'Sesame',
+    synonyms: ['sesame_seeds', 'sesame_seed', 'sesamum', 'gingelly', 'tahini'],
+    sources: [EU(11, 'sesame seeds and products thereof'), US('sesame')],
+    words: ['sesame', 'tahini', 'gingelly'],
+  },
+  {
+    code: 'sulphites',
+    label: 'Sulphur dioxide and sulphites',
+    synonyms: [
+      'sulfites',
+      'sulphite',
+      'sulfite',
+      'sulphur_dioxide',
+      'sulfur_dioxide',
+      'so2',
+      'sulphur_dioxide_and_sulphites',
+      'e220',
+    ],
+    sources: [EU(12, 'sulphur dioxide and sulphites at more than 10 mg/kg or 10 mg/litre')],
+    words: ['sulphite', 'sulfite'],
+  },
+  {
+    code: 'lupin',
+    label: 'Lupin',
+    synonyms: ['lupine', 'lupins', 'lupines', 'lupini'],
+    sources: [EU(13, 'lupin and products thereof')],
+    words: ['lupin'],
+  },
+  {
+    code: 'beef',
+    label: 'Beef',
+    synonyms: ['bovine'],
+    sources: ["the calculator's own list: foods a shopper avoids (not a regulatory allergen)"],
+    words: ['beef', 'steak', 'ribeye', 'chuck', 'tallow', 'brisket', 'bone broth'],
+  },
+  {
+    code: 'pork',
+    label: 'Pork',
+    synonyms: ['pig', 'porcine', 'swine'],
+    sources: ["the calculator's own list: foods a shopper avoids (not a regulatory allergen)"],
+    words: ['pork', 'bacon', 'lard', 'ham\\b', 'prosciutto', 'sausage'],
+  },
+];
