@@ -12,6 +12,7 @@ import {
   type HealthProfile,
   type MatchCriteria,
 } from '#libs/customers';
+import { ENTITIES } from '#libs/schema';
 import { DbModule } from '#libs/db';
 import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
@@ -55,7 +56,7 @@ class BenchModule {
       module: BenchModule,
       imports: [
         ConfigModule.forRoot(config),
-        DbModule.forRoot('bench'),
+        DbModule.forRoot('bench', { entities: ENTITIES }),
         QueueModule.forRoot('producer'),
         VendorsModule,
         CatalogueModule,

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { CatalogueModule, SearchService } from '#libs/catalogue';
 import { ConfigModule, loadConfig, type AppConfig } from '#libs/config';
 import { asVendorId } from '#libs/common';
+import { ENTITIES } from '#libs/schema';
 import { DbModule, type VendorId } from '#libs/db';
 import { InsightsModule, InsightsRefreshService } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
@@ -56,7 +57,7 @@ class BenchModule {
       module: BenchModule,
       imports: [
         ConfigModule.forRoot(config),
-        DbModule.forRoot('bench'),
+        DbModule.forRoot('bench', { entities: ENTITIES }),
         QueueModule.forRoot('producer'),
         VendorsModule,
         CatalogueModule,

@@ -7,6 +7,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ConfigModule, loadConfig, type AppConfig } from '#libs/config';
+import { ENTITIES } from '#libs/schema';
 import { DbModule } from '#libs/db';
 import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
@@ -32,7 +33,7 @@ class BenchModule {
       module: BenchModule,
       imports: [
         ConfigModule.forRoot(config),
-        DbModule.forRoot('bench'),
+        DbModule.forRoot('bench', { entities: ENTITIES }),
         QueueModule.forRoot('producer'),
         VendorsModule,
         WebhooksModule,

@@ -10,7 +10,8 @@ import {
   type CustomerField,
   type HealthField,
 } from '#libs/customers';
-import { Customer, CustomerHealth, Product } from '#libs/db';
+import { Customer, CustomerHealth } from '#libs/customers';
+import { Product } from '#libs/catalogue';
 import { MIGRATIONS } from './index.js';
 
 /**

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '#libs/config';
+import { ENTITIES } from '#libs/schema';
 import { DbModule } from '#libs/db';
 import { VaultModule, VaultService } from '#libs/vault';
 import { configFor, resolveDatabase } from './database.js';
@@ -13,7 +14,13 @@ import { configFor, resolveDatabase } from './database.js';
 async function main(): Promise<void> {
   const db = await resolveDatabase((line) => console.log(line));
   const config = configFor(db.url);
-  @Module({ imports: [ConfigModule.forRoot(config), DbModule.forRoot('vault-rotate'), VaultModule] })
+  @Module({
+    imports: [
+      ConfigModule.forRoot(config),
+      DbModule.forRoot('vault-rotate', { entities: ENTITIES }),
+      VaultModule,
+    ],
+  })
   class RotateModule {}
   const ctx = await NestFactory.createApplicationContext(RotateModule, { logger: ['error', 'warn'] });
   try {

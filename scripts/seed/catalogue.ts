@@ -1,5 +1,5 @@
 import { productCodes, type ProductField } from '#libs/catalogue';
-import type { Product } from '#libs/db';
+import type { Product } from '#libs/catalogue';
 /**
  * A deterministic, realistic-looking product catalogue: names built from flavours, qualities and
  * category nouns, a long tail of brands, descriptions whose words follow a Zipf distribution (a

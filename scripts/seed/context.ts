@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '#libs/config';
+import { ENTITIES } from '#libs/schema';
 import { DbModule } from '#libs/db';
 import { VendorsModule, VendorsService } from '#libs/vendors';
 import type { Actor } from '#libs/audit';
@@ -12,7 +13,11 @@ class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: SeedModule,
-      imports: [ConfigModule.forRoot(config), DbModule.forRoot('seed'), VendorsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot('seed', { entities: ENTITIES }),
+        VendorsModule,
+      ],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Customer, CustomerHealth } from '#libs/db';
+import type { Customer, CustomerHealth } from '#libs/customers';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';

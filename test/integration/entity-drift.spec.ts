@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, ENTITIES } from '#libs/db';
+import { createDataSource } from '#libs/db';
+import { ENTITIES } from '#libs/schema';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { schemaDrift } from '../support/schema-drift.js';
 
@@ -9,7 +10,11 @@ describe('entities against the migrated schema', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    ds = await createDataSource(testConfig(db.url), { applicationName: 'test', poolMax: 2 }).initialize();
+    ds = await createDataSource(testConfig(db.url), {
+      applicationName: 'test',
+      poolMax: 2,
+      entities: ENTITIES,
+    }).initialize();
   });
 
   afterAll(async () => {

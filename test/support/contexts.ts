@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
 import { CommonModule } from '#libs/common';
 import { ConfigModule, type AppConfig } from '#libs/config';
+import { ENTITIES } from '#libs/schema';
 import { DbModule } from '#libs/db';
 import { QueueModule, type QueueRole } from '#libs/queue';
 
@@ -17,7 +18,7 @@ export async function serviceContext(
   const moduleRef = await Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),
-      DbModule.forRoot('test'),
+      DbModule.forRoot('test', { entities: ENTITIES }),
       QueueModule.forRoot(role),
       CommonModule,
       Extra,

@@ -15,6 +15,7 @@ import {
 } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
+import { ENTITIES } from '#libs/schema';
 import { PaymentsHttpModule } from '#libs/payments';
 import { ReportsHttpModule } from '#libs/reports';
 import { VendorsHttpModule } from '#libs/vendors';
@@ -37,7 +38,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
-        DbModule.forRoot('api', { sessions: 'scoped' }),
+        DbModule.forRoot('api', { sessions: 'scoped', entities: ENTITIES }),
         QueueModule.forRoot('producer'),
         CommonModule,
         CalculatorHttpModule,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule, loggerModule } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DbModule } from '#libs/db';
+import { ENTITIES } from '#libs/schema';
 import { AuditModule } from '#libs/audit';
 import { CustomersModule } from '#libs/customers';
 import { WebhooksModule } from '#libs/webhooks';
@@ -22,7 +23,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config),
-        DbModule.forRoot('worker', { sessions: 'platform' }),
+        DbModule.forRoot('worker', { sessions: 'platform', entities: ENTITIES }),
         QueueModule.forRoot('worker'),
         CommonModule,
         MailModule,

@@ -1,4 +1,4 @@
-import type { AuditLogEntry } from '#libs/db';
+import type { AuditLogEntry } from './audit.entities.js';
 /** Who did something: a vendor API key, a JWT user, or the platform admin. */
 export interface Actor {
   /** `key:<api key id>`, `user:<jwt sub>` or `platform-admin`. */

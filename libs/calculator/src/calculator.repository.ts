@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, rowsOf, type CalculatorSession } from '#libs/db';
+import { affectedRows, rowsOf } from '#libs/db';
+import { type CalculatorSession } from './calculator.entities.js';
 import type { Macros } from './macros.js';
 
 /** A session as the calculator reads it: the row with its jsonb narrowed, and its version. */

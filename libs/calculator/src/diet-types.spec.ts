@@ -1,4 +1,4 @@
-import { BEST_FOR_DIETS } from '#libs/db';
+import { BEST_FOR_DIETS } from '#libs/vendors';
 import { DIET_TYPE } from './fields.js';
 
 describe('diet types', () => {

@@ -6,3 +6,4 @@ export * from './macros.js';
 export * from './session.guard.js';
 export type { Tier } from './tiers.repository.js';
 export * from './tiers.service.js';
+export * from './calculator.entities.js';

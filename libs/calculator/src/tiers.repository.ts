@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { PaymentTier } from '#libs/db';
+import { PaymentTier } from './calculator.entities.js';
 
 /** What a tier's features promise (features is jsonb so the business can add keys). */
 interface TierFeatures {

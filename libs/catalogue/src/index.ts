@@ -6,3 +6,4 @@ export * from './search.service.js';
 export * from './nutrients.view.js';
 export * from './product-codes.js';
 export * from './product-units.js';
+export * from './catalogue.entities.js';

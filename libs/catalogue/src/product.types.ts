@@ -1,5 +1,5 @@
 import type { FieldDef } from '#libs/common';
-import { NUTRIENT_BASES, type Product } from '#libs/db';
+import { NUTRIENT_BASES, type Product } from './catalogue.entities.js';
 import { canonicalList } from '#libs/food-vocabulary';
 
 /** Per-serving nutrient fields, in the order they are shown and compared. */

@@ -1,6 +1,7 @@
 import { UUID_PATTERN, type VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
-import { ReplicaReader, type PlannedReadConnection, type Product, type ReadSource } from '#libs/db';
+import { ReplicaReader, type PlannedReadConnection, type ReadSource } from '#libs/db';
+import { type Product } from './catalogue.entities.js';
 import { NUTRIENTS, type ProductListing } from './product.types.js';
 
 interface Reader {

@@ -26,3 +26,4 @@ export * from './outbound/guarded-http.js';
 export * from './outbound/guarded-download.js';
 export * from './validation/field-catalogue.js';
 export * from './rate-limit/auth-failures.js';
+export * from './common.entities.js';

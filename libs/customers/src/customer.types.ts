@@ -1,6 +1,6 @@
 import type { FieldDef } from '#libs/common';
 import { canonicalList } from '#libs/food-vocabulary';
-import { ACTIVITY_LEVELS, SEXES, type Customer, type CustomerHealth } from '#libs/db';
+import { ACTIVITY_LEVELS, SEXES, type Customer, type CustomerHealth } from './customers.entities.js';
 
 export { ACTIVITY_LEVELS, SEXES };
 export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];

@@ -1,7 +1,8 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf, type Customer } from '#libs/db';
+import { rowsOf } from '#libs/db';
+import { type Customer } from './customers.entities.js';
 import type { CustomerRow } from './customer.types.js';
 
 const COLUMNS = `c.id, c.external_id, c.email, c.first_name, c.last_name, c.created_at, c.updated_at`;

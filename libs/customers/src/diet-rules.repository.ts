@@ -1,7 +1,8 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf, type DietRule } from '#libs/db';
+import { rowsOf } from '#libs/db';
+import { type DietRule } from './customers.entities.js';
 
 export interface DietRulePolicy {
   daily_limits: Record<string, number>;

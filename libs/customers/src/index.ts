@@ -8,3 +8,4 @@ export * from './import/health-import.service.js';
 export * from './match-coverage.service.js';
 export * from './matches.service.js';
 export * from './matching.js';
+export * from './customers.entities.js';

@@ -2,7 +2,6 @@ import pg from 'pg';
 import { DataSource, DataSourceOptions, type EntityManager, type QueryRunner } from 'typeorm';
 import type { AppConfig } from '#libs/config';
 import { MIGRATIONS } from '../../../migrations/index.js';
-import { ENTITIES } from './entities/index.js';
 import { MarkedEntityManager, driverFor } from './pg-driver.js';
 import { scopedConnections } from './tenant-scope.js';
 
@@ -25,6 +24,11 @@ export interface DataSourceRole {
   scoped?: boolean;
   /** Which pool this is in the pool gauges (default: the application name). */
   poolLabel?: string;
+  /**
+   * The entities TypeORM should know (the processes pass every lib's: libs/schema). Migrations and
+   * raw SQL need none.
+   */
+  entities?: readonly (new () => object)[];
 }
 
 /**
@@ -39,7 +43,7 @@ export class AppDataSource extends DataSource {
 
 /**
  * One TypeORM DataSource for the api, the worker and the migration command. Every table has an
- * entity (./entities); plain tables are read through TypeORM repositories, hot and partitioned
+ * entity in the lib that owns it (assembled in libs/schema); plain tables are read through TypeORM repositories, hot and partitioned
  * paths with SQL typed by the entities (./typed-sql.ts). `synchronize` is always off: the schema
  * comes from hand-written migrations, and a test compares it with the entities.
  * `plan_cache_mode=force_custom_plan` keeps partition pruning at plan time (generic plans over
@@ -77,7 +81,7 @@ export function createDataSource(config: AppConfig, role: DataSourceRole): DataS
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
-    entities: ENTITIES,
+    entities: [...(role.entities ?? [])],
     logging: false,
     extra,
   };

@@ -23,7 +23,10 @@ export class DbModule implements OnApplicationShutdown {
    * - `scoped`: sessions run as `nrp_app` and queries follow the request's vendor scope (the api);
    * - `platform`: sessions run as `nrp_platform`, every vendor's rows, no DDL (the worker).
    */
-  static forRoot(applicationName: string, opts: { sessions?: 'scoped' | 'platform' } = {}): DynamicModule {
+  static forRoot(
+    applicationName: string,
+    opts: { sessions?: 'scoped' | 'platform'; entities?: readonly (new () => object)[] } = {},
+  ): DynamicModule {
     return {
       module: DbModule,
       providers: [
@@ -39,6 +42,7 @@ export class DbModule implements OnApplicationShutdown {
               applicationName,
               poolLabel: 'main',
               scoped: sessions === 'scoped',
+              entities: opts.entities ?? [],
               ...(sessionRole ? { sessionRole } : {}),
             }).initialize();
           },

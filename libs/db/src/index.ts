@@ -8,4 +8,4 @@ export * from './replica-reader.js';
 export * from './tenant-scope.js';
 export * from './schema-owner-db.js';
 export * from './typed-sql.js';
-export * from './entities/index.js';
+export type { VendorId } from './vendor-id.js';

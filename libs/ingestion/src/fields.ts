@@ -15,7 +15,7 @@ import {
   type CustomerField,
   type HealthField,
 } from '#libs/customers';
-import { INGEST_MODES } from '#libs/db';
+import { INGEST_MODES } from './ingestion.entities.js';
 
 /**
  * What a CSV may hold, per ingest mode: each field's target column, how it is validated and cast

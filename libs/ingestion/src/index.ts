@@ -7,3 +7,4 @@ export * from './ingest.service.js';
 export * from './pipeline.service.js';
 export * from './tokens.js';
 export * from './upload-store.js';
+export * from './ingestion.entities.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf, type IngestJob } from '#libs/db';
+import { rowsOf } from '#libs/db';
+import { type IngestJob } from './ingestion.entities.js';
 import type { VendorId } from '#libs/common';
 import type { IngestMode } from './fields.js';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CategoryBenchmark, ReadConnection } from '#libs/db';
+import type { ReadConnection } from '#libs/db';
+import type { CategoryBenchmark } from './insights.entities.js';
 import { MIN_BENCHMARK_VENDORS, NO_CURRENCY, type BenchmarkMetric } from './insights.types.js';
 
 export type BenchmarkRow = Omit<CategoryBenchmark, 'metric'> & { metric: BenchmarkMetric };

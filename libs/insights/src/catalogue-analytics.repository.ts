@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NUTRIENTS } from '#libs/catalogue';
-import { firstRow, type CatalogueAnalytics, type ReadConnection, type VendorId } from '#libs/db';
+import { firstRow, type ReadConnection, type VendorId } from '#libs/db';
+import { type CatalogueAnalytics } from './insights.entities.js';
 import type { MatchCoverage } from '#libs/customers';
 
 /** Fields whose absence a vendor should fix: every nutrient matches can limit, serving size and price. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BEST_FOR_DIETS, rowsOf, type ReadConnection, type VendorId } from '#libs/db';
+import { rowsOf, type ReadConnection, type VendorId } from '#libs/db';
+import { BEST_FOR_DIETS } from '#libs/vendors';
 import type { PublicVendorFields } from '#libs/vendors';
 import {
   MIN_PUBLISHED_MEDIAN_PRODUCTS,

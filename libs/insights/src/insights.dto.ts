@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { ALLERGIES, DIET_TYPE } from '#libs/calculator';
 import { TAG_PATTERN } from '#libs/catalogue';
-import { BENCHMARK_METRICS } from '#libs/db';
+import { BENCHMARK_METRICS } from './insights.entities.js';
 import { PublicVendorView } from '#libs/vendors';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,5 +1,5 @@
 import { allergenExclusions } from '#libs/food-vocabulary';
-import type { BENCHMARK_METRICS } from '#libs/db';
+import type { BENCHMARK_METRICS } from './insights.entities.js';
 
 export type BenchmarkMetric = (typeof BENCHMARK_METRICS)[number];
 

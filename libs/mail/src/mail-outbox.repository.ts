@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf, type MailOutboxMessage, affectedRows } from '#libs/db';
+import { rowsOf, affectedRows } from '#libs/db';
+import { type MailOutboxMessage } from './mail.entities.js';
 
 /** A message as the sender reads it. */
 export type OutboxRow = Pick<

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, firstRow, rowsOf, type Payment } from '#libs/db';
+import { affectedRows, firstRow, rowsOf } from '#libs/db';
+import { type Payment } from './payments.entities.js';
 
 export type PaymentRow = Pick<
   Payment,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { affectedRows, rowsOf, type SandboxCheckout } from '#libs/db';
+import { affectedRows, rowsOf } from '#libs/db';
+import { type SandboxCheckout } from './payments.entities.js';
 import { AppConfig } from '#libs/config';
 import {
   InvalidSignature,

@@ -7,3 +7,4 @@ export type { ReportRow } from './reports.repository.js';
 export * from './reports.service.js';
 export * from './document/render-html.js';
 export { REPORT_CSS_HASH } from './document/stylesheet.js';
+export * from './reports.entities.js';

@@ -1,4 +1,5 @@
-import { affectedRows, rowsOf, type Report, type ReportRevision, type ReportEventRecord } from '#libs/db';
+import { affectedRows, rowsOf } from '#libs/db';
+import { type Report, type ReportRevision, type ReportEventRecord } from './reports.entities.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Macros } from '#libs/calculator';

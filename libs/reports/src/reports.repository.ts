@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, rowsOf, type Report } from '#libs/db';
+import { affectedRows, rowsOf } from '#libs/db';
+import { type Report } from './reports.entities.js';
 
 export type ReportRow = Pick<
   Report,

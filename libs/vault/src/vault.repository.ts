@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { firstRow, rowsOf, VaultSecret, type VendorId } from '#libs/db';
+import { firstRow, rowsOf, type VendorId } from '#libs/db';
+import { VaultSecret } from './vault.entities.js';
 import type { Sealed } from './cipher.js';
 
 const SEALED_COLUMNS = [

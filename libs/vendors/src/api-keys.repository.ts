@@ -1,7 +1,8 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BookkeepingPool, rowsOf, type VendorApiKey, type Vendor } from '#libs/db';
+import { BookkeepingPool, rowsOf } from '#libs/db';
+import { type VendorApiKey, type Vendor } from './vendors.entities.js';
 import type { VendorRole } from './auth/principal.js';
 
 /** A key as its vendor lists it (never its hash). */

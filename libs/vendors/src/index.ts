@@ -8,3 +8,4 @@ export type { VendorProfile, VendorRow } from './vendors.repository.js';
 export * from './vendors.service.js';
 export { PublicVendorView } from './vendors.dto.js';
 export { publicVendorView, type PublicVendorFields } from './views.js';
+export * from './vendors.entities.js';

@@ -18,7 +18,7 @@ import {
   Min,
 } from 'class-validator';
 import { IsSafeText, IsSingleLine } from '#libs/common';
-import { BEST_FOR_DIETS } from '#libs/db';
+import { BEST_FOR_DIETS } from './vendors.entities.js';
 import { VENDOR_ROLES, type VendorRole } from './auth/principal.js';
 
 const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool, rowsOf, type Vendor } from '#libs/db';
+import { BookkeepingPool, rowsOf } from '#libs/db';
+import { type Vendor } from './vendors.entities.js';
 import { DataSource, type EntityManager } from 'typeorm';
 
 export type VendorStatus = 'active' | 'suspended' | 'deleted';

@@ -1,11 +1,11 @@
+import { rowsOf } from '#libs/db';
 import {
-  rowsOf,
   type WebhookDelivery,
   type WebhookEvent,
   type WebhookAttempt,
   type WebhookEndpoint,
-  type Vendor,
-} from '#libs/db';
+} from './webhooks.entities.js';
+import { type Vendor } from '#libs/vendors';
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';

@@ -1,7 +1,8 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf, type WebhookEndpoint } from '#libs/db';
+import { rowsOf } from '#libs/db';
+import { type WebhookEndpoint } from './webhooks.entities.js';
 
 export type EndpointRow = WebhookEndpoint;
 

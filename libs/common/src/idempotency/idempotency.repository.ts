@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool, type IdempotencyKey } from '#libs/db';
+import { BookkeepingPool } from '#libs/db';
+import { type IdempotencyKey } from '../common.entities.js';
 
 /** A claimed key: the response body is sealed by the vault (context: scope and key), null when none is kept. */
 export type IdempotencyRecord = Pick<

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BookkeepingPool, rowsOf, type Report, type ReportRevision } from '#libs/db';
+import { BookkeepingPool, rowsOf } from '#libs/db';
+import { type Report, type ReportRevision } from '../reports.entities.js';
 
 /**
  * What serving a report needs: its row (revoked_reason says why it was taken back: refunded or

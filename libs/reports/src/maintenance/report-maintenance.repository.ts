@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { affectedRows, rowsOf, firstRow, type Report } from '#libs/db';
+import { affectedRows, rowsOf, firstRow } from '#libs/db';
+import { type Report } from '../reports.entities.js';
 
 @Injectable()
 export class ReportMaintenanceRepository {

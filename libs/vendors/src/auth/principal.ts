@@ -1,7 +1,9 @@
 import type { Actor } from '#libs/audit';
 import type { VendorId } from '#libs/common';
 
-export const VENDOR_ROLES = ['admin', 'editor', 'analyst', 'ingest'] as const;
+import { VENDOR_ROLES } from '../vendors.entities.js';
+
+export { VENDOR_ROLES };
 export type VendorRole = (typeof VENDOR_ROLES)[number];
 
 /**

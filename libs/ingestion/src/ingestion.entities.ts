@@ -1,6 +1,6 @@
-import { NUTRIENT_BASES } from './catalogue.entities.js';
+import { NUTRIENT_BASES } from '#libs/catalogue';
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { VendorId } from './vendor-id.js';
+import type { VendorId } from '#libs/db';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const INGEST_MODES = ['products', 'customers'] as const;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { VendorId } from './vendor-id.js';
+import type { VendorId } from '#libs/db';
 
 @Entity('audit_log')
 export class AuditLogEntry {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { VendorId } from './vendor-id.js';
+import type { VendorId } from '#libs/db';
 
 @Entity('vault_secrets')
 export class VaultSecret {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { VendorId } from './vendor-id.js';
+import type { VendorId } from '#libs/db';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const BENCHMARK_METRICS = [
