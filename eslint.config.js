@@ -30,6 +30,23 @@ export default tseslint.config(
     },
   },
   {
+    // Repositories run SQL through the typed helpers (libs/db typed-sql.ts): rowsOf, firstRow, …
+    files: ['libs/**/*.repository.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='forwardRef']",
+          message: 'No forwardRef: move the responsibility instead.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'Run SQL through the typed helpers of #libs/db (rowsOf, firstRow, affectedRows, execute).',
+        },
+      ],
+    },
+  },
+  {
     // Configuration is read once, in libs/config; launchers and benchmarks may read their own flags.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['libs/config/**'],

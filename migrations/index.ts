@@ -29,6 +29,7 @@ import { CheckoutClaims1795221900000 } from './1795221900000-checkout-claims.js'
 import { BenchmarkNoise1795222000000 } from './1795222000000-benchmark-noise.js';
 import { NutrientBasisAndWarnings1795222100000 } from './1795222100000-nutrient-basis-and-warnings.js';
 import { CanonicalCodes1795222200000 } from './1795222200000-canonical-codes.js';
+import { SchemaSource1795222300000 } from './1795222300000-schema-source.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   BenchmarkNoise1795222000000,
   NutrientBasisAndWarnings1795222100000,
   CanonicalCodes1795222200000,
+  SchemaSource1795222300000,
 ];

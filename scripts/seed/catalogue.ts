@@ -1,5 +1,6 @@
-import { productCodes, type ProductField } from '#libs/catalogue';
+import { PRODUCT_FIELDS, productCodes, type Nutrient, type ProductField } from '#libs/catalogue';
 import type { Product } from '#libs/catalogue';
+
 /**
  * A deterministic, realistic-looking product catalogue: names built from flavours, qualities and
  * category nouns, a long tail of brands, descriptions whose words follow a Zipf distribution (a
@@ -7,8 +8,10 @@ import type { Product } from '#libs/catalogue';
  * that are plausible for the category, and tags/allergens that agree with the ingredients.
  * Used by `seed:demo`, `seed:scale`, the search benchmark and the ingestion benchmark.
  */
-/** A generated product: every catalogue field, none of them null. */
-export type GeneratedProduct = { [K in ProductField | 'external_id']: NonNullable<Product[K]> };
+/** A generated product: every field, but only the nutrients the generator knows (a new one is left empty). */
+export type GeneratedProduct = {
+  [K in Exclude<ProductField, Nutrient> | 'external_id']: NonNullable<Product[K]>;
+} & Partial<Record<Nutrient, number>>;
 
 /** Small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -528,29 +531,10 @@ function gtin(index: number): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
+/** The seed's CSV columns: every writable product field (nutrients.ts declares the nutrients) but the basis. */
 export const PRODUCT_COLUMNS = [
   'external_id',
-  'name',
-  'brand',
-  'description',
-  'category',
-  'price_cents',
-  'currency',
-  'calories',
-  'protein_g',
-  'fat_g',
-  'carbs_g',
-  'sugar_g',
-  'fiber_g',
-  'sodium_mg',
-  'potassium_mg',
-  'saturated_fat_g',
-  'serving_size_g',
-  'dietary_tags',
-  'allergens',
-  'ingredients',
-  'gtin',
-  'in_stock',
+  ...PRODUCT_FIELDS.filter((f) => f !== 'nutrient_basis'),
 ] as const;
 
 function csvField(v: string): string {
@@ -564,7 +548,8 @@ function csvField(v: string): string {
 export function productCsvLine(p: GeneratedProduct, arrays: 'pg' | 'list' = 'list'): string {
   return (
     PRODUCT_COLUMNS.map((col) => {
-      const v = p[col];
+      const v = p[col as keyof GeneratedProduct];
+      if (v === undefined) return '';
       if (Array.isArray(v)) return csvField(arrays === 'pg' ? `{${v.join(',')}}` : v.join('|'));
       return csvField(String(v));
     }).join(',') + '\n'

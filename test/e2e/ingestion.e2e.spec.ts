@@ -12,8 +12,7 @@ import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { freePort } from '#libs/db/embedded';
 import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';
-import { mapHeaders } from '../../libs/ingestion/src/fields.js';
-import { skipUnchangedSql, type SkipStrategy } from '../../libs/ingestion/src/sql.js';
+import { skipUnchangedSql, type SkipStrategy } from '../../libs/catalogue/src/bulk/products-bulk-sql.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { CuttingProxy, tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
@@ -296,7 +295,6 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
 
     // Both ways of setting lines aside (probing per line for a small file, one scan of the
     // catalogue for a big one) find exactly the lines whose product still carries their digest.
-    const mapping = mapHeaders('products', HEADER.split(','), {});
     const setAside = async (strategy: SkipStrategy) => {
       await ds.query(`DROP TABLE IF EXISTS skip_stage, skip_out`);
       await ds.query(
@@ -308,7 +306,15 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       );
       await ds.query(`CREATE TABLE skip_out (line_no bigint, id uuid, external_id text)`);
       for (const part of [0, 1]) {
-        const sql = skipUnchangedSql('skip_stage', 'skip_out', v.vendorId, mapping, part, 2, strategy);
+        const sql = skipUnchangedSql(
+          'skip_stage',
+          'skip_out',
+          v.vendorId,
+          'f_external_id',
+          part,
+          2,
+          strategy,
+        );
         const runner = ds.createQueryRunner();
         await runner.query(sql);
         await runner.query('RESET ALL'); // its SET lines stay on the session, as on a pipeline connection

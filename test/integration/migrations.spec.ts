@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createDataSource, migrateDown, migrateUp } from '#libs/db';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { PRODUCT_FILLFACTOR } from '../../libs/ingestion/src/pipeline/first-load-phase.js';
+import { PRODUCT_FILLFACTOR } from '../../libs/catalogue/src/bulk/products-bulk.target.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
 describe('migrations', () => {

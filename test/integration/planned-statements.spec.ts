@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createDataSource, MAX_PER_CONNECTION, ReplicaReader } from '#libs/db';
+import { createDataSource, MAX_PER_CONNECTION, ReplicaReader, rowsOf } from '#libs/db';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 
 /**
@@ -42,7 +42,7 @@ describe('planned statements (integration)', () => {
         const [row] = await run.planned<{ n: number }>('plan_probe', 'SELECT $1::int + 1 AS n', [i]);
         answers.push(row!.n);
       }
-      const [mode] = (await run.query('SHOW plan_cache_mode')) as { plan_cache_mode: string }[];
+      const [mode] = await rowsOf<{ plan_cache_mode: string }>(run.db, 'SHOW plan_cache_mode');
       return { answers, mode: mode!.plan_cache_mode };
     });
     expect(result).toEqual({ answers: [1, 2, 3, 4, 5, 6, 7, 8], mode: 'auto' });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { execute, rowsOf } from '#libs/db';
 import type { Actor, AuditEntry, AuditQuery, AuditRecord } from './audit.types.js';
 
 /** The append-only audit_log: rows are only ever inserted (the database refuses the rest). */
@@ -12,7 +12,8 @@ export class AuditRepository {
     if (entries.length === 0) return;
     // every entry is some vendor's (platform-admin actions name the vendor acted on)
     if (!actor.vendorId) throw new Error('An audit entry needs the vendor it concerns (actor.vendorId)');
-    await (manager ?? this.db.manager).query(
+    await execute(
+      manager ?? this.db.manager,
       `INSERT INTO audit_log (vendor_id, actor_id, actor_role, action, entity, entity_id, before, after, ip, user_agent)
        SELECT $1, $2, $3, e.action, e.entity, e.entity_id, e.before, e.after, $4, $5
          FROM jsonb_to_recordset($6::jsonb)

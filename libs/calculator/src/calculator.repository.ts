@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, rowsOf } from '#libs/db';
+import { affectedRows, execute, firstRow, rowsOf } from '#libs/db';
 import { type CalculatorSession } from './calculator.entities.js';
 import type { Macros } from './macros.js';
 
@@ -35,7 +35,7 @@ export class CalculatorRepository {
 
   /** The session a token opens; with `id`, only if the token belongs to that session. */
   async findByToken(tokenHash: string, id?: string): Promise<SessionRow | null> {
-    const rows = await rowsOf<SessionRow>(
+    const row = await firstRow<SessionRow>(
       this.db,
       `SELECT ${COLUMNS}
          FROM calculator_session_tokens t JOIN calculator_sessions s ON s.id = t.session_id
@@ -43,16 +43,16 @@ export class CalculatorRepository {
           AND ($2::uuid IS NULL OR s.id = $2::uuid)`,
       [tokenHash, id ?? null],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async lockById(manager: EntityManager, id: string): Promise<SessionRow | null> {
-    const rows = await rowsOf<SessionRow>(
+    const row = await firstRow<SessionRow>(
       manager,
       `SELECT ${COLUMNS} FROM calculator_sessions s WHERE s.id = $1 FOR UPDATE`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /**
@@ -65,7 +65,7 @@ export class CalculatorRepository {
     patch: Record<string, unknown>,
     email: string | null,
   ): Promise<Pick<SessionRow, 'step_completed' | 'answers'> | null> {
-    const rows = await rowsOf<Pick<SessionRow, 'step_completed' | 'answers'>>(
+    const row = await firstRow<Pick<SessionRow, 'step_completed' | 'answers'>>(
       this.db,
       `UPDATE calculator_sessions s SET answers = s.answers || $3::jsonb, email = COALESCE($4, s.email)
          FROM calculator_session_tokens t
@@ -74,16 +74,16 @@ export class CalculatorRepository {
         RETURNING s.step_completed, s.answers`,
       [id, tokenHash, JSON.stringify(patch), email],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async findById(id: string): Promise<SessionRow | null> {
-    const rows = await rowsOf<SessionRow>(
+    const row = await firstRow<SessionRow>(
       this.db,
       `SELECT ${COLUMNS} FROM calculator_sessions s WHERE s.id = $1`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /**
@@ -122,12 +122,12 @@ export class CalculatorRepository {
   }
 
   async newestInProgressByEmail(email: string): Promise<{ id: string } | null> {
-    const rows = await rowsOf<{ id: string }>(
+    const row = await firstRow<{ id: string }>(
       this.db,
       `SELECT id FROM calculator_sessions WHERE email = $1 AND status = 'in_progress' ORDER BY updated_at DESC LIMIT 1`,
       [email],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async addToken(
@@ -137,14 +137,16 @@ export class CalculatorRepository {
     purpose: 'session' | 'resume',
     expiresAt: Date | null,
   ): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO calculator_session_tokens (token_hash, session_id, purpose, expires_at) VALUES ($1, $2, $3, $4)`,
       [tokenHash, sessionId, purpose, expiresAt],
     );
   }
 
   async markPaid(manager: EntityManager, id: string, tier: string): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE calculator_sessions
           SET status = 'paid', is_premium = true, payment_status = 'completed', tier = $2, paid_at = now()
         WHERE id = $1`,
@@ -153,7 +155,8 @@ export class CalculatorRepository {
   }
 
   async markPaymentPending(id: string, tier: string): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE calculator_sessions SET payment_status = 'pending', tier = $2 WHERE id = $1 AND status = 'in_progress'`,
       [id, tier],
     );

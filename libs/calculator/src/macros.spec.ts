@@ -1,3 +1,5 @@
+import { ACTIVITY_SCALE } from '#libs/energy';
+import { ACTIVITY } from './fields.js';
 import { ACTIVITY_FACTORS, computeMacros, feetInchesToCm, poundsToKg, type MacroInput } from './macros.js';
 
 /** Seed 001's example person: 35, male, 5'10", 185 lb, light activity, lose 20 %, carnivore. */
@@ -49,6 +51,8 @@ describe('computeMacros', () => {
     expect(gain.tdee).toBe(Math.round(1780.4 * 1.725));
     expect(gain.calories).toBe(Math.round(1780.39 * 1.725 * 1.1));
     expect(Object.values(ACTIVITY_FACTORS)).toEqual([1.2, 1.375, 1.55, 1.725, 1.9]);
+    // the calculator's answers are the energy scale's calculator spelling, level for level
+    expect([...ACTIVITY.values]).toEqual(ACTIVITY_SCALE.map((l) => l.calculator));
   });
 
   it('caps carbs by diet and splits them for paleo and custom', () => {

@@ -1,22 +1,19 @@
+import { ACTIVITY_SCALE, katchMcArdle, mifflinStJeor } from '#libs/energy';
 import type { Activity, DietType, Goal, Sex } from './fields.js';
 
 /**
  * Daily targets (the calculator's step 3) — pure functions, no I/O.
- *   BMR   Mifflin-St Jeor: 10·kg + 6.25·cm − 5·age + 5 (male) / − 161 (female);
- *         Katch-McArdle when body fat is known: 370 + 21.6 · lean kg.
- *   TDEE  BMR × activity factor.
+ *   BMR   Mifflin-St Jeor, or Katch-McArdle when body fat is known (libs/energy: the one
+ *         definition, shared with vendors' customers);
+ *   TDEE  BMR × the activity level's factor (libs/energy's scale, in the calculator's spelling).
  *   kcal  TDEE × (1 − deficit) to lose, × (1 + surplus) to gain, TDEE to maintain.
  *   P     0.7 g per lb of body weight (at least 1.6 g per kg of lean mass when known).
  *   C     carnivore 20 g, keto 30 g; paleo 20 % and custom 35 % of calories (documented split).
  *   F     the remaining calories / 9, so that |kcal − (4P + 4C + 9F)| ≤ 10 always.
  */
-export const ACTIVITY_FACTORS: Record<Activity, number> = {
-  sedentary: 1.2,
-  light: 1.375,
-  moderate: 1.55,
-  very: 1.725,
-  extra: 1.9,
-};
+export const ACTIVITY_FACTORS = Object.fromEntries(
+  ACTIVITY_SCALE.map((l) => [l.calculator, l.factor]),
+) as Record<Activity, number>;
 
 export const KG_PER_LB = 0.45359237;
 export const CM_PER_INCH = 2.54;
@@ -55,14 +52,6 @@ export interface Macros {
   calculation_method: 'mifflin_st_jeor' | 'katch_mcardle';
 }
 
-export function bmrMifflinStJeor(sex: Sex, weightKg: number, heightCm: number, age: number): number {
-  return 10 * weightKg + 6.25 * heightCm - 5 * age + (sex === 'male' ? 5 : -161);
-}
-
-export function bmrKatchMcArdle(leanMassKg: number): number {
-  return 370 + 21.6 * leanMassKg;
-}
-
 export function feetInchesToCm(feet: number, inches: number): number {
   return (feet * 12 + inches) * CM_PER_INCH;
 }
@@ -76,8 +65,8 @@ export function computeMacros(input: MacroInput): Macros {
     input.bodyFatPercent !== undefined ? input.weightKg * (1 - input.bodyFatPercent / 100) : undefined;
   const bmr =
     leanKg !== undefined
-      ? bmrKatchMcArdle(leanKg)
-      : bmrMifflinStJeor(input.sex, input.weightKg, input.heightCm, input.age);
+      ? katchMcArdle(leanKg)
+      : mifflinStJeor(input.sex, input.weightKg, input.heightCm, input.age);
   const tdee = bmr * ACTIVITY_FACTORS[input.activity];
   const adjustment = (input.adjustmentPercent ?? 0) / 100;
   const calories = Math.round(

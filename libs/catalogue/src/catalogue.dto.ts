@@ -16,6 +16,7 @@ import {
   Min,
 } from 'class-validator';
 import { EXTERNAL_ID_PATTERN, IsSafeText, catalogueField } from '#libs/common';
+import { nutrientProperties, type Nutrients } from './nutrients.js';
 import { NutrientsView } from './nutrients.view.js';
 import { TAG_PATTERN as TAG, productField, type ProductField } from './product.types.js';
 import { UNIT_ALTERNATIVES, type UnitAlternative } from './product-units.js';
@@ -37,23 +38,17 @@ const unit = (name: UnitAlternative) => {
   });
 };
 
+/** The nutrients as written fields (nutrients.ts). */
+const NutrientFields = nutrientProperties<Partial<Nutrients>>('NutrientFields', (n) => field(n));
+
 /** Every product field but the external id (PUT replaces them all; PATCH sends some), from the catalogue. */
-export class ProductFieldsDto {
+export class ProductFieldsDto extends NutrientFields {
   @field('name') name!: string;
   @field('brand') brand?: string | null;
   @field('description') description?: string | null;
   @field('category') category?: string | null;
   @field('price_cents') price_cents?: number | null;
   @field('currency') currency?: string;
-  @field('calories') calories?: number | null;
-  @field('protein_g') protein_g?: number | null;
-  @field('fat_g') fat_g?: number | null;
-  @field('carbs_g') carbs_g?: number | null;
-  @field('sugar_g') sugar_g?: number | null;
-  @field('fiber_g') fiber_g?: number | null;
-  @field('sodium_mg') sodium_mg?: number | null;
-  @field('potassium_mg') potassium_mg?: number | null;
-  @field('saturated_fat_g') saturated_fat_g?: number | null;
   @field('serving_size_g') serving_size_g?: number | null;
   @field('nutrient_basis') nutrient_basis?: 'per_serving' | 'per_100g';
   @unit('energy_kj') energy_kj?: number | null;
@@ -162,7 +157,8 @@ export class SearchQueryDto {
 
 // ---- views ----
 
-export class ProductView {
+/** A product: its nutrients (from NutrientsView) and every other column. */
+export class ProductView extends NutrientsView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() external_id!: string;
   @ApiProperty() name!: string;
@@ -171,15 +167,6 @@ export class ProductView {
   @ApiProperty({ nullable: true, type: String }) category!: string | null;
   @ApiProperty({ nullable: true, type: Number }) price_cents!: number | null;
   @ApiProperty() currency!: string;
-  @ApiProperty({ nullable: true, type: Number }) calories!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) protein_g!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) fat_g!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) carbs_g!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) sugar_g!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) fiber_g!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) sodium_mg!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) potassium_mg!: number | null;
-  @ApiProperty({ nullable: true, type: Number }) saturated_fat_g!: number | null;
   @ApiProperty({ nullable: true, type: Number }) serving_size_g!: number | null;
   @ApiProperty({
     enum: ['per_serving', 'per_100g'],

@@ -1,11 +1,19 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { VendorId } from '#libs/db';
+import { NUTRIENTS, type Nutrients } from './nutrients.js';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
 export const NUTRIENT_BASES = ['per_serving', 'per_100g'] as const;
 
+/** One `real` column per nutrient (nutrients.ts declares them; the products entity extends this). */
+function nutrientColumns(): new () => Nutrients {
+  class NutrientColumns {}
+  for (const n of NUTRIENTS) Column({ type: 'real', nullable: true })(NutrientColumns.prototype, n);
+  return NutrientColumns as new () => Nutrients;
+}
+
 @Entity('products')
-export class Product {
+export class Product extends nutrientColumns() {
   @PrimaryColumn({ type: 'uuid' })
   vendor_id!: VendorId;
 
@@ -32,33 +40,6 @@ export class Product {
 
   @Column({ type: 'text' })
   currency!: string;
-
-  @Column({ type: 'real', nullable: true })
-  calories!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  protein_g!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  fat_g!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  carbs_g!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  sugar_g!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  fiber_g!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  sodium_mg!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  potassium_mg!: number | null;
-
-  @Column({ type: 'real', nullable: true })
-  saturated_fat_g!: number | null;
 
   @Column({ type: 'real', nullable: true })
   serving_size_g!: number | null;

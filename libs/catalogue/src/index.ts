@@ -4,6 +4,8 @@ export * from './product.types.js';
 export * from './products.service.js';
 export * from './search.service.js';
 export * from './nutrients.view.js';
+export { nutrientUnit, perNutrient, NUTRIENT_DECLARATIONS } from './nutrients.js';
 export * from './product-codes.js';
 export * from './product-units.js';
 export * from './catalogue.entities.js';
+export * from './bulk/products-bulk.target.js';

@@ -1,20 +1,9 @@
 import type { FieldDef } from '#libs/common';
 import { NUTRIENT_BASES, type Product } from './catalogue.entities.js';
 import { canonicalList } from '#libs/food-vocabulary';
+import { NUTRIENTS, NUTRIENT_FIELDS, type Nutrient } from './nutrients.js';
 
-/** Per-serving nutrient fields, in the order they are shown and compared. */
-export const NUTRIENTS = [
-  'calories',
-  'protein_g',
-  'fat_g',
-  'carbs_g',
-  'sugar_g',
-  'fiber_g',
-  'sodium_mg',
-  'potassium_mg',
-  'saturated_fat_g',
-] as const;
-export type Nutrient = (typeof NUTRIENTS)[number];
+export { NUTRIENTS, type Nutrient, type Nutrients } from './nutrients.js';
 
 /** Every writable product field except external_id (fixed: it determines the id). */
 export const PRODUCT_FIELDS = [
@@ -58,22 +47,6 @@ export type ProductListing = Pick<
 
 /** A dietary tag, allergen or category code. */
 export const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-
-const nutrient = (
-  label: string,
-  example: number,
-  max: number,
-  synonyms: string[],
-): Omit<FieldDef, 'column'> => ({
-  kind: 'real',
-  label,
-  description: 'per serving',
-  example,
-  min: 0,
-  max,
-  decimals: 3,
-  synonyms,
-});
 
 /**
  * The product entity's field catalogue: what the API accepts (ProductFieldsDto), what a CSV may
@@ -131,48 +104,7 @@ export const PRODUCT_FIELD_CATALOGUE = {
     default: 'USD',
     synonyms: ['currency_code'],
   },
-  calories: nutrient('Calories (kcal)', 210, 10_000, [
-    'kcal',
-    'energy_kcal',
-    'calories_kcal',
-    'kilocalories',
-  ]),
-  protein_g: nutrient('Protein (g)', 20, 1000, ['protein', 'proteins']),
-  fat_g: nutrient('Fat (g)', 8, 1000, ['fat', 'total_fat', 'total_fat_g', 'fats']),
-  carbs_g: nutrient('Carbohydrates (g)', 18, 1000, [
-    'carbs',
-    'carbohydrates',
-    'carbohydrate',
-    'carbohydrates_g',
-    'carbohydrate_g',
-    'total_carbohydrate',
-    'total_carbohydrate_g',
-  ]),
-  sugar_g: nutrient('Sugar (g)', 4, 1000, [
-    'sugar',
-    'sugars',
-    'sugars_g',
-    'total_sugars',
-    'total_sugars_g',
-    'of_which_sugars',
-  ]),
-  fiber_g: nutrient('Fibre (g)', 5, 1000, [
-    'fiber',
-    'fibre',
-    'fibre_g',
-    'dietary_fiber',
-    'dietary_fiber_g',
-    'dietary_fibre',
-  ]),
-  sodium_mg: nutrient('Sodium (mg)', 150, 100_000, ['sodium']),
-  potassium_mg: nutrient('Potassium (mg)', 200, 100_000, ['potassium']),
-  saturated_fat_g: nutrient('Saturated fat (g)', 3, 1000, [
-    'saturated_fat',
-    'sat_fat',
-    'saturates',
-    'saturates_g',
-    'of_which_saturates',
-  ]),
+  ...NUTRIENT_FIELDS,
   serving_size_g: {
     kind: 'real',
     label: 'Serving size (g)',

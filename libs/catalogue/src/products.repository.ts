@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { firstRow, GenerateSql, rowsOf } from '#libs/db';
 import { PRODUCT_FIELDS, type ProductField, type ProductFields, type ProductRow } from './product.types.js';
 
 const COLUMNS = `p.id, p.external_id, ${PRODUCT_FIELDS.map((f) => `p.${f}`).join(', ')}, p.created_at, p.updated_at`;
@@ -21,6 +21,7 @@ export class ProductsRepository {
    * `created`: a new row's created_at is this transaction's now() (xmax is not available on a
    * partitioned table's RETURNING).
    */
+  @GenerateSql({ name: 'one', params: ['00000000-0000-4000-8000-00000000000a', 'SKU-1', { name: 'Bar' }] })
   async upsert(
     vendorId: VendorId,
     externalId: string,
@@ -49,7 +50,7 @@ export class ProductsRepository {
   async update(vendorId: VendorId, id: string, fields: Partial<ProductFields>): Promise<ProductRow | null> {
     const set = (Object.keys(fields) as ProductField[]).filter((f) => PRODUCT_FIELDS.includes(f));
     if (set.length === 0) return this.findById(vendorId, id);
-    const rows = await rowsOf<ProductRow>(
+    const row = await firstRow<ProductRow>(
       this.db,
       `UPDATE products p
           SET ${set.map((f) => `${f} = r.${f}`).join(', ')}, updated_at = now()
@@ -58,7 +59,7 @@ export class ProductsRepository {
         RETURNING ${COLUMNS}`,
       [vendorId, id, JSON.stringify(fields)],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** Deletes a product; returns its external id, or null when it did not exist. */
@@ -72,21 +73,21 @@ export class ProductsRepository {
   }
 
   async findById(vendorId: VendorId, id: string): Promise<ProductRow | null> {
-    const rows = await rowsOf<ProductRow>(
+    const row = await firstRow<ProductRow>(
       this.db,
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = $2`,
       [vendorId, id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async findByExternalId(vendorId: VendorId, externalId: string): Promise<ProductRow | null> {
-    const rows = await rowsOf<ProductRow>(
+    const row = await firstRow<ProductRow>(
       this.db,
       `SELECT ${COLUMNS} FROM products p WHERE p.vendor_id = $1 AND p.id = uuid_generate_v5($1::uuid, $2)`,
       [vendorId, externalId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   findMany(vendorId: VendorId, ids: string[]): Promise<ProductRow[]> {

@@ -6,7 +6,7 @@ import { uuidV5 } from '#libs/vendors';
 import { CatalogueChanges } from './catalogue-changes.js';
 import { compareProducts, type ComparedProduct } from './compare.js';
 import { ProductsRepository } from './products.repository.js';
-import type { ProductFields, ProductRow } from './product.types.js';
+import { PRODUCT_FIELDS, productField, type ProductFields, type ProductRow } from './product.types.js';
 import { productCodes, type CodeWarning } from './product-codes.js';
 import { perServing, type NutrientInput } from './product-units.js';
 
@@ -41,32 +41,16 @@ function storedFields<T extends Partial<ProductFields> & NutrientInput>(
   return { fields, warnings };
 }
 
-/** Fills what a create or full replace leaves out with the column defaults. */
+/** What a create or full replace leaves out: the catalogue's default of the field, or null. */
+const DEFAULTS = Object.fromEntries(
+  PRODUCT_FIELDS.filter((f) => f !== 'name').map((f) => [f, productField(f).default ?? null]),
+) as Omit<ProductFields, 'name'>;
+
+/** Fills what a create or full replace leaves out (or sends as null where the field has a default). */
 function complete(input: FieldsInput): ProductFields {
-  return {
-    brand: null,
-    description: null,
-    category: null,
-    price_cents: null,
-    calories: null,
-    protein_g: null,
-    fat_g: null,
-    carbs_g: null,
-    sugar_g: null,
-    fiber_g: null,
-    sodium_mg: null,
-    potassium_mg: null,
-    saturated_fat_g: null,
-    serving_size_g: null,
-    ingredients: null,
-    gtin: null,
-    ...input,
-    nutrient_basis: input.nutrient_basis ?? 'per_serving',
-    currency: input.currency ?? 'USD',
-    dietary_tags: input.dietary_tags ?? [],
-    allergens: input.allergens ?? [],
-    in_stock: input.in_stock ?? true,
-  };
+  const out: Record<string, unknown> = { ...structuredClone(DEFAULTS), ...input };
+  for (const [f, d] of Object.entries(DEFAULTS)) if (d !== null) out[f] = out[f] ?? structuredClone(d);
+  return out as unknown as ProductFields;
 }
 
 @Injectable()

@@ -1,12 +1,15 @@
 import { UUID_PATTERN, type VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
-import { ReplicaReader, type PlannedReadConnection, type ReadSource } from '#libs/db';
+import {
+  GenerateSql,
+  ReplicaReader,
+  rowsOf,
+  type PlannedReadConnection,
+  type ReadConnection,
+  type ReadSource,
+} from '#libs/db';
 import { type Product } from './catalogue.entities.js';
 import { NUTRIENTS, type ProductListing } from './product.types.js';
-
-interface Reader {
-  query(sql: string, params?: unknown[]): Promise<SearchHit[]>;
-}
 
 export interface SearchFilters {
   category?: string;
@@ -55,6 +58,30 @@ export class SearchRepository {
    * word"), tried in order on one connection and in one read transaction; `attempt` is its index
    * (the last one's when none does).
    */
+  @GenerateSql(
+    {
+      name: 'words-with-filters',
+      params: [
+        '00000000-0000-4000-8000-00000000000a',
+        ["'dark':* & 'choc':*"],
+        { tags: ['vegan'], excludeAllergens: ['peanuts'] },
+        { limit: 20, candidates: 500 },
+      ],
+    },
+    {
+      name: 'next-page',
+      params: [
+        '00000000-0000-4000-8000-00000000000a',
+        ["'bar':*"],
+        {},
+        {
+          limit: 20,
+          candidates: 500,
+          after: { tier: 0, rank: 0.5, id: '00000000-0000-4000-8000-000000000001' },
+        },
+      ],
+    },
+  )
   async ranked(
     vendorId: VendorId,
     tsqueries: string[],
@@ -73,13 +100,18 @@ export class SearchRepository {
   }
 
   /** Without words: the filtered catalogue in id order. */
+  @GenerateSql({
+    name: 'filters',
+    params: ['00000000-0000-4000-8000-00000000000a', { category: 'bars', inStock: true }, { limit: 20 }],
+  })
   async browse(
     vendorId: VendorId,
     filters: SearchFilters,
     page: { limit: number; afterId?: string },
   ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
     return this.onReadReplica((run) =>
-      run.query(
+      rowsOf<SearchHit>(
+        run,
         `SELECT 0 AS tier, 0::real AS rank, ${prefixed('p')} FROM products p
           WHERE p.vendor_id = $1 AND ($2::uuid IS NULL OR p.id > $2) AND ${browseFilterSql}
           ORDER BY p.id LIMIT $7`,
@@ -89,11 +121,9 @@ export class SearchRepository {
   }
 
   private onReadReplica(
-    read: (run: Reader) => Promise<SearchHit[]>,
+    read: (run: ReadConnection) => Promise<SearchHit[]>,
   ): Promise<{ hits: SearchHit[]; source: ReadSource }> {
-    return this.replica
-      .read((run) => read(run as Reader))
-      .then(({ result, source }) => ({ hits: result, source }));
+    return this.replica.read(read).then(({ result, source }) => ({ hits: result, source }));
   }
 }
 

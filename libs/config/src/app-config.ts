@@ -1,5 +1,5 @@
 /**
- * The shape of the typed configuration (see load-config.ts for how it is read and validated).
+ * The shape of the typed configuration (see config.ts for how it is read and validated).
  * Nothing else in the code base reads process.env.
  */
 export type NodeEnv = 'development' | 'test' | 'production';

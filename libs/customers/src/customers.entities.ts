@@ -1,9 +1,13 @@
+import { ACTIVITY_SCALE, SEX_CONSTANTS, type CustomerActivity, type Sex } from '#libs/energy';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { VendorId } from '#libs/db';
 
-/** The values each column's CHECK allows (the drift test compares them with the database). */
-export const ACTIVITY_LEVELS = ['sedentary', 'light', 'moderate', 'active', 'very_active'] as const;
-export const SEXES = ['male', 'female', 'other'] as const;
+/**
+ * The values each column's CHECK allows (the drift test compares them with the database). Activity
+ * levels: the energy scale's customers spelling (libs/energy: one scale, one factor per level).
+ */
+export const ACTIVITY_LEVELS: readonly CustomerActivity[] = ACTIVITY_SCALE.map((l) => l.customers);
+export const SEXES = Object.keys(SEX_CONSTANTS) as Sex[];
 
 @Entity('customers')
 export class Customer {

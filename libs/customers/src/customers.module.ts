@@ -8,7 +8,7 @@ import { DietRulesRepository } from './diet-rules.repository.js';
 import { DietRulesService } from './diet-rules.service.js';
 import { HealthProfileService } from './health-profile.service.js';
 import { HealthRepository } from './health.repository.js';
-import { HealthImportService } from './import/health-import.service.js';
+import { CustomersBulkTarget } from './import/customers-bulk.target.js';
 import { MatchCoverageService } from './match-coverage.service.js';
 import { MatchesRepository } from './matches.repository.js';
 import { MatchesService } from './matches.service.js';
@@ -21,7 +21,7 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
     CustomersRepository,
     HealthRepository,
     HealthProfileService,
-    HealthImportService,
+    CustomersBulkTarget,
     CustomersService,
     DietRulesRepository,
     DietRulesService,
@@ -33,7 +33,7 @@ import { RecomputeLimitsJob } from './recompute-limits.job.js';
   exports: [
     CustomersService,
     HealthProfileService,
-    HealthImportService,
+    CustomersBulkTarget,
     DietRulesService,
     MatchesService,
     MatchCoverageService,

@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { firstRow, rowsOf } from '#libs/db';
 import { type Customer } from './customers.entities.js';
 import type { CustomerRow } from './customer.types.js';
 
@@ -40,7 +40,7 @@ export class CustomersRepository {
     id: string,
     identity: Partial<CustomerIdentity>,
   ): Promise<CustomerRow | null> {
-    const rows = await rowsOf<CustomerRow>(
+    const row = await firstRow<CustomerRow>(
       manager,
       `UPDATE customers c
           SET email = CASE WHEN $3 THEN $4 ELSE c.email END,
@@ -60,15 +60,15 @@ export class CustomersRepository {
         identity.last_name ?? null,
       ],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async findById(vendorId: VendorId, id: string, manager?: EntityManager): Promise<CustomerRow | null> {
-    const rows = await rowsOf<CustomerRow>(
+    const row = await firstRow<CustomerRow>(
       manager ?? this.db,
       `SELECT ${COLUMNS} FROM customers c WHERE c.vendor_id = $1 AND c.id = $2`,
       [vendorId, id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 }

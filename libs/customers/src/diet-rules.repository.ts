@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { firstRow, rowsOf } from '#libs/db';
 import { type DietRule } from './customers.entities.js';
 
 export interface DietRulePolicy {
@@ -32,12 +32,12 @@ export class DietRulesRepository {
   }
 
   async lock(manager: EntityManager, vendorId: VendorId, code: string): Promise<DietRuleRow | null> {
-    const rows = await rowsOf<DietRuleRow>(
+    const row = await firstRow<DietRuleRow>(
       manager,
       `SELECT ${COLUMNS} FROM diet_rules r WHERE r.vendor_id = $1 AND r.condition_code = $2 FOR UPDATE`,
       [vendorId, code],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async upsert(

@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { firstRow, rowsOf } from '#libs/db';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 
 const COLUMNS = `h.customer_id, h.sex, to_char(h.birth_date, 'YYYY-MM-DD') AS birth_date, h.age, h.height_cm,
@@ -21,12 +21,12 @@ export class HealthRepository {
     customerId: string,
     lock = false,
   ): Promise<HealthProfile | null> {
-    const rows = await rowsOf<HealthProfile>(
+    const row = await firstRow<HealthProfile>(
       manager,
       `SELECT ${COLUMNS} FROM customer_health h WHERE h.vendor_id = $1 AND h.customer_id = $2${lock ? ' FOR UPDATE' : ''}`,
       [vendorId, customerId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /**

@@ -4,7 +4,7 @@ export * from './customers.module.js';
 export * from './customers.service.js';
 export * from './diet-rules.service.js';
 export * from './health-profile.service.js';
-export * from './import/health-import.service.js';
+export * from './import/customers-bulk.target.js';
 export * from './match-coverage.service.js';
 export * from './matches.service.js';
 export * from './matching.js';

@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { GenerateSql, rowsOf } from '#libs/db';
 import { NUTRIENTS } from '#libs/catalogue';
 import type { CandidateProduct, GoalOrdering, MatchCriteria } from './matching.js';
 
@@ -33,6 +33,17 @@ export function safeProductsSql(c: MatchCriteria): { where: string; params: (lim
   };
 }
 
+/** A customer with a nut allergy, a vegetarian rule and sodium and sugar limits (the SQL snapshots'). */
+const EXAMPLE_CRITERIA: MatchCriteria = {
+  allergies: ['tree_nuts'],
+  ruleAllergens: [],
+  excludeAllergens: ['almond', 'tree_nuts'],
+  requireTags: ['vegetarian'],
+  excludeTags: [],
+  perMealLimits: { sodium_mg: 766.667, sugar_g: 8.333 },
+  ordering: 'heart',
+};
+
 @Injectable()
 export class MatchesRepository {
   constructor(private readonly db: DataSource) {}
@@ -41,6 +52,10 @@ export class MatchesRepository {
    * Safe products walked best-first along the customer's goal ordering, at most `window`: the
    * index on (vendor_id, ordering, id) lets Postgres stop as soon as it has them.
    */
+  @GenerateSql({
+    name: 'heart',
+    params: ['00000000-0000-4000-8000-00000000000a', EXAMPLE_CRITERIA, 'snacks', 200],
+  })
   candidates(
     vendorId: VendorId,
     c: MatchCriteria,
@@ -51,7 +66,7 @@ export class MatchesRepository {
     const limits = params(0);
     return rowsOf<CandidateProduct>(
       this.db,
-      `SELECT ${COLUMNS} FROM products p
+      `SELECT ${COLUMNS} FROM catalogue_products p
         WHERE ${where}
         ORDER BY ${ORDERINGS[c.ordering]}
         LIMIT $${6 + limits.length}`,
@@ -60,12 +75,13 @@ export class MatchesRepository {
   }
 
   /** How many products are safe for the criteria, counting no further than `cap`. */
+  @GenerateSql({ name: 'heart', params: ['00000000-0000-4000-8000-00000000000a', EXAMPLE_CRITERIA, 1000] })
   async countSafe(vendorId: VendorId, c: MatchCriteria, cap: number): Promise<number> {
     const { where, params } = safeProductsSql(c);
     const limits = params(0);
     const rows = await rowsOf<{ n: number }>(
       this.db,
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM products p WHERE ${where} LIMIT $${6 + limits.length}) s`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM catalogue_products p WHERE ${where} LIMIT $${6 + limits.length}) s`,
       [vendorId, null, c.excludeAllergens, c.requireTags, c.excludeTags, ...limits, cap],
     );
     return rows[0]?.n ?? 0;

@@ -1,4 +1,4 @@
-import { NUTRIENTS, type Nutrient, type ProductListing } from '#libs/catalogue';
+import { NUTRIENTS, nutrientUnit, type Nutrient, type ProductListing } from '#libs/catalogue';
 import {
   allergenExclusions,
   allergenLabels,
@@ -109,7 +109,6 @@ export function fitScore(p: CandidateProduct, c: MatchCriteria): number {
   return Math.round((50 * goal + 30 * headroom + 20 * protein) * 100) / 100;
 }
 
-const UNITS: Partial<Record<Nutrient, string>> = { calories: 'kcal', sodium_mg: 'mg', potassium_mg: 'mg' };
 const label = (n: string) => n.replace(/_(g|mg)$/, '').replace(/_/g, ' ');
 
 /** Why this product was matched, in words a customer (or a vendor's UI) can show. */
@@ -128,7 +127,7 @@ export function matchReasons(p: CandidateProduct, c: MatchCriteria): string[] {
   }
   if (c.requireTags.length) reasons.push(`is ${c.requireTags.join(', ')}`);
   for (const [n, max] of Object.entries(c.perMealLimits)) {
-    const unit = UNITS[n as Nutrient] ?? 'g';
+    const unit = nutrientUnit(n as Nutrient);
     reasons.push(`${label(n)} ${p[n as Nutrient]} ${unit} within the ${max} ${unit} per-meal limit`);
   }
   const density = per100kcal(p.protein_g, p.calories);

@@ -55,7 +55,7 @@ export class DbModule implements OnApplicationShutdown {
         {
           provide: SchemaOwnerDb,
           inject: [AppConfig],
-          useFactory: (config: AppConfig) => new SchemaOwnerDb(config, applicationName),
+          useFactory: (config: AppConfig) => new SchemaOwnerDb(config, applicationName, opts.entities),
         },
         ReplicaReader,
       ],

@@ -9,3 +9,6 @@ export * from './tenant-scope.js';
 export * from './schema-owner-db.js';
 export * from './typed-sql.js';
 export type { VendorId } from './vendor-id.js';
+export * from './bulk-target.js';
+export * from './schema-source.js';
+export * from './generate-sql.js';

@@ -22,8 +22,22 @@ export const MAX_PER_CONNECTION = 32;
 /** Names a connection has prepared, oldest use first (Map iteration order). */
 const prepared = new WeakMap<pg.PoolClient, Map<string, string>>();
 
-/** node-postgres' own record of the statements it has parsed on a connection. */
-type WithParsed = pg.PoolClient & { connection?: { parsedStatements?: Record<string, string> } };
+/**
+ * node-postgres' own record of the statements it has parsed on a connection — a private field, and
+ * the one place this code reads one: pg prepares a name once per connection and never forgets it,
+ * so a statement deallocated here must be dropped from its record too, or pg would run the name
+ * without preparing it again. Fails loudly if a pg release moves it
+ * (test/integration/planned-statements.spec.ts evicts and re-prepares through it).
+ */
+function pgParsedStatements(client: pg.PoolClient): Record<string, string> {
+  const parsed = (client as pg.PoolClient & { connection?: { parsedStatements?: Record<string, string> } })
+    .connection?.parsedStatements;
+  if (parsed === undefined)
+    throw new Error(
+      'node-postgres no longer exposes connection.parsedStatements (see planned-statements.ts)',
+    );
+  return parsed;
+}
 
 export class PlannedStatements {
   private open = false;
@@ -47,8 +61,8 @@ export class PlannedStatements {
       const oldest = names.keys().next().value as string;
       names.delete(oldest);
       // only what the server really holds (a statement whose parse failed was never prepared)
-      const parsed = (this.client as WithParsed).connection?.parsedStatements;
-      if (parsed?.[oldest] !== undefined) {
+      const parsed = pgParsedStatements(this.client);
+      if (parsed[oldest] !== undefined) {
         await this.client.query(`DEALLOCATE ${oldest}`);
         delete parsed[oldest];
       }

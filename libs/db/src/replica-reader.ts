@@ -3,13 +3,13 @@ import type pg from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { PlannedStatements } from './planned-statements.js';
 
-/** What a read ran on: a query function bound to one connection. */
-export interface ReadConnection {
-  query(sql: string, params?: unknown[]): Promise<unknown>;
-}
+/** What a read runs on (the typed helpers take it): the primary's pool, or one replica connection. */
+export type ReadConnection = DataSource | QueryRunner;
 
-/** A read connection that can also run statements whose plans are kept (planned-statements.ts). */
-export interface PlannedReadConnection extends ReadConnection {
+/** One connection for reads that can also run statements whose plans are kept (planned-statements.ts). */
+export interface PlannedReadConnection {
+  /** The connection, for the typed helpers. */
+  db: QueryRunner;
   planned<R>(name: string, text: string, values: unknown[]): Promise<R[]>;
 }
 
@@ -70,7 +70,7 @@ export class ReplicaReader {
     return this.onOneConnection(async (runner) => {
       const statements = new PlannedStatements((await runner.connect()) as pg.PoolClient);
       const run: PlannedReadConnection = {
-        query: (sql, params) => runner.query(sql, params),
+        db: runner,
         planned: (name, text, values) => statements.run(name, text, values),
       };
       let result: T;

@@ -14,12 +14,14 @@ export class SchemaOwnerDb {
   constructor(
     private readonly config: AppConfig,
     private readonly applicationName: string,
+    private readonly entities: readonly (new () => object)[] = [],
   ) {}
 
   dataSource(): Promise<DataSource> {
     this.opening ??= createDataSource(this.config, {
       applicationName: `${this.applicationName}-schema`,
       statementTimeoutMs: 0,
+      entities: this.entities,
     }).initialize();
     return this.opening;
   }

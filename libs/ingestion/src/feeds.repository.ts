@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { execute, firstRow, rowsOf } from '#libs/db';
 import { type IngestFeed } from './ingestion.entities.js';
 import type { VendorId } from '#libs/common';
 import type { IngestMode } from './fields.js';
@@ -59,24 +59,27 @@ export class FeedsRepository {
     id: string,
     m: EntityManager | DataSource = this.db,
   ): Promise<FeedRow | null> {
-    const rows = await rowsOf<FeedRow>(m, `SELECT * FROM ingest_feeds WHERE vendor_id = $1 AND id = $2`, [
+    const row = await firstRow<FeedRow>(m, `SELECT * FROM ingest_feeds WHERE vendor_id = $1 AND id = $2`, [
       vendorId,
       id,
     ]);
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** The feed a worker was handed (the payload was written by the api or the feed's schedule). */
   async findForWorker(id: string): Promise<FeedRow | null> {
-    const rows = await rowsOf<FeedRow>(this.db, `SELECT * FROM ingest_feeds WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+    const row = await firstRow<FeedRow>(this.db, `SELECT * FROM ingest_feeds WHERE id = $1`, [id]);
+    return row ?? null;
   }
 
   async delete(m: EntityManager, vendorId: VendorId, id: string): Promise<void> {
-    await m.query(`DELETE FROM ingest_feeds WHERE vendor_id = $1 AND id = $2`, [vendorId, id]);
+    await execute(m, `DELETE FROM ingest_feeds WHERE vendor_id = $1 AND id = $2`, [vendorId, id]);
   }
 
   async markRun(m: EntityManager, id: string, jobId: string): Promise<void> {
-    await m.query(`UPDATE ingest_feeds SET last_job_id = $2, last_run_at = now() WHERE id = $1`, [id, jobId]);
+    await execute(m, `UPDATE ingest_feeds SET last_job_id = $2, last_run_at = now() WHERE id = $1`, [
+      id,
+      jobId,
+    ]);
   }
 }

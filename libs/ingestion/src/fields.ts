@@ -89,6 +89,12 @@ export const FIELDS: Record<IngestMode, FieldSpec[]> = {
   customers: CUSTOMER_FIELDS,
 };
 
+/** Headers that name a field of the mode without its unit ("Energy"): an error, never a guess. */
+const AMBIGUOUS: Record<IngestMode, Partial<typeof AMBIGUOUS_HEADERS>> = {
+  products: AMBIGUOUS_HEADERS,
+  customers: {},
+};
+
 /** Case, spaces, underscores, hyphens, dots, commas, slashes and brackets do not matter in a header. */
 export const normaliseHeader = (h: string): string => h.toLowerCase().replace(/[\s_\-.,/()[\]]+/g, '');
 
@@ -154,10 +160,7 @@ export function mapHeaders(
     const viaBasis = bare !== null && !direct ? lookup(bare) : undefined;
     const spec = direct ?? (viaBasis && NUTRIENT_COLUMNS.has(viaBasis.column) ? viaBasis : undefined);
     if (!spec) {
-      const ambiguous =
-        mode === 'products'
-          ? (AMBIGUOUS_HEADERS[key] ?? (bare ? AMBIGUOUS_HEADERS[bare] : undefined))
-          : undefined;
+      const ambiguous = AMBIGUOUS[mode][key] ?? (bare ? AMBIGUOUS[mode][bare] : undefined);
       if (ambiguous) {
         throw new MappingError(
           `the column "${header}" does not say its unit: give the mapping, e.g. ${ambiguous.fields

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { execute, firstRow, rowsOf } from '#libs/db';
 import { type IngestJob } from './ingestion.entities.js';
 import type { VendorId } from '#libs/common';
 import type { IngestMode } from './fields.js';
@@ -52,12 +52,12 @@ export class IngestJobsRepository {
   }
 
   async findForVendor(vendorId: VendorId, id: string): Promise<IngestJobRow | null> {
-    const rows = await rowsOf<IngestJobRow>(
+    const row = await firstRow<IngestJobRow>(
       this.db,
       `SELECT * FROM ingest_jobs WHERE vendor_id = $1 AND id = $2`,
       [vendorId, id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async listForVendor(
@@ -80,12 +80,12 @@ export class IngestJobsRepository {
     m: EntityManager | DataSource = this.db,
     lock = false,
   ): Promise<IngestJobRow | null> {
-    const rows = await rowsOf<IngestJobRow>(
+    const row = await firstRow<IngestJobRow>(
       m,
       `SELECT * FROM ingest_jobs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** awaiting_upload → queued; false when the job was not waiting (already queued, failed, …). */
@@ -101,7 +101,8 @@ export class IngestJobsRepository {
 
   /** Starts (or restarts, after a crash) a run. */
   async markRunning(id: string): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE ingest_jobs SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()), error = NULL
         WHERE id = $1`,
       [id],
@@ -122,11 +123,12 @@ export class IngestJobsRepository {
       const v = (fields as Record<string, unknown>)[k];
       return k === 'columns' ? JSON.stringify(v) : v;
     });
-    await m.query(`UPDATE ingest_jobs SET ${sets} WHERE id = $1`, [id, ...values]);
+    await execute(m, `UPDATE ingest_jobs SET ${sets} WHERE id = $1`, [id, ...values]);
   }
 
   async recordPhase(id: string, phase: string, seconds: number): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE ingest_jobs SET phase_seconds = phase_seconds || jsonb_build_object($2::text, $3::numeric) WHERE id = $1`,
       [id, phase, Math.round(seconds * 1000) / 1000],
     );
@@ -135,8 +137,9 @@ export class IngestJobsRepository {
   /** A fresh start: no checkpoint, no counts, no errors (the run rebuilds them from the file). */
   async resetForRestart(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      await m.query(`DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
-      await m.query(
+      await execute(m, `DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
+      await execute(
+        m,
         `UPDATE ingest_jobs SET merged_through = NULL, rows_inserted = 0, rows_updated = 0, rows_unchanged = 0,
                 rows_failed = 0, rows_processed = 0, rows_total = NULL, rows_valid = NULL,
                 warning_counts = '{}' WHERE id = $1`,
@@ -146,7 +149,7 @@ export class IngestJobsRepository {
   }
 
   async clearErrors(id: string): Promise<void> {
-    await this.db.query(`DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
+    await execute(this.db, `DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
   }
 
   /** Counts and checkpoint of one merged batch, in the batch's own transaction. */
@@ -156,7 +159,8 @@ export class IngestJobsRepository {
     through: number,
     c: { inserted: number; updated: number; unchanged: number },
   ): Promise<void> {
-    await m.query(
+    await execute(
+      m,
       `UPDATE ingest_jobs SET merged_through = $2, rows_inserted = rows_inserted + $3, rows_updated = rows_updated + $4,
               rows_unchanged = rows_unchanged + $5, rows_processed = rows_processed + $3 + $4 + $5
         WHERE id = $1`,
@@ -182,13 +186,13 @@ export class IngestJobsRepository {
     error: string,
     onlyWhileAwaitingUpload = false,
   ): Promise<IngestJobRow | null> {
-    const rows = await rowsOf<IngestJobRow>(
+    const row = await firstRow<IngestJobRow>(
       m,
       `UPDATE ingest_jobs SET status = 'failed', finished_at = now(), error = $2
         WHERE id = $1 AND status NOT IN ('completed', 'failed') AND (NOT $3 OR status = 'awaiting_upload') RETURNING *`,
       [id, error.slice(0, 2000), onlyWhileAwaitingUpload],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** Uploads started but not finished before the cut-off. */
@@ -218,8 +222,8 @@ export class IngestJobsRepository {
 
   async markFileDeleted(id: string, dropErrors: boolean): Promise<void> {
     await this.db.transaction(async (m) => {
-      if (dropErrors) await m.query(`DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
-      await m.query(`UPDATE ingest_jobs SET file_deleted_at = now() WHERE id = $1`, [id]);
+      if (dropErrors) await execute(m, `DELETE FROM ingest_errors WHERE job_id = $1`, [id]);
+      await execute(m, `UPDATE ingest_jobs SET file_deleted_at = now() WHERE id = $1`, [id]);
     });
   }
 }

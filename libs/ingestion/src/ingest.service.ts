@@ -52,7 +52,7 @@ export class IngestService {
     nutrientBasis?: NutrientBasis,
   ) {
     this.checkMapping(mode, mapping);
-    if (nutrientBasis !== undefined && mode !== 'products') {
+    if (nutrientBasis !== undefined && !FIELDS[mode].some((f) => f.column === 'nutrient_basis')) {
       throw new ValidationFailed('The request is not valid', [
         { field: 'nutrient_basis', message: 'applies to products files only' },
       ]);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '#libs/audit';
+import { CatalogueModule } from '#libs/catalogue';
 import { AppConfig } from '#libs/config';
 import { CustomersModule } from '#libs/customers';
 import { VaultModule } from '#libs/vault';
@@ -12,6 +13,7 @@ import { IngestJobsRepository } from './ingest-jobs.repository.js';
 import { IngestMaintainJob } from './ingest-maintain.job.js';
 import { IngestService } from './ingest.service.js';
 import { IngestPipeline } from './pipeline.service.js';
+import { BulkTargets } from './pipeline/bulk-targets.js';
 import { CopyPhase } from './pipeline/copy-phase.js';
 import { FirstLoadPhase } from './pipeline/first-load-phase.js';
 import { IngestConnections } from './pipeline/ingest-connections.js';
@@ -23,7 +25,7 @@ import { createUploadStore } from './upload-store.js';
 
 /** CSV ingestion: jobs, the upload store, the COPY → validate → merge pipeline and its jobs. */
 @Module({
-  imports: [AuditModule, CustomersModule, VaultModule, WebhooksModule],
+  imports: [AuditModule, CatalogueModule, CustomersModule, VaultModule, WebhooksModule],
   providers: [
     { provide: UPLOAD_STORE, useFactory: createUploadStore, inject: [AppConfig] },
     IngestJobsRepository,
@@ -31,6 +33,7 @@ import { createUploadStore } from './upload-store.js';
     IngestPipeline,
     IngestConnections,
     IngestJobLifecycle,
+    BulkTargets,
     CopyPhase,
     ValidatePhase,
     MergePhase,

@@ -4,6 +4,7 @@ import { readHeader } from './csv/csv-to-copy.js';
 import { CsvFormatError } from './csv/tokenizer.js';
 import { mapHeaders, MappingError } from './fields.js';
 import { IngestJobsRepository, type IngestJobRow } from './ingest-jobs.repository.js';
+import { BulkTargets } from './pipeline/bulk-targets.js';
 import { CopyPhase } from './pipeline/copy-phase.js';
 import { FirstLoadPhase } from './pipeline/first-load-phase.js';
 import { IngestConnections, type Conn } from './pipeline/ingest-connections.js';
@@ -37,6 +38,7 @@ export class IngestPipeline {
     private readonly validate: ValidatePhase,
     private readonly merge: MergePhase,
     private readonly firstLoad: FirstLoadPhase,
+    private readonly targets: BulkTargets,
     @Inject(UPLOAD_STORE) private readonly uploads: UploadStore,
   ) {}
 
@@ -96,7 +98,7 @@ export class IngestPipeline {
       (await this.connections.vendorHasNoRows(
         main.client,
         job.vendor_id,
-        job.mode === 'products' ? ['products'] : ['customers', 'customer_health'],
+        this.targets.of(job.mode).parents(),
       ));
     const valid = await this.lifecycle.phase(job, 'validate', () =>
       this.validate.run(job, main, mapping, firstLoad, records),

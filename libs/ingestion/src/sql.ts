@@ -196,57 +196,6 @@ export const DIGEST_VERSION = 2;
 export const digestSalt = (mapping: ColumnMapping): string =>
   `v${DIGEST_VERSION}|${VOCABULARY_VERSION}|${mapping.basis ?? ''}|${mapping.used.map((u) => u.field.field).join(',')}`;
 
-/**
- * How the set-aside finds each line's product: `probe` — by key, one index probe per line (a
- * small file against a big catalogue); `scan` — one hash join on the digest (the file is a good
- * share of the catalogue: reading the catalogue once is cheaper than probing it per line, and
- * the line's id need not be computed).
- */
-export type SkipStrategy = 'probe' | 'scan';
-
-/** Lines per catalogue row from which the set-aside scans instead of probing (measured break-even ≈ 1/3). */
-export const SKIP_SCAN_SHARE = 0.3;
-
-export const skipStrategy = (lines: number, catalogueRows: number): SkipStrategy =>
-  lines >= SKIP_SCAN_SHARE * catalogueRows ? 'scan' : 'probe';
-
-/**
- * Products re-ingest: the lines whose product still carries their digest (written from the same
- * values under the same mapping, and not changed since) — one of `parts` slices of the lines —
- * moved out of the staging table into `skipped`: nothing downstream validates, compares or
- * writes them; they count as valid and unchanged. A digest covers the line's external id, so
- * matching the digest within the vendor (and the external id, for certainty) finds the product
- * the line made.
- */
-export function skipUnchangedSql(
-  stage: string,
-  skipped: string,
-  vendorId: string,
-  mapping: ColumnMapping,
-  part: number,
-  parts: number,
-  strategy: SkipStrategy = 'probe',
-): string {
-  const ext = `s.${stagingColumn(mapping.used.find((u) => u.field.column === 'external_id')!.field)}`;
-  const v = `${lit(vendorId)}::uuid`;
-  const match =
-    strategy === 'probe'
-      ? `p.id = uuid_generate_v5(${v}, ${ext}) AND p.source_digest = s.digest`
-      : `p.source_digest = s.digest AND p.external_id = ${ext}`;
-  // probe: a hash join would read the whole (wide) catalogue for a few lines; scan: the reverse
-  const plan =
-    strategy === 'probe'
-      ? 'SET enable_hashjoin = off; SET enable_mergejoin = off;'
-      : 'SET enable_nestloop = off; SET enable_mergejoin = off;';
-  return `${plan}
-    WITH gone AS (
-      DELETE FROM ${stage} s USING products p
-       WHERE p.vendor_id = ${v} AND ${match}
-         AND s.problem IS NULL${parts > 1 ? ` AND s.line_no % ${parts} = ${part}` : ''}
-      RETURNING s.line_no, p.id, ${ext} AS external_id)
-    INSERT INTO ${skipped} (line_no, id, external_id) SELECT line_no, id, external_id FROM gone`;
-}
-
 export function createStagingSql(stage: string, mapping: ColumnMapping): string {
   const cols = mapping.used.map((u) => `${stagingColumn(u.field)} text`).join(', ');
   return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL, digest uuid, warnings text${cols ? ', ' + cols : ''})

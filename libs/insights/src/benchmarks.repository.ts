@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ReadConnection } from '#libs/db';
+import { execute, rowsOf, type ReadConnection } from '#libs/db';
 import type { CategoryBenchmark } from './insights.entities.js';
 import { MIN_BENCHMARK_VENDORS, NO_CURRENCY, type BenchmarkMetric } from './insights.types.js';
 
@@ -27,18 +27,20 @@ export class BenchmarksRepository {
    */
   async rebuild(): Promise<number> {
     return this.db.transaction(async (m) => {
-      await m.query(
+      await execute(
+        m,
         `INSERT INTO vendor_disclosure_noise (vendor_id, factor)
          SELECT v.id, CASE WHEN random() < 0.5 THEN 0.9 - random() * 0.1 ELSE 1.1 + random() * 0.1 END
-           FROM vendors v WHERE v.status = 'active'
+           FROM vendor_directory v WHERE v.status = 'active'
          ON CONFLICT (vendor_id) DO NOTHING`,
       );
-      await m.query(`DELETE FROM category_benchmarks`);
-      const rows = (await m.query(
+      await execute(m, `DELETE FROM category_benchmarks`);
+      const rows = await rowsOf(
+        m,
         `WITH m AS (
            SELECT p.vendor_id, p.category, x.metric, x.currency, x.value
-             FROM products p
-             JOIN vendors v ON v.id = p.vendor_id AND v.status = 'active'
+             FROM catalogue_products p
+             JOIN vendor_directory v ON v.id = p.vendor_id AND v.status = 'active'
              CROSS JOIN LATERAL (VALUES
                ('price_per_100g', p.currency,
                   CASE WHEN p.price_cents IS NOT NULL AND p.serving_size_g > 0
@@ -66,7 +68,7 @@ export class BenchmarksRepository {
            FROM q
          RETURNING 1`,
         [MIN_BENCHMARK_VENDORS],
-      )) as unknown[];
+      );
       return rows.length;
     });
   }
@@ -78,12 +80,13 @@ export class BenchmarksRepository {
     currency: string,
     metric: BenchmarkMetric | undefined,
   ): Promise<BenchmarkRow[]> {
-    return run.query(
+    return rowsOf<BenchmarkRow>(
+      run,
       `SELECT category, metric, currency, vendors, products, p25, median, p75, computed_at
          FROM category_benchmarks
         WHERE category = $1 AND currency IN ($2, '${NO_CURRENCY}') AND ($3::text IS NULL OR metric = $3)
         ORDER BY metric`,
       [category, currency, metric ?? null],
-    ) as Promise<BenchmarkRow[]>;
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NUTRIENTS } from '#libs/catalogue';
-import { firstRow, type ReadConnection, type VendorId } from '#libs/db';
+import { execute, firstRow, type ReadConnection, type VendorId } from '#libs/db';
 import { type CatalogueAnalytics } from './insights.entities.js';
 import type { MatchCoverage } from '#libs/customers';
 
@@ -38,7 +38,7 @@ export class CatalogueAnalyticsRepository {
     const row = await firstRow<Record<string, number> & { tags: { tag: string; products: number }[] | null }>(
       this.db,
       `WITH p AS MATERIALIZED (SELECT ${QUALITY_FIELDS.join(', ')}, dietary_tags, allergens
-                                 FROM products WHERE vendor_id = $1)
+                                 FROM catalogue_products WHERE vendor_id = $1)
        SELECT count(*)::int AS n,
               ${QUALITY_FIELDS.map((f) => `count(*) FILTER (WHERE ${f} IS NULL)::int AS "${f}"`).join(', ')},
               count(*) FILTER (WHERE cardinality(dietary_tags) > 0)::int AS tagged,
@@ -72,7 +72,8 @@ export class CatalogueAnalyticsRepository {
     vendorId: VendorId,
     a: { products: number; dataQuality: DataQuality; tagCoverage: TagCoverage; coverage: MatchCoverage },
   ): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `INSERT INTO catalogue_analytics AS a (vendor_id, products, customers, data_quality, tag_coverage,
               match_coverage, computed_at)
        VALUES ($1, $2, $3, $4, $5, $6, now())
@@ -92,11 +93,12 @@ export class CatalogueAnalyticsRepository {
 
   /** The vendor's stored analytics (on the connection given: a replica's or the primary's). */
   async find(run: ReadConnection, vendorId: VendorId): Promise<AnalyticsRow | null> {
-    const rows = (await run.query(
+    const row = await firstRow<AnalyticsRow>(
+      run,
       `SELECT vendor_id, products, customers, data_quality, tag_coverage, match_coverage, computed_at
          FROM catalogue_analytics WHERE vendor_id = $1`,
       [vendorId],
-    )) as AnalyticsRow[];
-    return rows[0] ?? null;
+    );
+    return row ?? null;
   }
 }

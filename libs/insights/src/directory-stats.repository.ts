@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf, type ReadConnection, type VendorId } from '#libs/db';
+import { execute, rowsOf, type ReadConnection, type VendorId } from '#libs/db';
 import { BEST_FOR_DIETS } from '#libs/vendors';
 import type { PublicVendorFields } from '#libs/vendors';
 import {
@@ -33,13 +33,14 @@ export class DirectoryStatsRepository {
    */
   async refresh(vendorId: VendorId, allergens: readonly string[]): Promise<void> {
     const aliases = allergenAliasPairs(allergens);
-    await this.db.query(
+    await execute(
+      this.db,
       `WITH p AS MATERIALIZED (
          SELECT category, price_cents, currency, protein_g, dietary_tags, updated_at,
-                ARRAY(SELECT DISTINCT m.allergen FROM unnest(products.allergens) x
+                ARRAY(SELECT DISTINCT m.allergen FROM unnest(cp.allergens) x
                         JOIN unnest($4::text[], $5::text[]) m (alias, allergen) ON m.alias = x
                        ORDER BY 1) AS allergens
-           FROM products WHERE vendor_id = $1),
+           FROM catalogue_products cp WHERE vendor_id = $1),
        totals AS (SELECT count(*)::int AS n, max(updated_at) AS changed FROM p),
        cats AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('category', category, 'products', n)
@@ -73,7 +74,7 @@ export class DirectoryStatsRepository {
                         count(*)::int AS n
                    FROM p GROUP BY 1, 2) x),
        ingest AS (
-         SELECT max(finished_at) AS at FROM ingest_jobs WHERE vendor_id = $1 AND status = 'completed')
+         SELECT max(finished_at) AS at FROM ingest_completions WHERE vendor_id = $1)
        INSERT INTO vendor_catalogue_stats AS s (vendor_id, product_count, categories, dietary_tag_share,
               allergen_free_share, protein_price, diet_fit, catalogue_updated_at, computed_at)
        SELECT $1, t.n, cats.j, tags.j, free.j, price.j, fit.j,
@@ -99,7 +100,11 @@ export class DirectoryStatsRepository {
     slugs: string[],
     fit?: { dietType?: string; allergens: string[] },
   ): Promise<VendorWithFigures[]> {
-    const rows = (await run.query(
+    const rows = await rowsOf<
+      Omit<VendorWithFigures, 'figures' | 'fitProducts'> &
+        Omit<CatalogueFigures, 'diet_fit'> & { derived: boolean; fit_products: number | null }
+    >(
+      run,
       `SELECT v.slug, v.name, v.category, v.subcategory, v.description, v.website, v.logo_url, v.delivery_regions,
               v.best_for, v.price_level, s.vendor_id IS NOT NULL AS derived, s.product_count, s.categories,
               s.dietary_tag_share, s.allergen_free_share, s.protein_price, s.catalogue_updated_at, s.computed_at,
@@ -108,11 +113,10 @@ export class DirectoryStatsRepository {
                   WHERE ($3::text IS NULL OR $3 = 'custom' OR e->'diets' ? $3)
                     AND NOT (e->'allergens' ?| $4::text[]))
               END AS fit_products
-         FROM vendors v LEFT JOIN vendor_catalogue_stats s ON s.vendor_id = v.id
+         FROM vendor_directory v LEFT JOIN vendor_catalogue_stats s ON s.vendor_id = v.id
         WHERE v.slug = ANY($1) AND v.status = 'active'`,
       [slugs, fit !== undefined, fit?.dietType ?? null, fit?.allergens ?? []],
-    )) as (Omit<VendorWithFigures, 'figures' | 'fitProducts'> &
-      Omit<CatalogueFigures, 'diet_fit'> & { derived: boolean; fit_products: number | null })[];
+    );
     return rows.map((r) => ({
       slug: r.slug,
       name: r.name,
@@ -143,7 +147,7 @@ export class DirectoryStatsRepository {
   activeVendorIds(): Promise<VendorId[]> {
     return rowsOf<{ id: VendorId }>(
       this.db,
-      `SELECT id FROM vendors WHERE status = 'active' ORDER BY id`,
+      `SELECT id FROM vendor_directory WHERE status = 'active' ORDER BY id`,
     ).then((rows) => rows.map((r) => r.id));
   }
 }

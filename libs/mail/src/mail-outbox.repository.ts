@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { rowsOf, affectedRows } from '#libs/db';
+import { affectedRows, execute, firstRow, rowsOf } from '#libs/db';
 import { type MailOutboxMessage } from './mail.entities.js';
 
 /** A message as the sender reads it. */
@@ -26,17 +26,18 @@ export class MailOutboxRepository {
   }
 
   async find(id: string): Promise<OutboxRow | null> {
-    const rows = await rowsOf<OutboxRow>(
+    const row = await firstRow<OutboxRow>(
       this.db,
       `SELECT id, template, to_address, subject, text_body, html_body, status FROM mail_outbox WHERE id = $1`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** After SMTP accepted it: the body (it may carry a secret link) is not kept. */
   async markSent(id: string, messageId: string | null): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE mail_outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, last_error = NULL,
               transport_message_id = $2, text_body = NULL, html_body = NULL
         WHERE id = $1 AND status = 'queued'`,
@@ -45,14 +46,15 @@ export class MailOutboxRepository {
   }
 
   async markStored(id: string): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE mail_outbox SET status = 'stored', attempts = attempts + 1 WHERE id = $1 AND status = 'queued'`,
       [id],
     );
   }
 
   async recordFailure(id: string, error: string): Promise<void> {
-    await this.db.query(`UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+    await execute(this.db, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
       id,
       error.slice(0, 2000),
     ]);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, firstRow, rowsOf } from '#libs/db';
+import { affectedRows, execute, firstRow, rowsOf } from '#libs/db';
 import { type Payment } from './payments.entities.js';
 
 export type PaymentRow = Pick<
@@ -50,28 +50,29 @@ export class PaymentsRepository {
     id: string,
     providerPaymentId: string | null,
   ): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE payments SET provider_payment_id = coalesce($2, provider_payment_id) WHERE id = $1`,
       [id, providerPaymentId],
     );
   }
 
   async findByCheckout(checkoutId: string): Promise<PaymentRow | null> {
-    const rows = await rowsOf<PaymentRow>(
+    const row = await firstRow<PaymentRow>(
       this.db,
       `SELECT ${COLUMNS} FROM payments WHERE checkout_session_id = $1`,
       [checkoutId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async findLatestBySession(sessionId: string): Promise<PaymentRow | null> {
-    const rows = await rowsOf<PaymentRow>(
+    const row = await firstRow<PaymentRow>(
       this.db,
       `SELECT ${COLUMNS} FROM payments WHERE session_id = $1 ORDER BY (status = 'pending') DESC, created_at DESC LIMIT 1`,
       [sessionId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /**
@@ -86,7 +87,8 @@ export class PaymentsRepository {
       reason: 'paid',
     });
     if (moved || providerPaymentId) {
-      await manager.query(
+      await execute(
+        manager,
         `UPDATE payments SET completed_at = coalesce(completed_at, now()), provider_payment_id = coalesce($2, provider_payment_id)
           WHERE id = $1`,
         [id, providerPaymentId],
@@ -104,12 +106,12 @@ export class PaymentsRepository {
   }
 
   async findByProviderPayment(providerPaymentId: string): Promise<PaymentRow | null> {
-    const rows = await rowsOf<PaymentRow>(
+    const row = await firstRow<PaymentRow>(
       this.db,
       `SELECT ${COLUMNS} FROM payments WHERE provider_payment_id = $1 OR (provider = 'sandbox' AND checkout_session_id = $1)`,
       [providerPaymentId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /**
@@ -137,7 +139,8 @@ export class PaymentsRepository {
       [t.id, t.from, t.to, t.refundedCents ?? null],
     );
     if (rows.length === 0) return false;
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO payment_transitions (payment_id, from_status, to_status, reason, amount_cents, provider_event_id)
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [t.id, rows[0]!.from_status, t.to, t.reason, t.amountCents ?? null, t.eventId ?? null],

@@ -1,4 +1,4 @@
-import { affectedRows, rowsOf } from '#libs/db';
+import { affectedRows, execute, firstRow, rowsOf } from '#libs/db';
 import { type Report, type ReportRevision, type ReportEventRecord } from './reports.entities.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -26,16 +26,16 @@ export class ReportGenerationRepository {
 
   /** The latest revision of a report with everything needed to write it. */
   async target(reportId: string): Promise<GenerationTarget | null> {
-    const rows = await rowsOf<GenerationTarget>(
+    const row = await firstRow<GenerationTarget>(
       this.db,
       `SELECT r.id AS report_id, v.revision, v.status, r.email, r.expires_at, r.tier, s.profile, s.macros
          FROM reports r
          JOIN report_revisions v ON v.report_id = r.id AND v.revision = r.revision
-         JOIN calculator_sessions s ON s.id = r.session_id
+         JOIN calculator_answers s ON s.id = r.session_id
         WHERE r.id = $1`,
       [reportId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** Moves the revision to a stage and records the progress event, atomically. */
@@ -47,12 +47,14 @@ export class ReportGenerationRepository {
     stageName: string,
   ): Promise<void> {
     await this.db.transaction(async (m) => {
-      await m.query(
+      await execute(
+        m,
         `UPDATE report_revisions SET status = 'generating', stage = $3, progress = $4, started_at = COALESCE(started_at, now())
           WHERE report_id = $1 AND revision = $2 AND status <> 'completed'`,
         [reportId, revision, stage, progress],
       );
-      await m.query(
+      await execute(
+        m,
         `UPDATE reports SET status = 'generating', stage = $3, progress = $4 WHERE id = $1 AND revision = $2`,
         [reportId, revision, stage, progress],
       );
@@ -67,7 +69,7 @@ export class ReportGenerationRepository {
     type: EventType,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await m.query(`INSERT INTO report_events (report_id, revision, type, data) VALUES ($1, $2, $3, $4)`, [
+    await execute(m, `INSERT INTO report_events (report_id, revision, type, data) VALUES ($1, $2, $3, $4)`, [
       reportId,
       revision,
       type,
@@ -84,7 +86,8 @@ export class ReportGenerationRepository {
     revision: number,
     data: { key: string; number: number; title: string },
   ) {
-    await this.db.query(
+    await execute(
+      this.db,
       `INSERT INTO report_events (report_id, revision, type, data)
        SELECT $1, $2, 'section', $3::jsonb
         WHERE NOT EXISTS (SELECT 1 FROM report_events
@@ -144,7 +147,8 @@ export class ReportGenerationRepository {
       ],
     );
     if (updated === 0) return false;
-    await m.query(
+    await execute(
+      m,
       `UPDATE reports SET status = 'completed', stage = 5, progress = 100, generated_at = now(), failure_reason = NULL
         WHERE id = $1 AND revision = $2`,
       [reportId, revision],
@@ -155,12 +159,14 @@ export class ReportGenerationRepository {
 
   async fail(reportId: string, revision: number, reason: string): Promise<void> {
     await this.db.transaction(async (m) => {
-      await m.query(
+      await execute(
+        m,
         `UPDATE report_revisions SET status = 'failed', error = $3, completed_at = now()
           WHERE report_id = $1 AND revision = $2 AND status <> 'completed'`,
         [reportId, revision, reason],
       );
-      await m.query(
+      await execute(
+        m,
         `UPDATE reports SET status = 'failed', failure_reason = $3 WHERE id = $1 AND revision = $2`,
         [reportId, revision, reason],
       );

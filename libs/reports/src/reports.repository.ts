@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, rowsOf } from '#libs/db';
+import type { EntityManager } from 'typeorm';
+import { affectedRows, execute, firstRow, rowsOf } from '#libs/db';
 import { type Report } from './reports.entities.js';
 
 export type ReportRow = Pick<
@@ -38,15 +38,13 @@ export interface NewReport {
 /** Report rows and their access tokens (SHA-256 digests only). */
 @Injectable()
 export class ReportsRepository {
-  constructor(private readonly db: DataSource) {}
-
   async findBySession(manager: EntityManager, sessionId: string): Promise<ReportRow | null> {
-    const rows = await rowsOf<ReportRow>(
+    const row = await firstRow<ReportRow>(
       manager,
       `SELECT ${COLUMNS} FROM reports r WHERE r.session_id = $1`,
       [sessionId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async create(manager: EntityManager, r: NewReport): Promise<ReportRow> {
@@ -80,7 +78,8 @@ export class ReportsRepository {
 
   /** A dispute won gives the report back (only what that reason took away). */
   async restoreForPayment(manager: EntityManager, paymentId: string, reason: 'disputed'): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE reports SET revoked_at = NULL, revoked_reason = NULL WHERE payment_id = $1 AND revoked_reason = $2`,
       [paymentId, reason],
     );
@@ -92,7 +91,8 @@ export class ReportsRepository {
     tokenHash: string,
     purpose: 'owner' | 'email',
   ): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `INSERT INTO report_access_tokens (token_hash, report_id, purpose) VALUES ($1, $2, $3)`,
       [tokenHash, reportId, purpose],
     );

@@ -48,3 +48,4 @@ export const ENTITY_OWNERS: [EntityClass, string][] = Object.entries(OWNERS).fla
     .filter(isEntity)
     .map((e): [EntityClass, string] => [e, lib]),
 );
+export * from './published.js';

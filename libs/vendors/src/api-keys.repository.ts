@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BookkeepingPool, rowsOf } from '#libs/db';
+import { BookkeepingPool, execute, firstRow, rowsOf } from '#libs/db';
 import { type VendorApiKey, type Vendor } from './vendors.entities.js';
 import type { VendorRole } from './auth/principal.js';
 
@@ -45,12 +45,12 @@ export class ApiKeysRepository {
 
   /** Locks the key for a change (revoke, role change) and returns its current state. */
   async lockForVendor(manager: EntityManager, vendorId: VendorId, id: string): Promise<ApiKeyRow | null> {
-    const rows = await rowsOf<ApiKeyRow>(
+    const row = await firstRow<ApiKeyRow>(
       manager,
       `SELECT ${COLUMNS} FROM vendor_api_keys k WHERE k.vendor_id = $1 AND k.id = $2 FOR UPDATE`,
       [vendorId, id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async update(
@@ -75,7 +75,8 @@ export class ApiKeysRepository {
 
   /** Revokes every key of a vendor (vendor deletion). */
   async revokeAll(manager: EntityManager, vendorId: VendorId, by: string): Promise<void> {
-    await manager.query(
+    await execute(
+      manager,
       `UPDATE vendor_api_keys SET revoked_at = now(), revoked_by = $2 WHERE vendor_id = $1 AND revoked_at IS NULL`,
       [vendorId, by],
     );
@@ -88,11 +89,12 @@ export class ApiKeysRepository {
    * to its vendor once, not reset for this lookup and set again (see tenant-scope.ts).
    */
   async findForAuthentication(hash: string): Promise<KeyAuthRow | null> {
-    const { rows } = await this.bookkeeping.query<KeyAuthRow>(
+    const row = await firstRow<KeyAuthRow>(
+      this.bookkeeping,
       `SELECT id, vendor_id, role, revoked_at, vendor_status FROM authenticate_api_key($1)`,
       [hash],
       'authenticate_api_key',
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 }

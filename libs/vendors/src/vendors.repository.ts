@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool, rowsOf } from '#libs/db';
+import { BookkeepingPool, execute, firstRow, rowsOf } from '#libs/db';
 import { type Vendor } from './vendors.entities.js';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -66,44 +66,45 @@ export class VendorsRepository {
     );
     const vendor = rows[0];
     if (!vendor) return null;
-    await manager.query(`SELECT create_vendor_partitions($1)`, [vendor.id]);
-    await manager.query(`SELECT seed_default_diet_rules($1::uuid)`, [vendor.id]);
+    await execute(manager, `SELECT create_vendor_partitions($1)`, [vendor.id]);
+    await execute(manager, `SELECT seed_default_diet_rules($1::uuid)`, [vendor.id]);
     return vendor;
   }
 
   async findById(id: string, manager?: EntityManager): Promise<VendorRow | null> {
-    const rows = await rowsOf<VendorRow>(
+    const row = await firstRow<VendorRow>(
       manager ?? this.db,
       `SELECT ${COLUMNS} FROM vendors v WHERE v.id = $1`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async lock(manager: EntityManager, id: string): Promise<VendorRow | null> {
-    const rows = await rowsOf<VendorRow>(
+    const row = await firstRow<VendorRow>(
       manager,
       `SELECT ${COLUMNS} FROM vendors v WHERE v.id = $1 FOR UPDATE`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async findBySlug(slug: string): Promise<VendorRow | null> {
-    const rows = await rowsOf<VendorRow>(this.db, `SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1`, [
+    const row = await firstRow<VendorRow>(this.db, `SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1`, [
       slug,
     ]);
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** For JWT authentication, before the request's scope: on the bookkeeping pool, as the key lookup. */
   async statusOf(id: string): Promise<VendorStatus | null> {
-    const { rows } = await this.bookkeeping.query<{ status: VendorStatus }>(
+    const row = await firstRow<{ status: VendorStatus }>(
+      this.bookkeeping,
       `SELECT status FROM vendors WHERE id = $1`,
       [id],
       'vendor_status',
     );
-    return rows[0]?.status ?? null;
+    return row?.status ?? null;
   }
 
   async update(
@@ -155,7 +156,7 @@ export class VendorsRepository {
   }
 
   async dropPartitions(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`SELECT drop_vendor_partitions($1)`, [id]);
+    await execute(manager, `SELECT drop_vendor_partitions($1)`, [id]);
   }
 
   // ---- public directory (active vendors only) ----
@@ -175,12 +176,12 @@ export class VendorsRepository {
   }
 
   async findActiveBySlug(slug: string): Promise<VendorRow | null> {
-    const rows = await rowsOf<VendorRow>(
+    const row = await firstRow<VendorRow>(
       this.db,
       `SELECT ${COLUMNS} FROM vendors v WHERE v.slug = $1 AND v.status = 'active'`,
       [slug],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   categories(): Promise<{ category: string; vendor_count: number }[]> {

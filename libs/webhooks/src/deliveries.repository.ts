@@ -1,4 +1,4 @@
-import { rowsOf } from '#libs/db';
+import { execute, firstRow, rowsOf } from '#libs/db';
 import {
   type WebhookDelivery,
   type WebhookEvent,
@@ -44,7 +44,8 @@ export class DeliveriesRepository {
     payload: unknown,
     at: Date,
   ): Promise<void> {
-    await m.query(
+    await execute(
+      m,
       `INSERT INTO webhook_events (id, vendor_id, type, payload, created_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
       [id, vendorId, type, JSON.stringify(payload), at],
     );
@@ -67,7 +68,7 @@ export class DeliveriesRepository {
   }
 
   async work(id: string): Promise<DeliveryWork | null> {
-    const rows = await rowsOf<DeliveryWork>(
+    const row = await firstRow<DeliveryWork>(
       this.db,
       `SELECT d.id, d.vendor_id, d.status, d.attempts, ev.id AS event_id, ev.type AS event_type, ev.payload,
               ev.created_at AS event_created_at, e.id AS endpoint_id, e.url, e.enabled, e.secret_ref,
@@ -76,11 +77,11 @@ export class DeliveriesRepository {
          FROM webhook_deliveries d
          JOIN webhook_events ev ON ev.id = d.event_id
          JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         JOIN vendors v ON v.id = d.vendor_id
+         JOIN vendor_directory v ON v.id = d.vendor_id
         WHERE d.id = $1`,
       [id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async recordAttempt(
@@ -110,7 +111,8 @@ export class DeliveriesRepository {
     endpointId: string,
     a: { status: number; latencyMs: number },
   ): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `WITH d AS (
          UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $3, last_error = NULL,
                 last_latency_ms = $4, status = 'succeeded', next_attempt_at = NULL, delivered_at = now(),
@@ -130,7 +132,8 @@ export class DeliveriesRepository {
     status: DeliveryStatus,
     nextAttemptAt: Date | null,
   ): Promise<void> {
-    await m.query(
+    await execute(
+      m,
       `UPDATE webhook_deliveries SET status = $2, next_attempt_at = $3,
               delivered_at = CASE WHEN $2 = 'succeeded' THEN now() ELSE delivered_at END, updated_at = now()
         WHERE id = $1`,

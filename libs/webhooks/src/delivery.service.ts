@@ -64,18 +64,6 @@ export class DeliveryService {
     await this.settle(work, result);
   }
 
-  /** Secrets by vault reference, kept briefly: a reference's secret never changes (rotation makes a new one). */
-  private readonly secretCache = new Map<string, { secret: string | null; until: number }>();
-
-  private async secret(ref: string): Promise<string | null> {
-    const hit = this.secretCache.get(ref);
-    if (hit && hit.until > Date.now()) return hit.secret;
-    const secret = await this.vault.reveal(ref);
-    if (this.secretCache.size > 10_000) this.secretCache.clear();
-    this.secretCache.set(ref, { secret, until: Date.now() + 60_000 });
-    return secret;
-  }
-
   private async settle(work: DeliveryWork, r: DeliveryResult): Promise<void> {
     if (r.status !== null && r.status >= 200 && r.status < 300) {
       return this.deliveries.recordSuccess(work.id, work.endpoint_id, {

@@ -1,7 +1,7 @@
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '#libs/db';
+import { execute, firstRow, rowsOf } from '#libs/db';
 import { type WebhookEndpoint } from './webhooks.entities.js';
 
 export type EndpointRow = WebhookEndpoint;
@@ -36,12 +36,12 @@ export class EndpointsRepository {
   }
 
   async find(vendorId: VendorId, id: string, m?: EntityManager, lock = false): Promise<EndpointRow | null> {
-    const rows = await rowsOf<EndpointRow>(
+    const row = await firstRow<EndpointRow>(
       m ?? this.db,
       `SELECT ${COLUMNS} FROM webhook_endpoints e WHERE e.vendor_id = $1 AND e.id = $2${lock ? ' FOR UPDATE' : ''}`,
       [vendorId, id],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async update(
@@ -91,7 +91,7 @@ export class EndpointsRepository {
   }
 
   async delete(m: EntityManager, vendorId: VendorId, id: string): Promise<void> {
-    await m.query(`DELETE FROM webhook_endpoints WHERE vendor_id = $1 AND id = $2`, [vendorId, id]);
+    await execute(m, `DELETE FROM webhook_endpoints WHERE vendor_id = $1 AND id = $2`, [vendorId, id]);
   }
 
   /** Enabled endpoints of the vendor subscribed to this event type (or to `*`). */
@@ -114,7 +114,8 @@ export class EndpointsRepository {
   }
 
   async disable(m: EntityManager, id: string, reason: string): Promise<void> {
-    await m.query(
+    await execute(
+      m,
       `UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1`,
       [id, reason],
     );

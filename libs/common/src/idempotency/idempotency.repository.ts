@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool } from '#libs/db';
+import { affectedRows, BookkeepingPool, execute, firstRow } from '#libs/db';
 import { type IdempotencyKey } from '../common.entities.js';
 
 /** A claimed key: the response body is sealed by the vault (context: scope and key), null when none is kept. */
@@ -50,21 +50,22 @@ export class IdempotencyRepository {
 
   /** Claims the key for this request; false when someone else holds or held it. */
   async claim(c: IdempotencyClaim): Promise<boolean> {
-    const { rowCount } = await this.db.query(claimSql(1), claimParams(c), 'idempotency_claim');
-    return rowCount === 1;
+    return (await affectedRows(this.db, claimSql(1), claimParams(c), 'idempotency_claim')) === 1;
   }
 
   async find(scope: string, key: string): Promise<IdempotencyRecord | null> {
-    const { rows } = await this.db.query<IdempotencyRecord>(
+    const row = await firstRow<IdempotencyRecord>(
+      this.db,
       `SELECT fingerprint, state, response_status, response_sealed
          FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > now()`,
       [scope, key],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async complete(scope: string, key: string, status: number, sealed: Buffer | null): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_sealed = $4
         WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
       [scope, key, status, sealed],
@@ -74,14 +75,14 @@ export class IdempotencyRepository {
 
   /** Forgets an in-flight claim (the request failed with a 5xx): a retry may run again. */
   async release(scope: string, key: string): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
       [scope, key],
     );
   }
 
   async purgeExpired(): Promise<number> {
-    const { rowCount } = await this.db.query(`DELETE FROM idempotency_keys WHERE expires_at <= now()`, []);
-    return rowCount ?? 0;
+    return affectedRows(this.db, `DELETE FROM idempotency_keys WHERE expires_at <= now()`);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BookkeepingPool } from '#libs/db';
+import { affectedRows, BookkeepingPool, rowsOf } from '#libs/db';
 import { claimParams, claimSql, type IdempotencyClaim } from '../idempotency/idempotency.repository.js';
 
 export interface WindowHit {
@@ -17,7 +17,8 @@ export class RateLimitRepository {
 
   /** Counts one hit in each bucket (all of a route's rules in one round trip). */
   async hit(buckets: { bucket: string; windowSeconds: number }[]): Promise<WindowHit[]> {
-    const { rows } = await this.db.query<{ bucket: string; hits: number; reset_at: Date }>(
+    const rows = await rowsOf<{ bucket: string; hits: number; reset_at: Date }>(
+      this.db,
       `WITH w AS (
          SELECT b.bucket, b.secs, date_bin(make_interval(secs => b.secs), clock_timestamp(), 'epoch') AS start
            FROM unnest($1::text[], $2::int[]) AS b(bucket, secs)
@@ -45,7 +46,8 @@ export class RateLimitRepository {
     buckets: { bucket: string; windowSeconds: number; limit: number }[],
     claim: IdempotencyClaim,
   ): Promise<{ hits: WindowHit[]; claimed: boolean }> {
-    const { rows } = await this.db.query<{ bucket: string; hits: number; reset_at: Date; claimed: number }>(
+    const rows = await rowsOf<{ bucket: string; hits: number; reset_at: Date; claimed: number }>(
+      this.db,
       `WITH w AS (
          SELECT b.bucket, b.secs, b.lim,
                 date_bin(make_interval(secs => b.secs), clock_timestamp(), 'epoch') AS start
@@ -78,7 +80,6 @@ export class RateLimitRepository {
   }
 
   async purgeEnded(): Promise<number> {
-    const { rowCount } = await this.db.query(`DELETE FROM rate_limit_counters WHERE expires_at < now()`, []);
-    return rowCount ?? 0;
+    return affectedRows(this.db, `DELETE FROM rate_limit_counters WHERE expires_at < now()`);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The set-based SQL behind HealthImportService: a staged relation of customers merged into
+ * The set-based SQL behind CustomersBulkTarget: a staged relation of customers merged into
  * `customers` and `customer_health` in line ranges, with BMR, TDEE and derived limits computed by
  * the same SQL functions the API's single writes use.
  */

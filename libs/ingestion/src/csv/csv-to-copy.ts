@@ -81,7 +81,7 @@ export interface CsvToCopyOptions {
   /**
    * Rewrites a good line's mapped values (in staging column order) in place before they are staged,
    * returning the line's warnings as JSON text, or null (codes to their canonical form, see
-   * line-transform.ts).
+   * the bulk target's lineTransform).
    */
   transform?: (values: string[]) => string | null;
 }

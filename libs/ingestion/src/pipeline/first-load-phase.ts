@@ -1,54 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
-import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import { AppConfig } from '#libs/config';
-import { HealthImportService, type VendorImport } from '#libs/customers';
-import { Customer, CustomerHealth } from '#libs/customers';
-import { Product } from '#libs/catalogue';
+import { vendorPartition, type LoadPlan, type LoadTree } from '#libs/db';
 import type { ColumnMapping } from '../fields.js';
 import { IngestJobsRepository, type IngestJobRow } from '../ingest-jobs.repository.js';
-import { productsLoadSql } from '../merge-sql.js';
-import { jobTables, targetColumns } from '../sql.js';
-import { IngestConnections, vendorPartition, type Conn } from './ingest-connections.js';
+import { BulkTargets, bulkJob, bulkSession } from './bulk-targets.js';
+import { IngestConnections, type Conn } from './ingest-connections.js';
 import { IngestJobLifecycle } from './job-lifecycle.js';
-
-/**
- * Room left on each page of a loaded catalogue for the next version of its rows: a re-ingest that
- * changes prices or stock then updates in place (HOT: no index touched), see productsBatchSql.
- * The same as create_vendor_partitions gives (migration 1795221100000; test/integration/migrations.spec.ts
- * compares them).
- */
-export const PRODUCT_FILLFACTOR = 85;
 
 /** How often the swap waits for a busy table (lock_timeout 5 s each) or loses a deadlock before the job fails. */
 const SWAP_ATTEMPTS = 12;
 
-/** A partitioned table a first load fills: the vendor's (empty) partition of it is replaced by a loaded one. */
-interface LoadTree {
-  /** The partitioned table (`products`, `customers`, `customer_health`). */
-  parent: string;
-  /** Its entity: the columns the swap copies over from rows written while the file loaded. */
-  entity: EntityTarget<ObjectLiteral>;
-  /** The job's scratch table the rows are loaded into. */
-  load: string;
-  /**
-   * Storage options for each new leaf, as create_vendor_partitions gives them (migration
-   * 1795221100000; the migrations and ingestion tests compare them). Statistics targets come from
-   * set_leaf_statistics once the leaf's indexes exist (migration 1795221500000).
-   */
-  leafOptions?: string;
-}
-
-/** What a first load of one mode writes: its trees, the statements filling them, and what completes with the swap. */
-interface LoadPlan {
-  trees: LoadTree[];
-  fill: string[];
-  onSwap?: (conn: Conn) => Promise<void>;
-}
-
 /**
- * Phase 3 for a vendor's first load of a mode (it has no products, or no customers): new
- * partition trees, loaded without indexes on INGEST_PARALLELISM connections, then indexed (every
+ * Phase 3 for a vendor's first load of a mode (it has no products, or no customers): the trees
+ * and fill statements its bulk target plans — new partition trees, loaded without indexes on INGEST_PARALLELISM connections, then indexed (every
  * index of the parent, built in parallel), analysed, and swapped in for the empty ones in one
  * transaction that also completes the job.
  */
@@ -58,7 +23,7 @@ export class FirstLoadPhase {
     private readonly connections: IngestConnections,
     private readonly lifecycle: IngestJobLifecycle,
     private readonly jobs: IngestJobsRepository,
-    private readonly health: HealthImportService,
+    private readonly targets: BulkTargets,
     private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +32,9 @@ export class FirstLoadPhase {
     const leaves = new Map<LoadTree, string[]>();
     let plan!: LoadPlan;
     await this.lifecycle.phase(job, 'merge', async () => {
-      plan = await this.plan(job, conn, mapping, valid);
+      plan = await this.targets
+        .of(job.mode)
+        .firstLoad(bulkJob(job, mapping, this.config.ingest.parallelism), this.session(conn), valid);
       for (const tree of plan.trees) leaves.set(tree, await this.createLoadTree(client, job, tree));
       await this.connections.parallel(plan.fill);
       await this.jobs.update(job.id, { rows_processed: Number(job.rows_failed) + valid });
@@ -87,55 +54,8 @@ export class FirstLoadPhase {
     await this.swap(job, conn, plan, leaves, valid);
   }
 
-  private async plan(
-    job: IngestJobRow,
-    conn: Conn,
-    mapping: ColumnMapping,
-    valid: number,
-  ): Promise<LoadPlan> {
-    const t = jobTables(job.id);
-    const parts = this.config.ingest.parallelism;
-    if (job.mode === 'products') {
-      return {
-        trees: [
-          {
-            parent: 'products',
-            entity: Product,
-            load: t.load,
-            leafOptions: ` WITH (fillfactor = ${PRODUCT_FILLFACTOR})`,
-          },
-        ],
-        fill: Array.from({ length: parts }, (_, part) =>
-          productsLoadSql(t.typed, t.load, job.vendor_id, mapping, part, parts),
-        ),
-      };
-    }
-    const columns = targetColumns(mapping).map((c) => c.column);
-    const source: VendorImport = {
-      table: t.typed,
-      limits: t.limits,
-      columns,
-      vendorId: job.vendor_id,
-      reference: { entity: 'ingest_job', id: job.id },
-    };
-    const withHealth = this.health.tablesWritten(columns).includes('customer_health');
-    await this.health.prepare(conn.runner.manager, job.vendor_id, source);
-    const trees: LoadTree[] = [{ parent: 'customers', entity: Customer, load: t.load }];
-    if (withHealth) trees.push({ parent: 'customer_health', entity: CustomerHealth, load: t.loadHealth });
-    const actor = { id: job.created_by, role: 'ingest', vendorId: job.vendor_id, ip: null, userAgent: null };
-    return {
-      trees,
-      fill: this.health.firstLoadStatements(
-        source,
-        { customers: t.load, health: withHealth ? t.loadHealth : undefined },
-        parts,
-      ),
-      onSwap: async (c) => {
-        const { rows } = await c.client.query<{ max: string }>(`SELECT max(line_no) AS max FROM ${t.typed}`);
-        const lines = { from: 1, to: Number(rows[0]!.max) + 1 };
-        await this.health.recordFirstLoad(c.runner.manager, actor, source, lines, valid);
-      },
-    };
+  private session(conn: Conn) {
+    return bulkSession(conn, this.connections);
   }
 
   /** The job's load table for `tree`, partitioned like the vendor's live partition; returns its leaves. */
@@ -207,7 +127,7 @@ export class FirstLoadPhase {
         await this.connections.inTransaction(conn, async () => {
           await client.query(`SET LOCAL lock_timeout = '5s'`);
           for (const tree of plan.trees) await this.swapTree(conn, job, tree, leaves.get(tree)!);
-          await plan.onSwap?.(conn);
+          await plan.onSwap?.(this.session(conn));
           await this.lifecycle.complete(conn.runner.manager, job, { inserted: valid });
         });
         return;

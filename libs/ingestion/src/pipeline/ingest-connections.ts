@@ -116,4 +116,3 @@ export class IngestConnections {
 }
 
 /** The per-vendor partition of a partitioned table (`products` → `products_<vendor hex>`). */
-export const vendorPartition = (table: string, vendorId: string) => `${table}_${vendorId.replace(/-/g, '')}`;

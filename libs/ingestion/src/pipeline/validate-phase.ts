@@ -2,63 +2,48 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import type { ColumnMapping } from '../fields.js';
 import type { IngestJobRow } from '../ingest-jobs.repository.js';
-import {
-  dedupeSql,
-  insertErrorsSql,
-  insertWarningsSql,
-  jobTables,
-  skipStrategy,
-  skipUnchangedSql,
-  typedSql,
-} from '../sql.js';
-import { IngestConnections, vendorPartition, type Conn } from './ingest-connections.js';
+import { dedupeSql, insertErrorsSql, insertWarningsSql, jobTables, typedSql } from '../sql.js';
+import { BulkTargets, bulkJob, bulkSession } from './bulk-targets.js';
+import { IngestConnections, type Conn } from './ingest-connections.js';
 
 /**
- * Phase 2: on a products re-ingest, the lines whose product still carries their digest set aside
- * first (`skipped`: unchanged, nothing to check or write); the rest of the staged text validated
- * and cast in SQL into the typed table (on INGEST_PARALLELISM connections), rejected values into
- * ingest_errors, duplicate keys resolved (last line wins, skipped lines included). Returns the
- * number of valid rows (typed and skipped).
+ * Phase 2: on a re-ingest into a target that keeps digests, the lines whose rows still carry them
+ * set aside first (`skipped`: unchanged, nothing to check or write); the rest of the staged text
+ * validated and cast in SQL into the typed table (on INGEST_PARALLELISM connections), rejected
+ * values into ingest_errors, duplicate keys resolved (last line wins, skipped lines included).
+ * Returns the number of valid rows (typed and skipped).
  */
 @Injectable()
 export class ValidatePhase {
   constructor(
     private readonly connections: IngestConnections,
+    private readonly targets: BulkTargets,
     private readonly config: AppConfig,
   ) {}
 
   async run(
     job: IngestJobRow,
-    { client }: Conn,
+    conn: Conn,
     mapping: ColumnMapping,
     firstLoad: boolean,
     records: number,
   ): Promise<number> {
+    const { client } = conn;
     const t = jobTables(job.id);
     const parts = this.config.ingest.parallelism;
-    const products = job.mode === 'products';
-    const skipping = products && !firstLoad;
+    const target = this.targets.of(job.mode);
+    const skipping = target.setAsideUnchanged !== undefined && !firstLoad;
     await client.query(insertWarningsSql(t.stage, job.id));
-    if (skipping) {
-      await client.query(
-        `CREATE UNLOGGED TABLE ${t.skipped} (line_no bigint NOT NULL, id uuid NOT NULL, external_id text NOT NULL)
-           WITH (autovacuum_enabled = off)`,
+    if (skipping)
+      await target.setAsideUnchanged!(
+        bulkJob(job, mapping, parts),
+        bulkSession(conn, this.connections),
+        records,
       );
-      const catalogue = await this.connections.rowEstimate(
-        client,
-        vendorPartition('products', job.vendor_id),
-      );
-      const strategy = skipStrategy(records, catalogue);
-      await this.connections.parallel(
-        Array.from({ length: parts }, (_, part) =>
-          skipUnchangedSql(t.stage, t.skipped, job.vendor_id, mapping, part, parts, strategy),
-        ),
-      );
-    }
-    const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, parts, products);
+    const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, parts, target.digests);
     await client.query(typed.create);
     await this.connections.parallel(typed.fill);
-    await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping, job.mode === 'customers'));
+    await client.query(insertErrorsSql(t.stage, t.typed, job.id, mapping, target.withholdValues));
     await client.query(dedupeSql(t.typed, job.id, mapping, skipping ? t.skipped : undefined));
     await client.query(`DROP TABLE ${t.stage}`);
     const { rows } = await client.query<{ n: string }>(
@@ -66,12 +51,12 @@ export class ValidatePhase {
     );
     if (skipping) await client.query(`CREATE INDEX ON ${t.skipped} (line_no)`);
     if (!firstLoad) {
-      // batches read line ranges, joined to the catalogue
+      // batches read line ranges, joined to the live tables
       await client.query(`CREATE INDEX ON ${t.typed} (line_no)`);
-      // VACUUM sets the visibility map, so each batch counts its lines from the index alone. The
-      // products merge plans only on the keys (a fifth of a full ANALYZE's time); the customers
-      // import also groups by conditions, so it gets every column's statistics.
-      const keys = job.mode === 'products' ? ' (line_no, id)' : '';
+      // VACUUM sets the visibility map, so each batch counts its lines from the index alone; the
+      // statistics are the columns the target's batches are planned on (a fifth of a full
+      // ANALYZE's time for products), or all of them
+      const keys = target.batchStatistics ? ` (${target.batchStatistics.join(', ')})` : '';
       await client.query(`VACUUM (ANALYZE) ${t.typed}${keys}`);
     }
     return Number(rows[0]!.n);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { BookkeepingPool, rowsOf } from '#libs/db';
+import { BookkeepingPool, execute, firstRow, GenerateSql, rowsOf } from '#libs/db';
 import { type Report, type ReportRevision } from '../reports.entities.js';
 
 /**
@@ -39,13 +39,15 @@ export class ReportAccessRepository {
    * Resolves a token and records the access in the same statement (one round trip per view).
    * Through the bookkeeping pool: an access-log row does not wait for the WAL flush.
    */
+  @GenerateSql({ name: 'page', params: ['0f'.repeat(32), 'page', '203.0.113.9', 'Mozilla/5.0'] })
   async openAndLog(
     tokenHash: string,
     kind: string,
     ip: string | null,
     userAgent: string | null,
   ): Promise<AccessibleReport | null> {
-    const { rows } = await this.bookkeeping.query<AccessibleReport>(
+    const row = await firstRow<AccessibleReport>(
+      this.bookkeeping,
       `WITH r AS (
          SELECT r.id, r.tier, r.status, r.stage, r.progress, r.revision, r.revisions_allowed, r.expires_at, r.generated_at,
                 (r.is_expired OR r.revoked_at IS NOT NULL OR t.revoked_at IS NOT NULL OR r.expires_at <= now()) AS gone,
@@ -53,7 +55,7 @@ export class ReportAccessRepository {
                 s.profile->>'first_name' AS first_name
            FROM report_access_tokens t
            JOIN reports r ON r.id = t.report_id
-           JOIN calculator_sessions s ON s.id = r.session_id
+           JOIN calculator_answers s ON s.id = r.session_id
           WHERE t.token_hash = $1
        ), l AS (
          INSERT INTO report_access_log (report_id, kind, ip, user_agent, success, status)
@@ -63,27 +65,27 @@ export class ReportAccessRepository {
       [tokenHash, kind, ip && /^[0-9a-fA-F.:]+$/.test(ip) ? ip : null, userAgent?.slice(0, 500) ?? null],
       'report_open_and_log',
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   /** Just what the web page needs from the latest completed revision. */
   async latestPageHtml(reportId: string): Promise<{ revision: number; html: string } | null> {
-    const rows = await rowsOf<{ revision: number; html: string }>(
+    const row = await firstRow<{ revision: number; html: string }>(
       this.db,
       `SELECT revision, html FROM report_revisions WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
       [reportId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async latestCompleted(reportId: string): Promise<CompletedRevision | null> {
-    const rows = await rowsOf<CompletedRevision>(
+    const row = await firstRow<CompletedRevision>(
       this.db,
       `SELECT revision, sections, markdown, html, completed_at FROM report_revisions
         WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
       [reportId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async latestPdf(reportId: string): Promise<Buffer | null> {
@@ -99,17 +101,21 @@ export class ReportAccessRepository {
     m: EntityManager,
     reportId: string,
   ): Promise<Pick<Report, 'revision' | 'status' | 'revisions_allowed'> | null> {
-    const rows = await rowsOf<Pick<Report, 'revision' | 'status' | 'revisions_allowed'>>(
+    const row = await firstRow<Pick<Report, 'revision' | 'status' | 'revisions_allowed'>>(
       m,
       `SELECT revision, status, revisions_allowed FROM reports WHERE id = $1 FOR UPDATE`,
       [reportId],
     );
-    return rows[0] ?? null;
+    return row ?? null;
   }
 
   async addRevision(m: EntityManager, reportId: string, revision: number): Promise<void> {
-    await m.query(`INSERT INTO report_revisions (report_id, revision) VALUES ($1, $2)`, [reportId, revision]);
-    await m.query(
+    await execute(m, `INSERT INTO report_revisions (report_id, revision) VALUES ($1, $2)`, [
+      reportId,
+      revision,
+    ]);
+    await execute(
+      m,
       `UPDATE reports SET revision = $2, status = 'queued', stage = 0, progress = 0, failure_reason = NULL WHERE id = $1`,
       [reportId, revision],
     );

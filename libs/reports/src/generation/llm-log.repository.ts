@@ -1,3 +1,4 @@
+import { execute } from '#libs/db';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -37,7 +38,8 @@ export class LlmLogRepository {
   constructor(private readonly db: DataSource) {}
 
   async record(c: LlmCall): Promise<void> {
-    await this.db.query(
+    await execute(
+      this.db,
       `INSERT INTO llm_api_logs (report_id, revision, request_id, model, purpose, input_tokens, output_tokens, duration_ms, status, error, cost_usd, error_kind)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [

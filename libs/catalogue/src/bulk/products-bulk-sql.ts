@@ -1,14 +1,14 @@
-import type { ColumnMapping } from './fields.js';
-import { targetColumns } from './sql.js';
-
+/**
+ * The catalogue's bulk SQL: what the CSV pipeline's products files do to `products` (the
+ * ProductsBulkTarget runs these). `columns` is always the live columns the file fills, the key
+ * (external_id) not among them; `typed` the pipeline's typed lines (line_no, id, external_id, the
+ * columns, source_digest).
+ */
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const row = (alias: string, cols: string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;
 
 /** The product columns a file fills: its key and every mapped field (what a change is judged on). */
-const fileColumns = (mapping: ColumnMapping) => [
-  'external_id',
-  ...targetColumns(mapping).map((t) => t.column),
-];
+const fileColumns = (columns: string[]) => ['external_id', ...columns];
 
 /** What a write of a line sets: its columns and the line's digest (validate-phase.ts, sql.ts). */
 const DIGEST = 'source_digest';
@@ -46,11 +46,11 @@ export function productsChangedSql(
   typed: string,
   changed: string,
   vendorId: string,
-  mapping: ColumnMapping,
+  columns: string[],
   part: number,
   parts: number,
 ): string {
-  const cols = fileColumns(mapping);
+  const cols = fileColumns(columns);
   const text = cols.filter((c) => FULL_TEXT_SOURCES.includes(c));
   const sameText = text.length ? `${row('x', text)} IS NOT DISTINCT FROM ${row('s', text)}` : 'true';
   // by key, one index probe per line: a hash join would read the whole (wide) catalogue per slice
@@ -80,9 +80,9 @@ export function productsBatchSql(
   changed: string,
   skipped: string,
   vendorId: string,
-  mapping: ColumnMapping,
+  columns: string[],
 ): { upsert: string; update: string | null } {
-  const cols = fileColumns(mapping);
+  const cols = fileColumns(columns);
   const written = [...cols, DIGEST];
   const plain = cols.filter((c) => c !== 'external_id' && !FULL_TEXT_SOURCES.includes(c));
   const v = `${lit(vendorId)}::uuid`;
@@ -116,11 +116,62 @@ export function productsLoadSql(
   typed: string,
   load: string,
   vendorId: string,
-  mapping: ColumnMapping,
+  columns: string[],
   part: number,
   parts: number,
 ): string {
-  const cols = [...fileColumns(mapping), DIGEST];
+  const cols = [...fileColumns(columns), DIGEST];
   return `INSERT INTO ${load} (vendor_id, id, ${cols.join(', ')})
     SELECT ${lit(vendorId)}::uuid, id, ${cols.join(', ')} FROM ${typed} WHERE ${slice(part, parts)}`;
+}
+
+/**
+ * How the set-aside finds each line's product: `probe` — by key, one index probe per line (a
+ * small file against a big catalogue); `scan` — one hash join on the digest (the file is a good
+ * share of the catalogue: reading the catalogue once is cheaper than probing it per line, and
+ * the line's id need not be computed).
+ */
+export type SkipStrategy = 'probe' | 'scan';
+
+/** Lines per catalogue row from which the set-aside scans instead of probing (measured break-even ≈ 1/3). */
+export const SKIP_SCAN_SHARE = 0.3;
+
+export const skipStrategy = (lines: number, catalogueRows: number): SkipStrategy =>
+  lines >= SKIP_SCAN_SHARE * catalogueRows ? 'scan' : 'probe';
+
+/**
+ * Products re-ingest: the lines whose product still carries their digest (written from the same
+ * values under the same mapping, and not changed since) — one of `parts` slices of the lines —
+ * moved out of the staging table into `skipped`: nothing downstream validates, compares or
+ * writes them; they count as valid and unchanged. A digest covers the line's external id, so
+ * matching the digest within the vendor (and the external id, for certainty) finds the product
+ * the line made. `ext` is the staging column holding the external id.
+ */
+export function skipUnchangedSql(
+  stage: string,
+  skipped: string,
+  vendorId: string,
+  ext: string,
+  part: number,
+  parts: number,
+  strategy: SkipStrategy = 'probe',
+): string {
+  const e = `s.${ext}`;
+  const v = `${lit(vendorId)}::uuid`;
+  const match =
+    strategy === 'probe'
+      ? `p.id = uuid_generate_v5(${v}, ${e}) AND p.source_digest = s.digest`
+      : `p.source_digest = s.digest AND p.external_id = ${e}`;
+  // probe: a hash join would read the whole (wide) catalogue for a few lines; scan: the reverse
+  const plan =
+    strategy === 'probe'
+      ? 'SET enable_hashjoin = off; SET enable_mergejoin = off;'
+      : 'SET enable_nestloop = off; SET enable_mergejoin = off;';
+  return `${plan}
+    WITH gone AS (
+      DELETE FROM ${stage} s USING products p
+       WHERE p.vendor_id = ${v} AND ${match}
+         AND s.problem IS NULL${parts > 1 ? ` AND s.line_no % ${parts} = ${part}` : ''}
+      RETURNING s.line_no, p.id, ${e} AS external_id)
+    INSERT INTO ${skipped} (line_no, id, external_id) SELECT line_no, id, external_id FROM gone`;
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { idSlice } from './merge-sql.js';
-import { skipStrategy } from './sql.js';
+import { idSlice, skipStrategy } from './products-bulk-sql.js';
 
 /** Evaluates idSlice's SQL for one id (uuids compare as their lower-case hex text). */
 function holds(sql: string, id: string): boolean {
