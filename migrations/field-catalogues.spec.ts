@@ -20,7 +20,12 @@ import { MIGRATIONS } from './index.js';
  * the migrations run against a runner that records their SQL.
  */
 
-const catalogues: { entity: { name: string }; table: string; fields: FieldDef[]; notWritten: string[] }[] = [
+const catalogues: {
+  entity: { name: string; prototype: object };
+  table: string;
+  fields: FieldDef[];
+  notWritten: string[];
+}[] = [
   {
     entity: Product,
     table: 'products',
@@ -70,8 +75,11 @@ const STORED_AS: Record<FieldDef['kind'], string[]> = {
   enum: ['text'],
 };
 
-function entityColumns(target: { name: string }) {
-  return getMetadataArgsStorage().columns.filter((c) => c.target === target);
+/** The entity's columns, those it inherits included (the products' nutrient columns). */
+function entityColumns(target: { name: string; prototype: object }) {
+  return getMetadataArgsStorage().columns.filter(
+    (c) => c.target === target || (typeof c.target === 'function' && target.prototype instanceof c.target),
+  );
 }
 
 describe.each(catalogues)('the $table field catalogue', ({ entity, fields, notWritten }) => {
