@@ -4,23 +4,12 @@ import { AuditService, type Actor } from '#libs/audit';
 import type { VendorId } from '#libs/common';
 import { WebhookEventsService } from '#libs/webhooks';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
+import { emptyHealthProfile } from './health-columns.js';
 import { HealthRepository, type ProfileGroup } from './health.repository.js';
 
 export type HealthReadPurpose = 'read' | 'matches';
 
-const EMPTY: Required<HealthProfileInput> = {
-  sex: null,
-  birth_date: null,
-  age: null,
-  height_cm: null,
-  weight_kg: null,
-  activity_level: null,
-  conditions: [],
-  allergies: [],
-  dietary_preferences: [],
-  goals: [],
-  notes: null,
-};
+const EMPTY = emptyHealthProfile();
 
 /**
  * The one path to customer health data. Every read and every write appends to audit_log in the

@@ -6,6 +6,9 @@
  * a change to its SQL, not only to the code building it.
  */
 
+/** In an example's params: where the method takes a connection or manager (the recording stand-in goes there). */
+export const CONNECTION = Symbol('the recording connection');
+
 /** One set of arguments to snapshot a method's statements with. */
 export interface SqlExample {
   name: string;
@@ -66,7 +69,7 @@ export async function capturedSql(
   const Ctor = target as unknown as new (...deps: unknown[]) => Record<string, (...a: unknown[]) => unknown>;
   const instance = new Ctor(...Array.from({ length: 8 }, () => standIn));
   try {
-    await instance[method]!(...params);
+    await instance[method]!(...params.map((p) => (p === CONNECTION ? standIn : p)));
   } catch {
     // the rows were empty: what the method would have done with real ones is not the point
   }
@@ -87,5 +90,6 @@ export function snapshotText(statements: string[], params: unknown[]): string {
       .join('\n')
       .trim();
   };
-  return `-- params: ${JSON.stringify(params)}\n\n${statements.map((s) => `${tidy(s)};`).join('\n\n')}\n`;
+  const shown = params.map((p) => (p === CONNECTION ? '(connection)' : p));
+  return `-- params: ${JSON.stringify(shown)}\n\n${statements.map((s) => `${tidy(s)};`).join('\n\n')}\n`;
 }

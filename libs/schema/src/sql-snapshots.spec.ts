@@ -17,7 +17,7 @@ describe('SQL snapshots', () => {
         .map((f) => [f.slice(0, -4), readFileSync(path.join(QUERIES, f), 'utf8')]),
     );
     expect(Object.keys(files).sort()).toEqual(Object.keys(current).sort());
-    for (const [name, text] of Object.entries(current)) expect([name, files[name]]).toEqual([name, text]);
+    for (const [name, text] of Object.entries(current)) expect([name, text]).toEqual([name, files[name]]);
   });
 
   it('captures every marked method, each with at least one statement', async () => {

@@ -10,6 +10,7 @@ import { typedSql } from '../../ingestion/src/sql.js';
 // the repositories whose methods are marked @GenerateSql (importing them registers the marks)
 import '../../catalogue/src/products.repository.js';
 import '../../catalogue/src/search.repository.js';
+import '../../customers/src/health.repository.js';
 import '../../customers/src/matches.repository.js';
 import '../../reports/src/access/report-access.repository.js';
 

@@ -15,19 +15,16 @@ export interface ImportSource {
   columns: string[];
 }
 
+import { HEALTH_FIELDS, healthColumnType } from '../health-columns.js';
+
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const row = (alias: string, cols: string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;
 
 const IDENTITY = ['email', 'first_name', 'last_name'];
-const HEALTH_TYPES: Record<string, string> = {
-  sex: 'text',
-  birth_date: 'date',
-  age: 'smallint',
-  height_cm: 'real',
-  weight_kg: 'real',
-  activity_level: 'text',
-  conditions: 'text[]',
-};
+/** Each health column's SQL type (the entity's). */
+const HEALTH_TYPES: Record<string, string> = Object.fromEntries(
+  HEALTH_FIELDS.map((f) => [f, healthColumnType(f)]),
+);
 
 /** The tables an import writes: identity always, health when it has a health column. */
 export function importedTables(columns: string[]): string[] {
