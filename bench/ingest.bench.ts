@@ -19,7 +19,7 @@ import * as tus from 'tus-js-client';
 import { freePort } from '#libs/db/embedded';
 import { CatalogueGenerator, PRODUCT_COLUMNS, productCsvLine } from '../scripts/seed/catalogue.js';
 import { CustomerGenerator } from '../scripts/seed/customers.js';
-import { benchEnv } from './support/api-client.js';
+import { BENCH_SECRETS, benchEnv } from './support/api-client.js';
 import { benchDatabase } from './support/database.js';
 import { parseArgs } from './support/load.js';
 
@@ -35,7 +35,7 @@ import { parseArgs } from './support/load.js';
  * Usage: npm run bench:ingest -- [--rows 2000000] [--customers 1000000]
  */
 const args = parseArgs({ rows: 2_000_000, customers: 1_000_000 });
-const ADMIN = 'k'.repeat(32);
+const ADMIN = BENCH_SECRETS.ADMIN_API_KEY;
 
 interface JobResult {
   status: string;

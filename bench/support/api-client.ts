@@ -1,12 +1,19 @@
+import { randomBytes } from 'node:crypto';
+
+/** This run's secrets: random, as production requires (the api refuses guessable ones). */
+export const BENCH_SECRETS = {
+  JWT_SECRET: randomBytes(32).toString('base64url'),
+  VAULT_MASTER_KEY: randomBytes(32).toString('hex'),
+  ADMIN_API_KEY: randomBytes(24).toString('base64url'),
+};
+
 /** Environment for a benchmark's api/worker children: production settings on the bench database. */
 export function benchEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATABASE_URL: databaseUrl,
     NODE_ENV: 'production',
-    JWT_SECRET: 'b'.repeat(40),
-    VAULT_MASTER_KEY: 'ab'.repeat(32),
-    ADMIN_API_KEY: 'k'.repeat(32),
+    ...BENCH_SECRETS,
     PAYMENTS_ENABLED: 'false',
     ...extra,
   };
