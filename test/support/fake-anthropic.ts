@@ -18,7 +18,9 @@ export type Behaviour =
   | { kind: 'text'; write: (key: string, call: number) => string }
   | { kind: 'error'; status: number; type: string }
   /** Never answers (a call in flight when its worker is killed). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Answers as the fallback once `until` resolves (a call in flight across a database restart). */
+  | { kind: 'held'; until: Promise<unknown> };
 
 /**
  * A local Messages API: answers POST /v1/messages as JSON or, for `stream: true`, as SSE with the
@@ -44,9 +46,25 @@ export class FakeAnthropic extends LoopbackServer {
     const prompt = body.messages.map((m) => m.content).join('\n');
     const sections = [...prompt.matchAll(/^## ([a-z0-9_]+) — /gm)].map((m) => m[1]!);
     this.calls.push({ headers: req.headers, body, sections });
-    const behaviour = this.queue.shift() ?? this.fallback;
-    const requestId = `req_fake_${this.calls.length}`;
-    if (behaviour.kind === 'hang') return;
+    const next = this.queue.shift() ?? this.fallback;
+    if (next.kind === 'held') {
+      const call = this.calls.length;
+      void next.until.then(() => this.answer(body, prompt, sections, this.fallback, call, res));
+      return;
+    }
+    this.answer(body, prompt, sections, next, this.calls.length, res);
+  }
+
+  private answer(
+    body: FakeCall['body'],
+    prompt: string,
+    sections: string[],
+    behaviour: Behaviour,
+    call: number,
+    res: http.ServerResponse,
+  ): void {
+    const requestId = `req_fake_${call}`;
+    if (behaviour.kind === 'hang' || behaviour.kind === 'held') return;
     if (behaviour.kind === 'error') {
       res.writeHead(behaviour.status, {
         'content-type': 'application/json',
@@ -61,12 +79,10 @@ export class FakeAnthropic extends LoopbackServer {
       );
       return;
     }
-    const text = sections
-      .map((key) => `## ${key}\n\n${behaviour.write(key, this.calls.length)}`)
-      .join('\n\n');
+    const text = sections.map((key) => `## ${key}\n\n${behaviour.write(key, call)}`).join('\n\n');
     const usage = { input_tokens: Math.ceil(prompt.length / 4), output_tokens: Math.ceil(text.length / 4) };
     const message = {
-      id: `msg_fake_${this.calls.length}`,
+      id: `msg_fake_${call}`,
       type: 'message',
       role: 'assistant',
       model: body.model,

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { AppConfig } from '#libs/config';
+import { resilientPool } from './resilient-pg.js';
 
 /**
  * A small pg pool for per-request bookkeeping (rate-limit counters, idempotency keys, the
@@ -21,13 +22,12 @@ export class BookkeepingPool {
   constructor(config: AppConfig, applicationName: string) {
     const settings = [`-c statement_timeout=${config.database.statementTimeoutMs}`];
     if (!config.database.bookkeepingSyncCommit) settings.push('-c synchronous_commit=off');
-    this.pool = new pg.Pool({
+    this.pool = resilientPool('bookkeeping', {
       connectionString: config.database.url,
       max: Math.max(2, Math.ceil(config.database.poolMax / 2)),
       application_name: `${applicationName}-bookkeeping`,
       options: settings.join(' '),
     });
-    this.pool.on('error', () => undefined); // idle client errors surface on the next query
   }
 
   /**

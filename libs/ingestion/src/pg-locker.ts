@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ERRORS, type Lock, type Locker, type RequestRelease } from '@tus/utils';
+import { resilientClient, resilientPool } from '#libs/db';
 
 /** Where a process asks whoever holds an upload's lock to finish its request and let go. */
 const CHANNEL = 'tus_lock_release';
@@ -35,14 +36,13 @@ export class PgLocker implements Locker {
   constructor(private readonly opts: PgLockerOptions) {
     this.acquireTimeoutMs = opts.acquireTimeoutMs ?? 30_000;
     this.retryMs = opts.retryMs ?? 50;
-    this.pool = new pg.Pool({
+    this.pool = resilientPool('tus-locks', {
       connectionString: opts.connectionString,
       application_name: opts.applicationName,
       max: opts.maxLocks ?? 32,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: this.acquireTimeoutMs,
     });
-    this.pool.on('error', () => undefined); // an idle connection's error surfaces on next use
   }
 
   newLock(id: string): Lock {
@@ -52,7 +52,7 @@ export class PgLocker implements Locker {
   /** Listens for release requests (once, on first use). */
   listen(): Promise<pg.Client> {
     this.listener ??= (async () => {
-      const client = new pg.Client({
+      const client = resilientClient('tus-locks', {
         connectionString: this.opts.connectionString,
         application_name: `${this.opts.applicationName}-listen`,
       });

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { PgBoss, type Db, type QueueResult, type SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '#libs/config';
+import { BossDatabase } from './boss-database.js';
 import {
   JOB_DEFAULTS,
   JOB_NAMES,
@@ -44,6 +45,7 @@ export function transactionExecutor(manager: EntityManager): Db {
 export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private bossInstance: PgBoss | null = null;
+  private db: BossDatabase | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -57,11 +59,15 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const worker = this.role === 'worker';
-    const boss = new PgBoss({
+    const db = new BossDatabase({
       connectionString: this.config.database.url,
-      schema: this.config.queue.schema,
+      applicationName: `nutrition-${this.role}-queue`,
       max: this.config.queue.poolMax,
-      application_name: `nutrition-${this.role}-queue`,
+    });
+    this.db = db;
+    const boss = new PgBoss({
+      db,
+      schema: this.config.queue.schema,
       // The schema is installed by `npm run migrate`, never by a racing process start.
       migrate: false,
       createSchema: false,
@@ -147,5 +153,8 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
     // graceful: wait for handlers in flight (up to the timeout); an unfinished job is retried
     // by another worker once it expires.
     await boss.stop({ graceful: true, close: true, timeout: this.config.queue.shutdownTimeoutMs });
+    // the pool is ours (the `db` adapter): closed once pg-boss has stopped using it
+    await this.db?.close();
+    this.db = null;
   }
 }

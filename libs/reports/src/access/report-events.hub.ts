@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { AppConfig } from '#libs/config';
+import { resilientClient } from '#libs/db';
 
 export interface Subscription {
   /** Resolves true at the next notification for this report, false after `timeoutMs`. */
@@ -25,7 +26,7 @@ export class ReportEventsHub implements OnModuleDestroy {
   private async connect(): Promise<void> {
     if (this.client || this.closed) return;
     this.connecting ??= (async () => {
-      const client = new pg.Client({
+      const client = resilientClient('report-events', {
         connectionString: this.config.database.url,
         application_name: 'report-events-listener',
       });
