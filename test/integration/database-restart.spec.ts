@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort, startEmbeddedPostgres, type RunningPostgres } from '#libs/db/embedded';
 import { configFor, migrateAll } from '../../scripts/database.js';
+import { AppProcesses } from '../support/app-processes.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { httpCall, payForReport } from '../support/http-funnel.js';
 import { waitFor } from '../support/wait.js';
@@ -18,36 +17,16 @@ import { waitFor } from '../support/wait.js';
  * under the other test files.
  */
 const RECOVERY_SECONDS = 5; // stated in README ("Operations: a database restart")
-const dist = (p: string) => fileURLToPath(new URL(`../../dist/${p}`, import.meta.url));
-
-interface Proc {
-  child: ChildProcess;
-  output: string[];
-}
-
 describe('a database restart under live api and worker processes (integration)', () => {
   let dir: string;
   let port: number;
   let server: RunningPostgres;
   const anthropic = new FakeAnthropic();
-  const procs: Proc[] = [];
+  let apps: AppProcesses;
   let base: string;
-  let workerHealth: string;
 
   const startPostgres = () =>
     startEmbeddedPostgres({ dir: join(dir, 'pg'), database: 'nutrition', port, settings: { fsync: 'off' } });
-
-  function start(script: string, env: NodeJS.ProcessEnv): Proc {
-    const output: string[] = [];
-    const child = spawn(process.execPath, [dist(script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
-    child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
-    const proc = { child, output };
-    procs.push(proc);
-    return proc;
-  }
-
-  const alive = () => procs.every((p) => p.child.exitCode === null && p.child.signalCode === null);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nrp-restart-'));
@@ -56,12 +35,7 @@ describe('a database restart under live api and worker processes (integration)',
     server = await startPostgres();
     await migrateAll(configFor(server.url));
     await anthropic.start();
-    const apiPort = await freePort();
-    const healthPort = await freePort();
-    base = `http://127.0.0.1:${apiPort}`;
-    workerHealth = `http://127.0.0.1:${healthPort}/health`;
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
+    apps = await new AppProcesses({
       NODE_ENV: 'production',
       DATABASE_URL: server.url,
       JWT_SECRET: randomBytes(32).toString('base64url'),
@@ -72,30 +46,15 @@ describe('a database restart under live api and worker processes (integration)',
       ANTHROPIC_API_KEY: 'sk-ant-fake-key',
       ANTHROPIC_BASE_URL: anthropic.baseUrl,
       DATA_DIR: join(dir, 'data'),
-      PUBLIC_BASE_URL: base,
       TRUST_PROXY: '1',
       LOG_LEVEL: 'warn',
-      PORT: String(apiPort),
-      HOST: '127.0.0.1',
-      WORKER_HEALTH_PORT: String(healthPort),
       WORKER_SHUTDOWN_TIMEOUT_MS: '5000',
-    };
-    start('apps/api/src/main.js', env);
-    start('apps/worker/src/main.js', env);
-    for (const url of [`${base}/health/ready`, workerHealth])
-      await waitFor(
-        async () => {
-          if (!alive())
-            throw new Error(`a process exited:\n${procs.map((p) => p.output.join('')).join('\n')}`);
-          return (await fetch(url).catch(() => null))?.ok ? true : undefined;
-        },
-        60_000,
-        100,
-      );
+    }).start();
+    base = apps.base;
   }, 120_000);
 
   afterAll(async () => {
-    for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    apps?.kill();
     if (anthropic.port) await anthropic.stop();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -157,8 +116,8 @@ describe('a database restart under live api and worker processes (integration)',
       30_000,
       100,
     );
-    expect(alive()).toBe(true);
-    expect((await fetch(workerHealth)).status).toBe(200);
-    expect(procs.map((p) => p.output.join('')).join('\n')).not.toMatch(/Unhandled 'error' event|uncaught/i);
+    expect(apps.alive()).toBe(true);
+    expect((await fetch(`${apps.workerBase}/health`)).status).toBe(200);
+    expect(apps.output()).not.toMatch(/Unhandled 'error' event|uncaught/i);
   }, 180_000);
 });

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { QueueService } from '#libs/queue';
 import type { AddressInfo } from 'node:net';
+import { metricsRegistry } from '#libs/metrics';
 import { startHealthServer } from '../../apps/worker/src/health-server.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
@@ -35,7 +36,11 @@ describe('worker', () => {
 
       // The worker's own health port reports liveness and its job outcome counters.
       let healthy = true;
-      const server = startHealthServer(0, () => healthy);
+      const server = startHealthServer(
+        0,
+        () => healthy,
+        () => metricsRegistry().metrics(),
+      );
       await new Promise((r) => server.once('listening', r));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       expect((await fetch(`${base}/health`)).status).toBe(200);

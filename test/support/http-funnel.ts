@@ -17,10 +17,15 @@ export async function httpCall(
 
 /**
  * The calculator funnel through the sandbox checkout, as client `n` (its own forwarded address),
- * to a paid report's access token.
+ * to a paid report's access token; `headers` go with every call (an X-Request-Id to follow).
  */
-export async function payForReport(base: string, n: number, tier = 'doctor'): Promise<string> {
-  const ip = { 'x-forwarded-for': `203.0.113.${n % 250}` };
+export async function payForReport(
+  base: string,
+  n: number,
+  opts: { tier?: string; headers?: Record<string, string> } = {},
+): Promise<string> {
+  const tier = opts.tier ?? 'doctor';
+  const ip = { 'x-forwarded-for': `203.0.113.${n % 250}`, ...opts.headers };
   const s = await httpCall(base, 'POST', '/api/v1/calculator/sessions', { headers: ip });
   const headers = { ...ip, 'x-session-token': String(s.session_token) };
   const steps: Record<number, unknown> = {

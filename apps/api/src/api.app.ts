@@ -2,7 +2,8 @@ import { RequestMethod, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { createValidationPipe, requestIdFor } from '#libs/common';
+import { createValidationPipe, quietFrameworkLogger, requestIdFor } from '#libs/common';
+import { withRequestId } from '#libs/queue';
 import type { AppConfig } from '#libs/config';
 import { UPLOADS_PATH } from '#libs/ingestion';
 import { ApiModule } from './api.module.js';
@@ -39,6 +40,9 @@ export async function createApiApp(
     reply.header('x-request-id', request.id);
     done();
   });
+  // entered after the body is read (a body's stream events would leave an earlier context behind):
+  // what the handler runs — and every job it sends — knows its request id
+  fastify.addHook('preHandler', (request, _reply, done) => withRequestId(String(request.id), done));
   registerSecurityHeaders(fastify, { hsts: config.env === 'production' });
   registerHttpMetrics(fastify);
   refuseOtherBodyTypes(fastify, UPLOADS_PATH);
@@ -57,7 +61,7 @@ export async function createApiApp(
   );
   const logger = app.get(Logger);
   requestLog.logger = logger;
-  app.useLogger(logger);
+  app.useLogger(quietFrameworkLogger(logger));
   app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,

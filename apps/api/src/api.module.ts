@@ -37,7 +37,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        loggerModule(config),
+        loggerModule(config, 'api'),
         DbModule.forRoot('api', { sessions: 'scoped', entities: ENTITIES }),
         QueueModule.forRoot('producer'),
         CommonModule,

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { flushLogs } from '#libs/common';
 import { ConfigError, loadConfig } from '#libs/config';
 import { createApiApp } from './api.app.js';
 
@@ -14,7 +15,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.log({ msg: 'api stopping: finishing requests in flight', signal });
+    const pino = await app.resolve(PinoLogger);
     await app.close();
+    logger.log({ msg: 'api stopped' });
+    await flushLogs(pino);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

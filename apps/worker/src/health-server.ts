@@ -1,8 +1,13 @@
 import http from 'node:http';
-import { metricsRegistry } from '#libs/metrics';
-
-/** Optional port for orchestrators: GET /health and GET /metrics (this worker's job counters). */
-export function startHealthServer(port: number, isHealthy: () => boolean): http.Server {
+/**
+ * Optional port for orchestrators and scrapers: GET /health and GET /metrics (this worker's job
+ * counters and histograms, its pools, the cluster's queue gauges — what `render` returns).
+ */
+export function startHealthServer(
+  port: number,
+  isHealthy: () => boolean,
+  render: () => Promise<string>,
+): http.Server {
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/health') {
       const ok = isHealthy();
@@ -11,8 +16,7 @@ export function startHealthServer(port: number, isHealthy: () => boolean): http.
       return;
     }
     if (req.method === 'GET' && req.url === '/metrics') {
-      metricsRegistry()
-        .metrics()
+      render()
         .then((text) => {
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
           res.end(text);

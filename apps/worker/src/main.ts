@@ -1,6 +1,9 @@
 import 'reflect-metadata';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
+import { flushLogs } from '#libs/common';
 import { ConfigError, loadConfig } from '#libs/config';
+import { metricsRegistry } from '#libs/metrics';
+import { QueueService, refreshQueueMetrics } from '#libs/queue';
 import { startHealthServer } from './health-server.js';
 import { createWorkerApp } from './worker.app.js';
 
@@ -11,15 +14,25 @@ async function main(): Promise<void> {
   let stopping = false;
   const health =
     config.queue.workerHealthPort !== null
-      ? startHealthServer(config.queue.workerHealthPort, () => !stopping)
+      ? startHealthServer(
+          config.queue.workerHealthPort,
+          () => !stopping,
+          async () => {
+            await refreshQueueMetrics(app.get(QueueService));
+            return metricsRegistry().metrics();
+          },
+        )
       : null;
 
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.log({ msg: 'worker stopping: finishing jobs in flight', signal });
+    const pino = await app.resolve(PinoLogger);
     await app.close();
     health?.close();
+    logger.log({ msg: 'worker stopped' });
+    await flushLogs(pino);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

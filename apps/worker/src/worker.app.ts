@@ -1,6 +1,7 @@
 import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { quietFrameworkLogger } from '#libs/common';
 import type { AppConfig } from '#libs/config';
 import { WorkerModule } from './worker.module.js';
 
@@ -12,7 +13,7 @@ export async function createWorkerApp(
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, options.imports), {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietFrameworkLogger(app.get(Logger)));
   app.flushLogs(); // buffered start-up lines; otherwise only listen() flushes them (tests never listen)
   await app.init();
   return app;

@@ -22,7 +22,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        loggerModule(config),
+        loggerModule(config, 'worker'),
         DbModule.forRoot('worker', { sessions: 'platform', entities: ENTITIES }),
         QueueModule.forRoot('worker'),
         CommonModule,

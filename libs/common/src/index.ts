@@ -9,6 +9,7 @@ export * from './idempotency/idempotency.decorator.js';
 export * from './idempotency/idempotency.interceptor.js';
 export * from './idempotency/idempotency.service.js';
 export * from './logging/logger.js';
+export * from './logging/framework-logger.js';
 export * from './rate-limit/rate-limit.decorator.js';
 export * from './rate-limit/rate-limit.guard.js';
 export * from './validation/decorators.js';

@@ -20,6 +20,7 @@ export class AppConfig {
     /** Failed authentications a bucket (an address, a key prefix) may have in a window before 429. */
     readonly authFailures: { readonly limit: number; readonly windowSeconds: number };
   };
+  /** `pretty`: coloured lines with local times (LOG_FORMAT, or a terminal outside production); JSON otherwise. */
   declare readonly log: { readonly level: string; readonly pretty: boolean };
   declare readonly metrics: {
     /** A scraper sending `Authorization: Bearer <token>` may read /metrics from anywhere. */

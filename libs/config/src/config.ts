@@ -178,6 +178,10 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   const stripeWebhookSecret = r.optional('STRIPE_WEBHOOK_SECRET');
   const stripeApiBase = r.optional('STRIPE_API_BASE');
   const dataDir = r.string('DATA_DIR', '.data');
+  // readable lines for a person at a terminal; JSON for machines, and always in production
+  const logFormat = r.oneOf<'auto' | 'json' | 'pretty'>('LOG_FORMAT', ['auto', 'json', 'pretty'], 'auto');
+  if (logFormat === 'pretty' && nodeEnv === 'production')
+    r.problems.push('LOG_FORMAT=pretty is for development: production logs are JSON (unset it or use json)');
   const ingestStore = r.oneOf<'file' | 's3'>('INGEST_STORE', ['file', 's3'], 'file');
   const s3Bucket = r.optional('INGEST_S3_BUCKET');
   const s3Endpoint = r.optional('INGEST_S3_ENDPOINT');
@@ -234,7 +238,9 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     },
     log: {
       level: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-      pretty: false,
+      pretty:
+        logFormat === 'pretty' ||
+        (logFormat === 'auto' && nodeEnv !== 'production' && !!process.stdout.isTTY),
     },
     database: {
       url: databaseUrl ?? '',

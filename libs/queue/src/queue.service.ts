@@ -3,6 +3,7 @@ import { PgBoss, type Db, type QueueResult, type SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '#libs/config';
 import { BossDatabase } from './boss-database.js';
+import { currentRequestId } from './request-context.js';
 import {
   JOB_DEFAULTS,
   JOB_NAMES,
@@ -26,6 +27,26 @@ export interface EnqueueOptions {
   /** A deterministic job id makes a repeated enqueue of the same work a no-op. */
   id?: string;
   priority?: number;
+}
+
+/**
+ * Where a job's data carries what is not the job's own payload: the request id that caused it
+ * (request-context.ts), so the worker logs the job — and whatever the job sends on — under it.
+ */
+export const JOB_META_KEY = '_meta';
+export interface JobMeta {
+  request_id?: string;
+}
+
+function withJobMeta(data: object): object {
+  const requestId = currentRequestId();
+  return requestId ? { ...data, [JOB_META_KEY]: { request_id: requestId } satisfies JobMeta } : data;
+}
+
+/** The metadata a job was sent with (none for a cron's job). */
+export function jobMetaOf(data: unknown): JobMeta {
+  const meta = (data as Record<string, unknown> | null)?.[JOB_META_KEY];
+  return meta && typeof meta === 'object' ? (meta as JobMeta) : {};
 }
 
 /** pg-boss executor that runs on a TypeORM transaction's connection. */
@@ -138,12 +159,25 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
     if (options.id) sendOptions.id = options.id;
     if (options.priority !== undefined) sendOptions.priority = options.priority;
     if (options.expireInSeconds !== undefined) sendOptions.expireInSeconds = options.expireInSeconds;
-    return this.boss.send(name, data as object, sendOptions);
+    return this.boss.send(name, withJobMeta(data as object), sendOptions);
   }
 
   /** Depth and outcome counts of every registered queue (and its dead-letter queue). */
   async stats(): Promise<QueueResult[]> {
     return this.boss.getQueues();
+  }
+
+  /** Per queue, the age in seconds of its oldest job that could run now (created or retry, due). */
+  async oldestReadyAges(): Promise<Map<string, number>> {
+    if (!this.db) throw new Error('queue not started');
+    const schema = `"${this.config.queue.schema.replace(/"/g, '""')}"`;
+    const { rows } = await this.db.executeSql(
+      `SELECT name, extract(epoch FROM now() - min(start_after))::float8 AS age
+         FROM ${schema}.job
+        WHERE state IN ('created', 'retry') AND start_after <= now()
+        GROUP BY name`,
+    );
+    return new Map((rows as { name: string; age: number }[]).map((r) => [r.name, Math.max(0, r.age)]));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -17,6 +17,7 @@ import { applyHits, type ApplicableRules, type DeferredRateLimit } from '../rate
 import { MUTATING, modeOf } from './idempotency-key.js';
 import { RateLimitRepository } from '../rate-limit/rate-limit.repository.js';
 import type { IdempotencyClaim } from './idempotency.repository.js';
+import { idempotentReplays } from '../http/counters.js';
 import { IdempotencyService } from './idempotency.service.js';
 
 type ScopedRequest = FastifyRequest & { auth?: ReplayActor; platformAdmin?: boolean };
@@ -104,6 +105,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(begin).pipe(
       mergeMap(async (begin) => {
         if (begin.kind === 'run') return begin;
+        idempotentReplays.inc({ route: `${req.method} ${claim.path}` });
         if (policy.auditAs)
           await this.auditReplay(
             req as ScopedRequest,

@@ -94,14 +94,34 @@ export const REDACTED_HEADERS = [
 
 const QUIET = new Set(['/health', '/health/ready', '/metrics']);
 
-/** JSON logs (pino) with the request id on every line; tokens and secrets redacted. */
-export function loggerModule(config: AppConfig) {
+/**
+ * JSON logs (pino) with the request id on every line and the process (`name`: api or worker);
+ * tokens and secrets redacted. Readable lines instead when config.log.pretty (development at a
+ * terminal, or LOG_FORMAT=pretty).
+ */
+export function loggerModule(config: AppConfig, process: 'api' | 'worker') {
   return LoggerModule.forRoot({
     // Nest's Fastify adapter mounts this under the api prefix only: the api app logs the routes
     // outside it (/r/:token) with a hook of its own, in the same shape.
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.log.level,
+      name: process,
+      // pino-pretty (a development dependency) only when asked for or at a terminal, never in production
+      ...(config.log.pretty
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: {
+                colorize: true,
+                translateTime: 'SYS:HH:MM:ss.l',
+                ignore: 'pid,hostname,context',
+                messageFormat: '{if context}[{context}] {end}{msg}',
+                singleLine: true,
+              },
+            },
+          }
+        : {}),
       genReqId: (req: IncomingMessage & { id?: unknown }) => String(req.id),
       customAttributeKeys: { reqId: 'request_id' },
       redact: { paths: REDACTED_HEADERS, censor: '[redacted]' },

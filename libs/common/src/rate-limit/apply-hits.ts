@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimited } from '../errors/app-error.js';
+import { rateLimitRefusals } from '../http/counters.js';
 import type { RateLimitRule } from './rate-limit.decorator.js';
 import type { WindowHit } from './rate-limit.repository.js';
 
@@ -24,5 +25,8 @@ export function applyHits(reply: FastifyReply, applicable: ApplicableRules, hits
     if (count > rule.limit && (!limited || resetSeconds > limited.retryAfterSeconds))
       limited = new RateLimited(resetSeconds);
   });
-  if (limited) throw limited;
+  if (limited) {
+    rateLimitRefusals.inc({ limiter: 'route' });
+    throw limited;
+  }
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '#libs/config';
 import { sha256Hex } from '../crypto/tokens.js';
 import { AppError, RateLimited } from '../errors/app-error.js';
 import { clientIp } from '../http/client-ip.js';
+import { rateLimitRefusals } from '../http/counters.js';
 import { RateLimitRepository } from './rate-limit.repository.js';
 
 /** The 401 codes that mean "a credential was presented and it is wrong" (a guess, or a stale one). */
@@ -91,6 +92,7 @@ export class AuthFailureLimiter {
   }
 
   private tooMany(until: number): RateLimited {
+    rateLimitRefusals.inc({ limiter: 'auth_failures' });
     return new RateLimited(
       Math.max(1, Math.ceil((until - Date.now()) / 1000)),
       'Too many failed authentications from here; try again later',
