@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcesses } from '../support/app-processes.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { httpCall, payForReport } from '../support/http-funnel.js';
+import { httpCall, payForReport } from '../../bench/support/http-funnel.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { waitFor } from '../support/wait.js';
@@ -143,6 +143,21 @@ describe('operability: follow a request through its jobs, metrics a scraper acce
       expect(worker).toMatch(/worker_job_wait_seconds_count\{queue="report.generate"\} [1-9]/);
       const api = await (await fetch(`${apps.base}/metrics`)).text();
       expect(api).toContain('db_pool_connections{pool="bookkeeping"}');
+
+      // the Grafana dashboard in docs/ is built on names these processes export
+      const dashboard = JSON.parse(
+        readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8'),
+      ) as {
+        panels: { targets?: { expr: string }[] }[];
+      };
+      const exported = new Set([...`${api}\n${worker}`.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+      const used = dashboard.panels
+        .flatMap((p) => p.targets ?? [])
+        // our metric names (labels never carry these prefixes)
+        .flatMap((t) => [...t.expr.matchAll(/\b((?:http|db|queue|worker)_[a-z_]+)/g)].map((m) => m[1]!))
+        .map((name) => name.replace(/_(bucket|count|sum)$/, ''));
+      expect(used.length).toBeGreaterThan(10);
+      expect(used.filter((name) => !exported.has(name))).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

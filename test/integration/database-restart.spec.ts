@@ -6,7 +6,7 @@ import { freePort, startEmbeddedPostgres, type RunningPostgres } from '#libs/db/
 import { configFor, migrateAll } from '../../scripts/database.js';
 import { AppProcesses } from '../support/app-processes.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
-import { httpCall, payForReport } from '../support/http-funnel.js';
+import { httpCall, payForReport } from '../../bench/support/http-funnel.js';
 import { waitFor } from '../support/wait.js';
 
 /**

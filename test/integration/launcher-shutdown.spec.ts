@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '#libs/db/embedded';
-import { payForReport } from '../support/http-funnel.js';
+import { payForReport } from '../../bench/support/http-funnel.js';
 import { waitFor } from '../support/wait.js';
 
 /**

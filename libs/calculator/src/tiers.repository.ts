@@ -13,13 +13,14 @@ interface TierFeatures {
 export type Tier = Pick<PaymentTier, 'code' | 'name' | 'price_cents' | 'currency'> &
   TierFeatures & { features: Record<string, unknown> };
 
-const COLUMNS = [
-  'code',
-  'name',
-  'price_cents',
-  'currency',
-  'features',
-] as const satisfies (keyof PaymentTier)[];
+/** The object form of `select` (TypeORM 1 dropped the array form). */
+const COLUMNS = {
+  code: true,
+  name: true,
+  price_cents: true,
+  currency: true,
+  features: true,
+} as const satisfies Partial<Record<keyof PaymentTier, true>>;
 
 type TierRow = Pick<PaymentTier, 'code' | 'name' | 'price_cents' | 'currency'> & {
   features: TierFeatures & Record<string, unknown>;

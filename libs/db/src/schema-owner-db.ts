@@ -20,6 +20,7 @@ export class SchemaOwnerDb {
   dataSource(): Promise<DataSource> {
     this.opening ??= createDataSource(this.config, {
       applicationName: `${this.applicationName}-schema`,
+      poolLabel: 'schema-owner',
       statementTimeoutMs: 0,
       entities: this.entities,
     }).initialize();

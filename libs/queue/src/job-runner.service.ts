@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/co
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { PinoLogger } from 'nestjs-pino';
 import { pino } from 'pino';
-import { Store, storage } from 'nestjs-pino/storage.js';
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { AppConfig } from '#libs/config';
 import { counter, histogram } from '#libs/metrics';
@@ -97,10 +96,13 @@ export class JobRunner implements OnApplicationBootstrap {
     retryLimit: number,
   ): Promise<JobResult> {
     const requestId = jobMetaOf(job.data).request_id ?? `job:${job.id}`;
-    const log = (this.pino?.logger ?? silent).child({ request_id: requestId, queue: name, job_id: job.id });
-    return storage.run(new Store(log), () =>
-      withRequestId(requestId, () => this.attempt(name, handler, job, retryLimit, log)),
-    );
+    const bindings = { request_id: requestId, queue: name, job_id: job.id };
+    const attempt = () =>
+      withRequestId(requestId, () =>
+        this.attempt(name, handler, job, retryLimit, this.pino?.logger ?? silent.child(bindings)),
+      );
+    // nestjs-pino's context for work outside a request: every line logged inside carries the bindings
+    return this.pino ? this.pino.runInContext(attempt, { bindings }) : attempt();
   }
 
   private async attempt(
