@@ -152,7 +152,7 @@ describe('TUS uploads are pinned to the authorised job (e2e, attacker view)', ()
     expect((await a.request('GET', '/search?limit=50')).json().data).toEqual([]);
   });
 
-  it('refuses a second creation of an upload in progress, deferred lengths, and CORS for any origin', async () => {
+  it('answers a repeated creation as the first, refuses another length, deferred lengths, and CORS for any origin', async () => {
     const job = await startJob(b);
     expect(
       (await tusFetch(job.upload_url, b.token, 'POST', { 'upload-length': String(B_FILE.length) })).status,
@@ -164,7 +164,17 @@ describe('TUS uploads are pinned to the authorised job (e2e, attacker view)', ()
       { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
       B_FILE.subarray(0, half),
     );
-    const again = await tusFetch(job.upload_url, b.token, 'POST', { 'upload-length': String(B_FILE.length) });
+    // the same creation again (a client whose 201 was lost): answered 201 again, the upload untouched
+    const repeated = await tusFetch(job.upload_url, b.token, 'POST', {
+      'upload-length': String(B_FILE.length),
+    });
+    expect(repeated.status).toBe(201);
+    expect(repeated.headers.get('location')).toBe(new URL(job.upload_url).pathname);
+    expect(await offsetOf(b, job.upload_url)).toBe(String(half));
+    // another length is another upload: refused, the upload untouched
+    const again = await tusFetch(job.upload_url, b.token, 'POST', {
+      'upload-length': String(B_FILE.length + 1),
+    });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('upload_exists');
     expect(await offsetOf(b, job.upload_url)).toBe(String(half));

@@ -79,7 +79,7 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
       );
     }
     await this.ingest.uploadTarget(vendorId, jobId, req.method);
-    if (req.method === 'POST') await this.assertCreatable(jobId, req);
+    if (req.method === 'POST' && (await this.repeatedCreation(jobId, req, reply))) return;
     if (req.method === 'DELETE') await this.beforeTermination(jobId);
     this.authorised.set(req.raw, jobId);
     // From here the TUS server writes the raw response; headers Fastify set (request id, CORS) go along.
@@ -100,8 +100,34 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
     if (p && (p.size === null || p.offset < p.size)) await this.ingest.uploadTerminated(jobId);
   }
 
-  /** Creation happens once per job (a second POST would truncate what was received so far). */
-  private async assertCreatable(jobId: string, req: FastifyRequest): Promise<void> {
+  /**
+   * Creation happens once per job (a second creation would truncate what was received so far).
+   * A repeated creation of the same upload (the same Upload-Length, not complete) is a client
+   * whose creation response was lost — its connection cut, its api process gone — retrying: it is
+   * answered as the first was (201 with the upload's Location) without touching the upload, and
+   * the client's PATCH at a stale offset gets 409 with the offset to resume from (HEAD). Returns
+   * true when it answered.
+   */
+  private async repeatedCreation(jobId: string, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+    this.assertCreatable(req);
+    const existing = await this.uploads.progress(jobId);
+    if (!existing) return false;
+    const length = Number(req.headers['upload-length']);
+    if (existing.size === null || existing.size !== length || existing.offset >= existing.size) {
+      throw new Conflict(
+        'This job already has an upload: resume it (HEAD, then PATCH at Upload-Offset)',
+        'upload_exists',
+      );
+    }
+    await reply
+      .status(201)
+      .header('tus-resumable', '1.0.0')
+      .header('location', `${UPLOADS_PATH}/${jobId}`)
+      .send();
+    return true;
+  }
+
+  private assertCreatable(req: FastifyRequest): void {
     if (req.headers['upload-defer-length'] !== undefined) {
       throw new ValidationFailed(
         'Upload-Defer-Length is not supported: send Upload-Length (the file size) when creating the upload',
@@ -114,12 +140,6 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
         'Upload-Concat is not supported',
         [{ field: 'Upload-Concat', message: 'not supported' }],
         'concatenation_unsupported',
-      );
-    }
-    if (await this.uploads.progress(jobId)) {
-      throw new Conflict(
-        'This job already has an upload: resume it (HEAD, then PATCH at Upload-Offset)',
-        'upload_exists',
       );
     }
   }

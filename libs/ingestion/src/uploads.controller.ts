@@ -48,7 +48,7 @@ export class UploadsController {
   @ApiHeader({ name: 'Upload-Length', required: true, description: 'file size in bytes (≤ max_size_bytes)' })
   @ApiConflictResponse({
     description:
-      '`upload_closed`: the upload already completed; `upload_exists`: it was already created (resume it with HEAD + PATCH)',
+      '`upload_closed`: the upload already completed; `upload_exists`: it was already created with another Upload-Length (resume it with HEAD + PATCH). A repeated creation with the same Upload-Length (a lost 201) is answered 201 again, the upload untouched',
   })
   @ApiBadRequestResponse({
     description:
