@@ -1,33 +1,13 @@
-import 'reflect-metadata';
-import { Logger, PinoLogger } from 'nestjs-pino';
-import { flushLogs } from '#libs/common';
-import { ConfigError, loadConfig } from '#libs/config';
-import { createApiApp } from './api.app.js';
+import { startTracing } from '#libs/tracing';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const app = await createApiApp(config);
-  const logger = app.get(Logger);
-  let stopping = false;
-  // SIGTERM (a deploy, a scale-down): stop accepting, let requests in flight finish, close the
-  // pools, exit 0 — what a supervisor (compose, Kubernetes, systemd) counts as a clean stop.
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log({ msg: 'api stopping: finishing requests in flight', signal });
-    const pino = await app.resolve(PinoLogger);
-    await app.close();
-    logger.log({ msg: 'api stopped' });
-    await flushLogs(pino);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-  await app.listen({ port: config.http.port, host: config.http.host });
-  logger.log({ msg: 'api listening', url: await app.getUrl(), docs: `${config.http.publicBaseUrl}/docs` });
-}
-
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+// Tracing first (when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations must be in place
+// before the app's modules — pg, http — are loaded, so the app is imported afterwards.
+try {
+  const tracing = await startTracing('api');
+  const { serve } = await import('./serve.js');
+  await serve(tracing);
+} catch (err) {
+  // a configuration problem is a message for a person, not a stack trace
+  console.error(err instanceof Error && err.name === 'ConfigError' ? err.message : err);
   process.exit(1);
-});
+}

@@ -1,46 +1,13 @@
-import 'reflect-metadata';
-import { Logger, PinoLogger } from 'nestjs-pino';
-import { flushLogs } from '#libs/common';
-import { ConfigError, loadConfig } from '#libs/config';
-import { metricsRegistry } from '#libs/metrics';
-import { QueueService, refreshQueueMetrics } from '#libs/queue';
-import { startHealthServer } from './health-server.js';
-import { createWorkerApp } from './worker.app.js';
+import { startTracing } from '#libs/tracing';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const app = await createWorkerApp(config);
-  const logger = app.get(Logger);
-  let stopping = false;
-  const health =
-    config.queue.workerHealthPort !== null
-      ? startHealthServer(
-          config.queue.workerHealthPort,
-          () => !stopping,
-          async () => {
-            await refreshQueueMetrics(app.get(QueueService));
-            return metricsRegistry().metrics();
-          },
-        )
-      : null;
-
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log({ msg: 'worker stopping: finishing jobs in flight', signal });
-    const pino = await app.resolve(PinoLogger);
-    await app.close();
-    health?.close();
-    logger.log({ msg: 'worker stopped' });
-    await flushLogs(pino);
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
-  logger.log('worker started');
-}
-
-main().catch((err) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+// Tracing first (when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations must be in place
+// before the app's modules — pg, http — are loaded, so the app is imported afterwards.
+try {
+  const tracing = await startTracing('worker');
+  const { serve } = await import('./serve.js');
+  await serve(tracing);
+} catch (err) {
+  // a configuration problem is a message for a person, not a stack trace
+  console.error(err instanceof Error && err.name === 'ConfigError' ? err.message : err);
   process.exit(1);
-});
+}

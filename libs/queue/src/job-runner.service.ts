@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { pino } from 'pino';
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { AppConfig } from '#libs/config';
+import { withProcessSpan } from '#libs/tracing';
 import { counter, histogram } from '#libs/metrics';
 import { JOB_DEFAULTS, JOB_REGISTRY, type JobName } from './job-registry.js';
 import { JOB_HANDLER_METADATA, PermanentJobError, type JobHandler } from './job.decorator.js';
@@ -135,7 +136,9 @@ export class JobRunner implements OnApplicationBootstrap {
       else log.error(line);
     };
     try {
-      await handler.handle(job.data as never, { id: job.id, name, retryCount: job.retryCount, lastAttempt });
+      await withProcessSpan(name, job.id, jobMetaOf(job.data).trace, () =>
+        handler.handle(job.data as never, { id: job.id, name, retryCount: job.retryCount, lastAttempt }),
+      );
       finish('completed');
       return { id: job.id, status: 'completed' };
     } catch (err) {

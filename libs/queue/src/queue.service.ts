@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { PgBoss, type Db, type QueueResult, type SendOptions } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '#libs/config';
+import { traceCarrier, withSendSpan } from '#libs/tracing';
 import { BossDatabase } from './boss-database.js';
 import { currentRequestId } from './request-context.js';
 import {
@@ -36,11 +37,17 @@ export interface EnqueueOptions {
 export const JOB_META_KEY = '_meta';
 export interface JobMeta {
   request_id?: string;
+  /** W3C trace context of the sending span (`traceparent`), when tracing is on. */
+  trace?: Record<string, string>;
 }
 
 function withJobMeta(data: object): object {
+  const meta: JobMeta = {};
   const requestId = currentRequestId();
-  return requestId ? { ...data, [JOB_META_KEY]: { request_id: requestId } satisfies JobMeta } : data;
+  if (requestId) meta.request_id = requestId;
+  const trace = traceCarrier();
+  if (Object.keys(trace).length > 0) meta.trace = trace;
+  return Object.keys(meta).length > 0 ? { ...data, [JOB_META_KEY]: meta } : data;
 }
 
 /** The metadata a job was sent with (none for a cron's job). */
@@ -159,7 +166,7 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown {
     if (options.id) sendOptions.id = options.id;
     if (options.priority !== undefined) sendOptions.priority = options.priority;
     if (options.expireInSeconds !== undefined) sendOptions.expireInSeconds = options.expireInSeconds;
-    return this.boss.send(name, withJobMeta(data as object), sendOptions);
+    return withSendSpan(name, () => this.boss.send(name, withJobMeta(data as object), sendOptions));
   }
 
   /** Depth and outcome counts of every registered queue (and its dead-letter queue). */
