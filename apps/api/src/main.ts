@@ -1,11 +1,13 @@
+import { loadConfig } from '#libs/config';
 import { startTracing } from '#libs/tracing';
 
 // Tracing first (when OTEL_EXPORTER_OTLP_ENDPOINT is set): its instrumentations must be in place
 // before the app's modules — pg, http — are loaded, so the app is imported afterwards.
 try {
-  const tracing = await startTracing('api');
+  const config = loadConfig();
+  const tracing = await startTracing('api', config.tracing);
   const { serve } = await import('./serve.js');
-  await serve(tracing);
+  await serve(config, tracing);
 } catch (err) {
   // a configuration problem is a message for a person, not a stack trace
   console.error(err instanceof Error && err.name === 'ConfigError' ? err.message : err);

@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { flushLogs } from '#libs/common';
-import { loadConfig } from '#libs/config';
+import type { AppConfig } from '#libs/config';
 import type { Tracing } from '#libs/tracing';
 import { createApiApp } from './api.app.js';
 
 /** Runs the api until a signal stops it; `tracing` (when on) is flushed before the exit. */
-export async function serve(tracing: Tracing | null): Promise<void> {
-  const config = loadConfig();
+export async function serve(config: AppConfig, tracing: Tracing | null): Promise<void> {
   const app = await createApiApp(config);
   const logger = app.get(Logger);
   let stopping = false;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { flushLogs } from '#libs/common';
-import { loadConfig } from '#libs/config';
+import type { AppConfig } from '#libs/config';
 import type { Tracing } from '#libs/tracing';
 import { metricsRegistry } from '#libs/metrics';
 import { QueueService, refreshQueueMetrics } from '#libs/queue';
@@ -9,8 +9,7 @@ import { startHealthServer } from './health-server.js';
 import { createWorkerApp } from './worker.app.js';
 
 /** Runs the worker until a signal stops it; `tracing` (when on) is flushed before the exit. */
-export async function serve(tracing: Tracing | null): Promise<void> {
-  const config = loadConfig();
+export async function serve(config: AppConfig, tracing: Tracing | null): Promise<void> {
   const app = await createWorkerApp(config);
   const logger = app.get(Logger);
   let stopping = false;

@@ -22,6 +22,12 @@ export class AppConfig {
   };
   /** `pretty`: coloured lines with local times (LOG_FORMAT, or a terminal outside production); JSON otherwise. */
   declare readonly log: { readonly level: string; readonly pretty: boolean };
+  /** OpenTelemetry: on when an OTLP endpoint is set (libs/tracing). */
+  declare readonly tracing: {
+    /** OTLP/HTTP base URL (spans go to `<url>/v1/traces`); null: tracing off. */
+    readonly otlpEndpoint: string | null;
+    readonly serviceName: string | null;
+  };
   declare readonly metrics: {
     /** A scraper sending `Authorization: Bearer <token>` may read /metrics from anywhere. */
     readonly token: string | null;

@@ -132,6 +132,8 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
   replicaUrls.forEach((u) => r.url('DATABASE_REPLICA_URLS', u, PG_PROTOCOLS));
   const publicBaseUrl = r.string('PUBLIC_BASE_URL', `http://localhost:${port}`).replace(/\/+$/, '');
   r.url('PUBLIC_BASE_URL', publicBaseUrl, ['http:', 'https:']);
+  const otlpEndpoint = r.optional('OTEL_EXPORTER_OTLP_ENDPOINT') ?? undefined;
+  r.url('OTEL_EXPORTER_OTLP_ENDPOINT', otlpEndpoint, ['http:', 'https:']);
 
   const jwtSecret = r.raw('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
@@ -231,6 +233,10 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
         limit: r.int('AUTH_FAILURE_LIMIT', 30, 1, 100_000),
         windowSeconds: r.int('AUTH_FAILURE_WINDOW_SECONDS', 600, 10, 86_400),
       },
+    },
+    tracing: {
+      otlpEndpoint: otlpEndpoint ?? null,
+      serviceName: r.optional('OTEL_SERVICE_NAME'),
     },
     metrics: {
       token: metricsToken,

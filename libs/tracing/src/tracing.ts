@@ -1,4 +1,5 @@
 import { register } from 'node:module';
+import type { AppConfig } from '#libs/config';
 
 export interface Tracing {
   /** Flushes the spans not yet exported; called before the process exits. */
@@ -6,8 +7,8 @@ export interface Tracing {
 }
 
 /**
- * OpenTelemetry tracing for one process, on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (off, and
- * nothing loaded, otherwise): the SDK (`@opentelemetry/sdk-node`, configured by the standard
+ * OpenTelemetry tracing for one process, on when `OTEL_EXPORTER_OTLP_ENDPOINT` is set
+ * (config.tracing; off, and nothing loaded, otherwise): the SDK (`@opentelemetry/sdk-node`, configured by the standard
  * `OTEL_*` variables), an OTLP/HTTP exporter, and instrumentations for incoming and outgoing HTTP
  * (the api's requests, provider calls, webhook deliveries) and `pg` (every statement). The queue's
  * spans are ours (queue.service.ts, job-runner.service.ts): a job's `process` span continues the
@@ -17,8 +18,11 @@ export interface Tracing {
  * Must run before the app's modules are imported (main.ts imports the app afterwards): the
  * instrumentations patch `pg` and `http` as they load, through the ESM loader hook registered here.
  */
-export async function startTracing(service: 'api' | 'worker'): Promise<Tracing | null> {
-  if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
+export async function startTracing(
+  service: 'api' | 'worker',
+  config: AppConfig['tracing'],
+): Promise<Tracing | null> {
+  if (!config.otlpEndpoint) return null;
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const [{ NodeSDK }, { OTLPTraceExporter }, { HttpInstrumentation }, { PgInstrumentation }] =
     await Promise.all([
@@ -29,8 +33,8 @@ export async function startTracing(service: 'api' | 'worker'): Promise<Tracing |
     ]);
   const quiet = new Set(['/health', '/health/ready', '/metrics']);
   const sdk = new NodeSDK({
-    serviceName: process.env.OTEL_SERVICE_NAME ?? `nutrition-${service}`,
-    traceExporter: new OTLPTraceExporter(),
+    serviceName: config.serviceName ?? `nutrition-${service}`,
+    traceExporter: new OTLPTraceExporter({ url: `${config.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }),
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => quiet.has(req.url ?? '') }),
       new PgInstrumentation({ requireParentSpan: true }),

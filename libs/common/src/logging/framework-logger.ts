@@ -29,7 +29,9 @@ export function quietFrameworkLogger(logger: LoggerService): LoggerService {
  * Waits until every log line written so far has left the process (pretty logs go through a
  * worker thread): called before process.exit, so a process's last lines are not lost.
  */
-export async function flushLogs(logger: { logger: { flush(cb?: (err?: Error) => void): void } }): Promise<void> {
+export async function flushLogs(logger: {
+  logger: { flush(cb?: (err?: Error) => void): void };
+}): Promise<void> {
   const root = logger.logger;
   await new Promise<void>((resolve) => {
     const done = setTimeout(resolve, 1000); // never hold an exit on a stuck transport
