@@ -62,25 +62,44 @@ const elapsed = () => Date.now() - started;
 const log = (line: string) => console.log(`[soak ${(elapsed() / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Webhook receiver: keeps every request (for the signature and at-least-once checks). */
+/**
+ * Webhook receiver, one path per endpoint: verifies each request's signature as it arrives (the
+ * Standard Webhooks timestamp check included), as a vendor's receiver would; answers 503 to a path
+ * whose secret it does not know yet (the delivery is retried).
+ */
 function startReceiver(): Promise<{
   url: string;
-  received: { id: string; body: string; headers: http.IncomingHttpHeaders }[];
+  secrets: Map<string, string>;
+  received: { id: string; valid: boolean }[];
   close(): void;
 }> {
-  const received: { id: string; body: string; headers: http.IncomingHttpHeaders }[] = [];
+  const received: { id: string; valid: boolean }[] = [];
+  const secrets = new Map<string, string>();
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      received.push({ id: String(req.headers['webhook-id']), body, headers: req.headers });
-      res.writeHead(200).end('ok');
+      const secret = secrets.get(req.url ?? '');
+      if (!secret) return void res.writeHead(503).end();
+      let valid = true;
+      try {
+        new Webhook(secret).verify(body, {
+          'webhook-id': String(req.headers['webhook-id']),
+          'webhook-timestamp': String(req.headers['webhook-timestamp']),
+          'webhook-signature': String(req.headers['webhook-signature']),
+        });
+      } catch {
+        valid = false;
+      }
+      received.push({ id: String(req.headers['webhook-id']), valid });
+      res.writeHead(valid ? 200 : 400).end(valid ? 'ok' : 'bad signature');
     });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        secrets,
         received,
         close: () => server.close(),
       }),
@@ -162,7 +181,6 @@ async function main(): Promise<void> {
     opts: { body?: unknown; headers?: Record<string, string>; ok?: number[] } = {},
   ) {
     const base = fleet.apiBases[rr++ % fleet.apiBases.length]!;
-    const t = elapsed();
     try {
       const res = await fetch(`${base}${path}`, {
         method,
@@ -175,11 +193,11 @@ async function main(): Promise<void> {
       });
       const text = await res.text();
       const ok = (opts.ok ?? [200, 201, 204]).includes(res.status);
-      outcomes.push({ t, kind, ok, status: res.status });
+      outcomes.push({ t: elapsed(), kind, ok, status: res.status });
       if (res.status >= 500) await sleep(200); // a client backs off (Retry-After is 1-2 s)
       return { status: res.status, ok, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     } catch {
-      outcomes.push({ t, kind, ok: false, status: 'network' });
+      outcomes.push({ t: elapsed(), kind, ok: false, status: 'network' });
       await sleep(200);
       return { status: 0, ok: false, json: {} as Record<string, unknown> };
     }
@@ -187,31 +205,42 @@ async function main(): Promise<void> {
   const admin = { 'x-admin-key': ADMIN_KEY };
 
   /** A vendor with a webhook endpoint on the receiver (all events) and a customer with limits. */
-  async function newVendor(slug: string) {
+  /**
+   * A vendor with a webhook endpoint on the receiver (all events). A creation whose answer was
+   * lost to a fault is sent again with the same Idempotency-Key: the same vendor, the same endpoint.
+   */
+  async function newVendor(wanted: string) {
+    let slug = wanted;
+    const vendorKey = randomUUID();
     for (;;) {
       const created = await call('admin', 'POST', '/api/v1/admin/vendors', {
-        headers: admin,
+        headers: { ...admin, 'idempotency-key': vendorKey },
         body: { slug, name: `Soak ${slug}`, category: 'grocery' },
       });
-      if (created.ok) {
-        const key = String((created.json.api_key as { key: string }).key);
-        const auth = { authorization: `Bearer ${key}` };
-        let endpoint;
-        do
-          endpoint = await call('webhooks', 'POST', '/api/v1/webhooks/endpoints', {
-            headers: { ...auth, 'idempotency-key': randomUUID() },
-            body: { url: receiver.url, events: ['*'] },
-          });
-        while (!endpoint.ok);
-        return { key, auth, secret: String(endpoint.json.secret), endpointId: String(endpoint.json.id) };
+      if (!created.ok) {
+        // taken: created, but killed before its answer was stored for replay — another vendor then
+        if (created.status === 409) slug = `${slug}-again`;
+        await sleep(500);
+        continue;
       }
-      await sleep(500);
+      const key = String((created.json.api_key as { key: string }).key);
+      const auth = { authorization: `Bearer ${key}` };
+      const endpointKey = randomUUID();
+      for (;;) {
+        const endpoint = await call('webhooks', 'POST', '/api/v1/webhooks/endpoints', {
+          headers: { ...auth, 'idempotency-key': endpointKey },
+          body: { url: `${receiver.url}/${slug}`, events: ['*'] },
+        });
+        if (endpoint.ok) {
+          receiver.secrets.set(`/${slug}`, String(endpoint.json.secret));
+          return { key, auth, endpointId: String(endpoint.json.id) };
+        }
+        await sleep(500);
+      }
     }
   }
-  const secrets = new Map<string, string>(); // vendor key → signing secret
 
   const main = await newVendor(`soak-main-${Date.now()}`);
-  secrets.set(main.key, main.secret);
   const customers: string[] = [];
   for (let i = 0; i < 5; i++) {
     const c = await call('customers', 'POST', '/api/v1/customers', {
@@ -407,7 +436,6 @@ async function main(): Promise<void> {
         let k = 0;
         while (until()) {
           const v = await newVendor(`soak-ingest-${i}-${k++}-${Date.now()}`);
-          secrets.set(v.key, v.secret);
           try {
             const r = await ingestOnce(v);
             if (r) ingests.push(r);
@@ -476,20 +504,8 @@ async function main(): Promise<void> {
   const received = new Map<string, number>();
   let badSignatures = 0;
   for (const r of receiver.received) {
-    received.set(r.id, (received.get(r.id) ?? 0) + 1);
-    const ok = [...secrets.values()].some((secret) => {
-      try {
-        new Webhook(secret).verify(r.body, {
-          'webhook-id': r.id,
-          'webhook-timestamp': String(r.headers['webhook-timestamp']),
-          'webhook-signature': String(r.headers['webhook-signature']),
-        });
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    if (!ok) badSignatures++;
+    if (r.valid) received.set(r.id, (received.get(r.id) ?? 0) + 1);
+    else badSignatures++;
   }
   const byStatus: Record<string, number> = {};
   let undelivered = 0;

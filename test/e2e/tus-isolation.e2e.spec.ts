@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
 import * as tus from 'tus-js-client';
 import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
@@ -192,5 +193,42 @@ describe('TUS uploads are pinned to the authorised job (e2e, attacker view)', ()
     // and the ordinary client still uploads end to end
     const ok = await startJob(b);
     await tusUpload(ok.upload_url, B_FILE, b.token);
+  });
+
+  it('queues an upload whose last bytes arrived while the database was away, when the client comes back', async () => {
+    const job = await startJob(b);
+    expect(
+      (await tusFetch(job.upload_url, b.token, 'POST', { 'upload-length': String(B_FILE.length) })).status,
+    ).toBe(201);
+    // recording the finished upload fails as it would with PostgreSQL shutting down (57P03)
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query(`CREATE FUNCTION pg_temp_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the database system is shutting down' USING ERRCODE = '57P03'; END $$`);
+    await admin.query(
+      `CREATE TRIGGER refuse_upload_finish BEFORE UPDATE ON ingest_jobs FOR EACH ROW EXECUTE FUNCTION pg_temp_refuse()`,
+    );
+    const last = await tusFetch(
+      job.upload_url,
+      b.token,
+      'PATCH',
+      { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      B_FILE,
+    );
+    expect(last.status).toBe(503); // retry later, not a 500
+    await admin.query(`DROP TRIGGER refuse_upload_finish ON ingest_jobs`);
+    await admin.query(`DROP FUNCTION pg_temp_refuse()`);
+    await admin.end();
+    expect((await b.request('GET', `/ingest/jobs/${job.job_id}`)).json().status).toBe('awaiting_upload');
+    // the client resumes: HEAD says every byte is there, and the job is queued on the way
+    expect(await offsetOf(b, job.upload_url)).toBe(String(B_FILE.length));
+    const done = await waitFor(async () => {
+      const j = (await b.request('GET', `/ingest/jobs/${job.job_id}`)).json();
+      return ['completed', 'failed'].includes(j.status) ? j : undefined;
+    }, 60_000);
+    expect(done).toMatchObject({ status: 'completed', rows_total: 2 });
+    // and a client that re-creates it instead (tus-js-client after a failed resume) is told 201
+    const again = await tusFetch(job.upload_url, b.token, 'POST', { 'upload-length': String(B_FILE.length) });
+    expect(again.status).toBe(201);
   });
 });

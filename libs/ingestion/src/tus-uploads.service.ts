@@ -4,10 +4,23 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Server } from '@tus/server';
 import { Conflict, ValidationFailed, type VendorId } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { isDatabaseUnavailable } from '#libs/db';
 import { IngestService, UPLOADS_PATH } from './ingest.service.js';
 import { PgLocker } from './pg-locker.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
+
+/** What @tus/server answers when a hook throws it: the database is away, try again shortly. */
+const unavailable = () => ({
+  status_code: 503,
+  body: JSON.stringify({
+    error: {
+      code: 'database_unavailable',
+      message: 'The database is unavailable; retry shortly',
+      details: [],
+    },
+  }),
+});
 
 /** The web Request @tus/server hands its hooks; on Node it carries the raw request it wraps. */
 type TusRequest = { runtime?: { node?: { req?: IncomingMessage } } };
@@ -60,7 +73,13 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
       },
       generateUrl: (_req, { path, id }) => `${path}/${id}`,
       onUploadFinish: async (_req, upload) => {
-        await this.ingest.uploadFinished(upload.id, upload.size ?? upload.offset);
+        try {
+          await this.ingest.uploadFinished(upload.id, upload.size ?? upload.offset);
+        } catch (err) {
+          // the bytes are stored; the job is queued on the client's retry (handle) or by maintenance
+          if (isDatabaseUnavailable(err)) throw unavailable();
+          throw err;
+        }
         return {};
       },
     });
@@ -78,8 +97,17 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
         'invalid_upload_url',
       );
     }
-    await this.ingest.uploadTarget(vendorId, jobId, req.method);
-    if (req.method === 'POST' && (await this.repeatedCreation(jobId, req, reply))) return;
+    // the vendor's upload job (ownership, source); whether it still takes bytes is checked below
+    const job = await this.ingest.uploadTarget(vendorId, jobId, 'HEAD');
+    const stored = await this.uploads.progress(jobId);
+    if (stored && stored.size !== null && stored.offset >= stored.size && job.status === 'awaiting_upload') {
+      // every byte arrived but the job was not queued (the database went away as the last PATCH
+      // finished): queue it now, as the client comes back to see its upload through
+      await this.ingest.uploadFinished(jobId, stored.size);
+    }
+    if (req.method === 'POST' && (await this.repeatedCreation(jobId, stored, req, reply))) return;
+    if (req.method !== 'HEAD' && req.method !== 'GET')
+      await this.ingest.uploadTarget(vendorId, jobId, req.method);
     if (req.method === 'DELETE') await this.beforeTermination(jobId);
     this.authorised.set(req.raw, jobId);
     // From here the TUS server writes the raw response; headers Fastify set (request id, CORS) go along.
@@ -105,15 +133,19 @@ export class TusUploadsService implements OnModuleInit, OnModuleDestroy {
    * A repeated creation of the same upload (the same Upload-Length, not complete) is a client
    * whose creation response was lost — its connection cut, its api process gone — retrying: it is
    * answered as the first was (201 with the upload's Location) without touching the upload, and
-   * the client's PATCH at a stale offset gets 409 with the offset to resume from (HEAD). Returns
-   * true when it answered.
+   * the client's PATCH at a stale offset gets 409, after which it resumes from the offset HEAD
+   * reports (for a complete upload: nothing left to send). Returns true when it answered.
    */
-  private async repeatedCreation(jobId: string, req: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  private async repeatedCreation(
+    jobId: string,
+    existing: { offset: number; size: number | null } | null,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<boolean> {
     this.assertCreatable(req);
-    const existing = await this.uploads.progress(jobId);
     if (!existing) return false;
     const length = Number(req.headers['upload-length']);
-    if (existing.size === null || existing.size !== length || existing.offset >= existing.size) {
+    if (existing.size === null || existing.size !== length) {
       throw new Conflict(
         'This job already has an upload: resume it (HEAD, then PATCH at Upload-Offset)',
         'upload_exists',
