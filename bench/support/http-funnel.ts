@@ -9,6 +9,8 @@ export async function httpCall(
     method,
     headers: { ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
     ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+    // a client gives up on an answer that does not come (a process killed mid-request)
+    signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
   if (res.status >= 400) throw Object.assign(new Error(`${method} ${path}: ${res.status} ${text}`), { res });
