@@ -209,7 +209,7 @@ async function main(): Promise<void> {
    * A vendor with a webhook endpoint on the receiver (all events). A creation whose answer was
    * lost to a fault is sent again with the same Idempotency-Key: the same vendor, the same endpoint.
    */
-  async function newVendor(wanted: string) {
+  async function newVendor(wanted: string, giveUp: () => boolean = () => false) {
     let slug = wanted;
     let vendorKey = randomUUID();
     for (;;) {
@@ -230,7 +230,10 @@ async function main(): Promise<void> {
         continue;
       }
       if (!created.ok || created.status !== 201) {
-        await sleep(500); // 5xx, or the key still in progress: the same request again
+        // 5xx, or the key still in flight (its api was killed mid-request: the claim goes stale
+        // after 5 minutes): the same request again — unless the load phase is over
+        if (giveUp()) return null;
+        await sleep(500);
         continue;
       }
       const key = String((created.json.api_key as { key: string }).key);
@@ -250,7 +253,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const main = await newVendor(`soak-main-${Date.now()}`);
+  const main = (await newVendor(`soak-main-${Date.now()}`))!; // no deadline: never null
   const customers: string[] = [];
   for (let i = 0; i < 5; i++) {
     const c = await call('customers', 'POST', '/api/v1/customers', {
@@ -445,7 +448,8 @@ async function main(): Promise<void> {
       (async () => {
         let k = 0;
         while (until()) {
-          const v = await newVendor(`soak-ingest-${i}-${k++}-${Date.now()}`);
+          const v = await newVendor(`soak-ingest-${i}-${k++}-${Date.now()}`, () => !until());
+          if (!v) break;
           try {
             const r = await ingestOnce(v);
             if (r) ingests.push(r);

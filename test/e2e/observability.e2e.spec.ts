@@ -45,7 +45,7 @@ describe('operability: follow a request through its jobs, metrics a scraper acce
   }, 120_000);
 
   afterAll(async () => {
-    apps?.kill();
+    await apps?.kill();
     await smtp.stop();
     await receiver.stop();
     await db?.drop();

@@ -91,7 +91,7 @@ describe('tracing: a paid report is one trace across the api and the worker (e2e
   }, 120_000);
 
   afterAll(async () => {
-    apps?.kill();
+    await apps?.kill();
     receiver?.close();
     await smtp.stop();
     await db?.drop();

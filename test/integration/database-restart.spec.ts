@@ -54,7 +54,7 @@ describe('a database restart under live api and worker processes (integration)',
   }, 120_000);
 
   afterAll(async () => {
-    apps?.kill();
+    await apps?.kill();
     if (anthropic.port) await anthropic.stop();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });

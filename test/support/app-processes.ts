@@ -83,8 +83,17 @@ export class AppProcesses {
       .filter((l): l is Record<string, unknown> => l !== null);
   }
 
-  kill(): void {
-    for (const p of this.procs)
-      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  /** SIGKILLs the processes still running and waits until they are gone (their pipes closed). */
+  async kill(): Promise<void> {
+    await Promise.all(
+      this.procs.map((p) => {
+        p.child.stdout?.destroy();
+        p.child.stderr?.destroy();
+        if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
+        const gone = new Promise<void>((r) => p.child.once('exit', () => r()));
+        p.child.kill('SIGKILL');
+        return gone;
+      }),
+    );
   }
 }
