@@ -814,15 +814,22 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       .get<UploadStore>(UPLOAD_STORE)
       .saveStream(orphan.job_id, Readable.from(['sku,name\nORPH-1,Orphan\n']));
     expect((await v.request('GET', `/ingest/jobs/${orphan.job_id}`)).json().status).toBe('awaiting_upload');
-    // a complete upload cannot be terminated, and trying does not fail its job
-    const terminate = await fetch(orphan.upload_url, {
+    expect((await maintenance.maintain()).queued).toBe(1);
+    expect(await finished(v, orphan.job_id)).toMatchObject({ status: 'completed', rows_inserted: 1 });
+    // another, whose client comes back before maintenance: a complete upload cannot be terminated
+    // (409, the upload is closed), and the request queues the job on the way instead of failing it
+    const second = await start(v, 'products');
+    await app
+      .get<UploadStore>(UPLOAD_STORE)
+      .saveStream(second.job_id, Readable.from(['sku,name\nORPH-2,Second orphan\n']));
+    const terminate = await fetch(second.upload_url, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${v.token}`, 'tus-resumable': '1.0.0' },
     });
-    expect(terminate.status).toBe(400);
-    expect((await v.request('GET', `/ingest/jobs/${orphan.job_id}`)).json().status).toBe('awaiting_upload');
-    expect((await maintenance.maintain()).queued).toBe(1);
-    expect(await finished(v, orphan.job_id)).toMatchObject({ status: 'completed', rows_inserted: 1 });
+    expect(terminate.status).toBe(409);
+    expect(((await terminate.json()) as { error: { code: string } }).error.code).toBe('upload_closed');
+    expect(await finished(v, second.job_id)).toMatchObject({ status: 'completed', rows_inserted: 1 });
+    expect((await maintenance.maintain()).queued).toBe(0);
     // an abandoned upload
     const abandoned = await start(v, 'products');
     await fetch(abandoned.upload_url, {
