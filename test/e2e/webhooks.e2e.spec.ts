@@ -110,10 +110,12 @@ describe('webhooks: signed, retried, dead-lettered, replayed (e2e)', () => {
     receiver.script('/down', [500]);
     const ep = await endpoint('/down');
     const { delivery_id } = await test(ep.id);
+    // four attempts; a retry is picked up by the worker's poll (up to 5 s with LISTEN on: retries
+    // are not announced), so allow for three polls and a busy machine
     const dead = await waitFor(async () => {
       const x = await delivery(delivery_id);
       return x.status === 'dead' ? x : undefined;
-    });
+    }, 45_000);
     expect(dead.attempts).toBe(4);
     const listed = (await v.request('GET', '/webhooks/deliveries?status=dead')).json().data;
     expect(listed.map((x: { id: string }) => x.id)).toContain(delivery_id);
@@ -125,7 +127,7 @@ describe('webhooks: signed, retried, dead-lettered, replayed (e2e)', () => {
     await waitFor(async () => ((await delivery(delivery_id)).status === 'succeeded' ? true : undefined));
     const all = receiver.on('/down');
     expect(new Set(all.map((r) => r.headers['webhook-id'])).size).toBe(1);
-  });
+  }, 90_000);
 
   it('disables an endpoint that answers 410 and e-mails the vendor contact', async () => {
     const patched = await app.inject({
