@@ -6,10 +6,10 @@
  */
 const shared = {
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
   // Transpile only (no type check: that is `npm run typecheck`), as ES modules.
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.jest.json', diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.jest.json', diagnostics: false }],
   },
   moduleNameMapper: {
     '^#libs/db/embedded$': '<rootDir>/libs/db/src/embedded-postgres.ts',

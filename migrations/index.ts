@@ -30,6 +30,7 @@ import { BenchmarkNoise1795222000000 } from './1795222000000-benchmark-noise.js'
 import { NutrientBasisAndWarnings1795222100000 } from './1795222100000-nutrient-basis-and-warnings.js';
 import { CanonicalCodes1795222200000 } from './1795222200000-canonical-codes.js';
 import { SchemaSource1795222300000 } from './1795222300000-schema-source.js';
+import { ReportLinksByEmail1795222400000 } from './1795222400000-report-links-by-email.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   NutrientBasisAndWarnings1795222100000,
   CanonicalCodes1795222200000,
   SchemaSource1795222300000,
+  ReportLinksByEmail1795222400000,
 ];

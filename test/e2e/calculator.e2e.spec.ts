@@ -371,7 +371,7 @@ describe('calculator and sandbox payments (e2e)', () => {
       expect(res.statusCode).toBe(202);
       const mail = await smtp.waitFor('resume.me@example.com');
       expect(mail.subject).toBe('Continue your nutrition calculator');
-      const m = /#session_id=([0-9a-f-]{36})&session_token=([A-Za-z0-9_-]{43})/.exec(mail.decoded);
+      const m = /resume\?session_id=([0-9a-f-]{36})&session_token=([A-Za-z0-9_-]{43})/.exec(mail.decoded);
       expect(m?.[1]).toBe(newer.id);
       const opened = await app.inject({
         url: `/api/v1/calculator/sessions/${newer.id}`,

@@ -66,7 +66,7 @@ describe('TUS uploads are pinned to the authorised job (e2e, attacker view)', ()
     fetch(url, {
       method,
       headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', ...headers },
-      ...(body ? { body } : {}),
+      ...(body ? { body: new Uint8Array(body) } : {}),
     });
   const offsetOf = async (c: VendorClient, url: string) =>
     (await tusFetch(url, c.token, 'HEAD')).headers.get('upload-offset');

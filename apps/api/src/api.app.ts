@@ -13,6 +13,7 @@ import { logUnprefixedRequests } from './http/unprefixed-request-log.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { setupSwagger } from './swagger.js';
+import { PAGE_ROUTES } from '#libs/web';
 
 export const API_PREFIX = 'api/v1';
 
@@ -45,7 +46,7 @@ export async function createApiApp(
   fastify.addHook('preHandler', (request, _reply, done) => withRequestId(String(request.id), done));
   registerSecurityHeaders(fastify, { hsts: config.env === 'production' });
   registerHttpMetrics(fastify);
-  refuseOtherBodyTypes(fastify, UPLOADS_PATH);
+  refuseOtherBodyTypes(fastify, UPLOADS_PATH, '/calculator/');
   const requestLog: { logger?: Logger } = {}; // the app's logger, once the app exists
   logUnprefixedRequests(fastify, `/${API_PREFIX}/`, () => requestLog.logger);
   // TUS PATCH bodies are streamed by @tus/server from the raw request: Fastify must not read them.
@@ -106,6 +107,7 @@ export async function createApiApp(
       { path: 'r/:token', method: RequestMethod.GET },
       { path: 'calculator/paid', method: RequestMethod.GET },
       { path: 'calculator/checkout-cancelled', method: RequestMethod.GET },
+      ...PAGE_ROUTES.map((path) => ({ path, method: RequestMethod.ALL })),
     ],
   });
   app.useGlobalPipes(createValidationPipe());

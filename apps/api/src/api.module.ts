@@ -23,6 +23,7 @@ import { WebhooksHttpModule } from '#libs/webhooks';
 import { IngestionHttpModule } from '#libs/ingestion';
 import { InsightsHttpModule } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
+import { WebModule } from '#libs/web';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
 import { MetricsController } from './observability/metrics.controller.js';
@@ -50,6 +51,7 @@ export class ApiModule {
         WebhooksHttpModule,
         IngestionHttpModule,
         InsightsHttpModule,
+        WebModule.forRoot(config),
         ...extra,
       ],
       controllers: [HealthController, MetricsController],

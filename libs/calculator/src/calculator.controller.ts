@@ -9,7 +9,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { LateRateLimitGuard, RateLimit, byBodyField, byIp, ReplayPolicy } from '#libs/common';
+import { LateRateLimitGuard, RateLimit, ReplayPolicy } from '#libs/common';
+import { CALCULATOR_LIMITS } from './rate-limits.js';
 import type { SessionRow } from './calculator.repository.js';
 import {
   CreatedSessionView,
@@ -29,9 +30,7 @@ import {
   TiersView,
 } from './calculator.dto.js';
 import { CalculatorService } from './calculator.service.js';
-import { CurrentSession, SessionGuard, SessionToken, bySessionId } from './session.guard.js';
-
-const HOUR = 3600;
+import { CurrentSession, SessionGuard, SessionToken } from './session.guard.js';
 
 @ApiTags('calculator')
 @Controller('calculator')
@@ -40,7 +39,7 @@ export class CalculatorController {
 
   @Post('sessions')
   @ReplayPolicy({ secret: true })
-  @RateLimit({ name: 'session-create', limit: 100, windowSeconds: HOUR, key: byIp })
+  @RateLimit(CALCULATOR_LIMITS.sessionCreate)
   @ApiOperation({
     summary:
       'Start a calculator session; the session token is shown once (a repeated Idempotency-Key gets 409 `idempotency_replay_refused`, never the token again)',
@@ -52,10 +51,7 @@ export class CalculatorController {
 
   @Post('sessions/resume')
   @HttpCode(202)
-  @RateLimit(
-    { name: 'session-resume-ip', limit: 10, windowSeconds: HOUR, key: byIp },
-    { name: 'session-resume-email', limit: 3, windowSeconds: HOUR, key: byBodyField('email') },
-  )
+  @RateLimit(CALCULATOR_LIMITS.resumeByIp, CALCULATOR_LIMITS.resumeByEmail)
   @ApiOperation({
     summary: 'E-mail a resume link for the newest in-progress session of this address (always 202)',
   })
@@ -135,7 +131,7 @@ export class CalculatorController {
   @Post('step/4')
   @HttpCode(200)
   @UseGuards(SessionGuard, LateRateLimitGuard)
-  @RateLimit({ name: 'step4', limit: 3, windowSeconds: HOUR, key: bySessionId, late: true })
+  @RateLimit(CALCULATOR_LIMITS.step4)
   @ApiSecurity('session')
   @ApiOperation({ summary: 'Step 4: the health profile (3 submissions per hour per session)' })
   @ApiOkResponse({ type: StepResultView })

@@ -119,7 +119,9 @@ export class CalculatorService {
     const session = await this.sessions.newestInProgressByEmail(address);
     if (!session) return;
     const token = newToken();
-    const link = `${this.config.calculator.appUrl}#session_id=${session.id}&session_token=${token}`;
+    // a query string (not a fragment), so the calculator's pages open it without script; the request
+    // log redacts session_token, and /resume trades it for a cookie and redirects it away at once
+    const link = `${this.config.calculator.appUrl}/resume?session_id=${session.id}&session_token=${token}`;
     await this.db.transaction(async (manager) => {
       await this.sessions.addToken(
         manager,

@@ -7,3 +7,7 @@ export * from './session.guard.js';
 export type { Tier } from './tiers.repository.js';
 export * from './tiers.service.js';
 export * from './calculator.entities.js';
+export { ResumeDto, SaveProgressDto, Step1Dto, Step2Dto, Step3Dto, Step4Dto } from './calculator.dto.js';
+export * from './questions.js';
+export * from './warnings.js';
+export * from './rate-limits.js';

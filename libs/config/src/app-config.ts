@@ -79,7 +79,7 @@ export class AppConfig {
     readonly retentionMs: number;
   };
   declare readonly calculator: {
-    /** Front-end page that resumes a session (the resume e-mail links here with a fragment). */
+    /** The calculator's pages: resume e-mails link to `<appUrl>/resume?session_id=…&session_token=…`. */
     readonly appUrl: string;
   };
   declare readonly payments: {

@@ -9,6 +9,12 @@ export type OutboxRow = Pick<
   'id' | 'template' | 'to_address' | 'subject' | 'text_body' | 'html_body' | 'status'
 >;
 
+/** A message as the development mailbox shows it. */
+export type StoredMessage = Pick<
+  MailOutboxMessage,
+  'id' | 'to_address' | 'subject' | 'status' | 'created_at' | 'text_body'
+>;
+
 @Injectable()
 export class MailOutboxRepository {
   constructor(private readonly db: DataSource) {}
@@ -23,6 +29,25 @@ export class MailOutboxRepository {
       [m.template, m.to, m.subject, m.text, m.html],
     );
     return rows[0]!.id;
+  }
+
+  /** Newest first, for the development mailbox page (bodies included: links are what it is for). */
+  recent(limit: number): Promise<StoredMessage[]> {
+    return rowsOf<StoredMessage>(
+      this.db,
+      `SELECT id, to_address, subject, status, created_at, text_body FROM mail_outbox
+        ORDER BY created_at DESC, id LIMIT $1`,
+      [limit],
+    );
+  }
+
+  async findStored(id: string): Promise<StoredMessage | null> {
+    const row = await firstRow<StoredMessage>(
+      this.db,
+      `SELECT id, to_address, subject, status, created_at, text_body FROM mail_outbox WHERE id = $1`,
+      [id],
+    );
+    return row ?? null;
   }
 
   async find(id: string): Promise<OutboxRow | null> {

@@ -46,3 +46,23 @@ export function reportReadyMail(firstName: string, link: string, expiresAt: Date
     ),
   };
 }
+
+/** Fresh links to the reports an address bought (asked for from the "link already used" page). */
+export function reportLinkMail(reports: { link: string; expiresAt: Date }[]): MailContent {
+  const lines = reports.map((r) => `${r.link}\n(available until ${r.expiresAt.toISOString().slice(0, 10)})`);
+  return {
+    subject: 'A new link to your nutrition report',
+    text: `You asked for a new link to your nutrition report.\n\n${lines.join('\n\n')}\n\nEarlier links keep working. If you did not ask for this, you can ignore this e-mail.`,
+    html: layout(
+      'A new link to your nutrition report',
+      `<p>You asked for a new link to your nutrition report.</p>
+${reports
+  .map(
+    (r) =>
+      `<p><a href="${escapeHtml(r.link)}">Open your report</a> (available until ${r.expiresAt.toISOString().slice(0, 10)})</p>`,
+  )
+  .join('\n')}
+<p>Earlier links keep working. If you did not ask for this, you can ignore this e-mail.</p>`,
+    ),
+  };
+}

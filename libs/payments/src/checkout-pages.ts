@@ -1,4 +1,4 @@
-import { REPORT_CSS_HASH, escapeHtml, renderHtmlPage } from '#libs/reports';
+import { REPORT_CSS_HASH, SECTION_TITLES, escapeHtml, renderHtmlPage } from '#libs/reports';
 import type { Tier } from '#libs/calculator';
 import type { CheckoutState } from './payment-provider.js';
 
@@ -21,36 +21,59 @@ export function checkoutPageCsp(returnUrls: string[]): string {
   ].join('; ');
 }
 
+/** What a tier includes, as the tier and calculator pages and the checkout page list it. */
+export function tierIncludes(tier: Tier): { highlights: string[]; sections: string[] } {
+  const includes = tier.features.includes;
+  return {
+    highlights: [
+      ...(Array.isArray(includes) ? includes.filter((i): i is string => typeof i === 'string') : []),
+      `Available for ${tier.report_expiry_days} days, as a web page and a PDF`,
+      `${tier.revisions} revision${tier.revisions === 1 ? '' : 's'} included`,
+    ],
+    sections: tier.sections.map((n) => SECTION_TITLES[n]?.title).filter((t): t is string => !!t),
+  };
+}
+
+const list = (items: string[]) => `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+
 /** The sandbox stand-in for Stripe's payment page: what is bought, Pay and Cancel (plain form posts). */
 export function sandboxCheckoutPage(checkoutId: string, state: CheckoutState, tier: Tier): string {
   const id = encodeURIComponent(checkoutId);
+  const { highlights, sections } = tierIncludes(tier);
   const body = state.paid
     ? `<h1>Already paid</h1><p>This checkout is paid. The report link was shown after payment and sent by e-mail.</p>`
     : `<h1>Pay for your ${escapeHtml(tier.name)} report</h1>
 <p class="price">${escapeHtml(money(state.amountCents ?? tier.price_cents, state.currency ?? tier.currency))}</p>
-<ul>
-<li>${tier.sections.length} personalised sections</li>
-<li>Available for ${tier.report_expiry_days} days</li>
-<li>${tier.revisions} revision${tier.revisions === 1 ? '' : 's'} included</li>
-</ul>
+<h2>What you get</h2>
+${list(highlights)}
+<h2>${sections.length} personalised sections</h2>
+${list(sections)}
 <p>Sandbox mode: no card is charged. Pay completes the payment as Stripe's page would.</p>
-<form method="post" action="/api/v1/payments/sandbox/${id}/pay"><button type="submit">Pay</button></form>
-<form method="post" action="/api/v1/payments/sandbox/${id}/cancel"><button type="submit">Cancel</button></form>`;
-  return renderHtmlPage('Checkout', `<div class="error-page">${body}</div>`);
+<div class="actions">
+<form class="inline" method="post" action="/api/v1/payments/sandbox/${id}/pay"><button type="submit">Pay ${escapeHtml(money(state.amountCents ?? tier.price_cents, state.currency ?? tier.currency))}</button></form>
+<form class="inline" method="post" action="/api/v1/payments/sandbox/${id}/cancel"><button class="secondary" type="submit">Cancel</button></form>
+</div>`;
+  return renderHtmlPage('Checkout', body);
 }
 
 export function checkoutCancelledPage(): string {
   return renderHtmlPage(
     'Payment cancelled',
-    '<div class="error-page"><h1>Payment cancelled</h1><p>Nothing was charged. Your answers are saved: you can check out again from the calculator.</p></div>',
+    '<div class="error-page"><h1>Payment cancelled</h1><p>Nothing was charged. Your answers are saved: you can choose a report and check out again.</p><div class="actions"><a class="button" href="/calculator/tier">Back to the report choice</a></div></div>',
   );
 }
+
+/** The form that e-mails a fresh report link to the buyer's address (the same answer either way). */
+const RESEND_FORM = `<form method="post" action="/calculator/report-link" novalidate>
+<div class="field"><label for="email">Your e-mail address</label><span class="hint" id="email-hint">We send a new link to your report if this address bought one.</span><input type="email" id="email" name="email" autocomplete="email" aria-describedby="email-hint" required></div>
+<button type="submit">E-mail me a new link</button>
+</form>`;
 
 export function returnPage(kind: 'used' | 'unpaid' | 'unknown'): string {
   const [title, text] = {
     used: [
       'This link was already used',
-      'The report link was opened from here once already. Use the link in your receipt e-mail to read your report.',
+      'The report link was opened from here once already. Use the link in your receipt e-mail to read your report, or have a new one sent.',
     ],
     unpaid: [
       'Payment not confirmed yet',
@@ -60,6 +83,6 @@ export function returnPage(kind: 'used' | 'unpaid' | 'unknown'): string {
   }[kind];
   return renderHtmlPage(
     title,
-    `<div class="error-page"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></div>`,
+    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>${kind === 'used' ? RESEND_FORM : ''}`,
   );
 }

@@ -249,6 +249,16 @@ export class PaymentsService {
   }
 
   /** Where the sandbox page's buttons lead: the success URL with the checkout id, or the cancel URL. */
+  /**
+   * Where a checkout's payment page is, for the CSP of a page whose form redirects there: Stripe's
+   * hosted page (and its stand-in, when the SDK points elsewhere); the sandbox's is this origin.
+   */
+  checkoutOrigins(): string[] {
+    if (this.config.payments.provider !== 'stripe') return [];
+    const base = this.config.payments.stripeApiBase;
+    return ['https://checkout.stripe.com', ...(base ? [new URL(base).origin] : [])];
+  }
+
   returnUrls(checkoutId: string): { success: string; cancel: string } {
     const { successUrl, cancelUrl } = this.config.payments;
     return {

@@ -8,3 +8,5 @@ export * from './reports.service.js';
 export * from './document/render-html.js';
 export { REPORT_CSS_HASH } from './document/stylesheet.js';
 export * from './reports.entities.js';
+export * from './access/report-link-resender.js';
+export { REPORT_CSS } from './document/stylesheet.js';

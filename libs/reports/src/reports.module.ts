@@ -7,6 +7,7 @@ import { LlmLogRepository } from './generation/llm-log.repository.js';
 import { AdminReportsController } from './admin-reports.controller.js';
 import { ReportAccessRepository } from './access/report-access.repository.js';
 import { ReportAccessService } from './access/report-access.service.js';
+import { ReportLinkResender } from './access/report-link-resender.js';
 import { ReportEventsHub } from './access/report-events.hub.js';
 import { ComposerGenerator } from './generation/composer-generator.js';
 import { GenerateReportJob } from './generation/generate-report.job.js';
@@ -37,13 +38,14 @@ import { ReportsService } from './reports.service.js';
     },
     ReportGenerationService,
     ReportAccessService,
+    ReportLinkResender,
     ReportEventsHub,
     GenerateReportJob,
     ExpireReportsJob,
     MaintainReportPartitionsJob,
   ],
   // ReportsService for other modules; the other two for this lib's ReportsHttpModule
-  exports: [ReportsService, ReportAccessService, ReportMaintenanceRepository],
+  exports: [ReportsService, ReportAccessService, ReportLinkResender, ReportMaintenanceRepository],
 })
 export class ReportsModule {}
 

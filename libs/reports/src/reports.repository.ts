@@ -97,4 +97,15 @@ export class ReportsRepository {
       [tokenHash, reportId, purpose],
     );
   }
+
+  /** Reports an address bought that can still be read (not expired, not revoked), newest first. */
+  liveByEmail(manager: EntityManager, email: string): Promise<{ id: string; expires_at: Date }[]> {
+    return rowsOf<{ id: string; expires_at: Date }>(
+      manager,
+      `SELECT id, expires_at FROM reports
+        WHERE email = $1 AND revoked_at IS NULL AND NOT is_expired AND expires_at > now()
+        ORDER BY created_at DESC LIMIT 5`,
+      [email],
+    );
+  }
 }

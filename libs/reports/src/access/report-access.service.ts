@@ -132,7 +132,7 @@ export class ReportAccessService {
         status: 200,
         html: renderHtmlPage(
           `${r.first_name ?? 'Your'} nutrition report`,
-          done.html,
+          `<nav class="report-actions" aria-label="This report"><a class="button" href="/api/v1/reports/${escapeHtml(encodeURIComponent(token))}/pdf" download>Download the PDF</a></nav>\n${done.html}`,
           `Revision ${done.revision}. Available until ${r.expires_at.toISOString().slice(0, 10)}. Educational content, not medical advice.`,
         ),
       };

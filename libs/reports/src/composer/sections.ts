@@ -32,6 +32,10 @@ export interface Ctx {
 const label = (choices: { value: string; label: string }[], value: string) =>
   choices.find((c) => c.value === value)?.label ?? value;
 const lbs = (kg: number) => Math.round(kg / 0.45359237);
+/** A weight or range in the units the person entered (kg, or lb for imperial). */
+const imperial = (c: Ctx) => c.p.units === 'imperial';
+const weightRange = (c: Ctx, kg: [number, number], imperialLb: [number, number]) =>
+  imperial(c) ? `${imperialLb[0]}–${imperialLb[1]} lb` : `${kg[0]}–${kg[1]} kg`;
 const join = (items: string[]) =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 const p = (text: string): Block => ({ type: 'paragraph', text });
@@ -218,14 +222,14 @@ export const SECTIONS: Record<string, (c: Ctx) => Block[]> = {
       h('Week 1 — transition'),
       list(week1),
       p(
-        `${c.name}, expect 1–3 kg of water weight to go, and possibly headaches or low energy while you adapt.`,
+        `${c.name}, expect ${weightRange(c, [1, 3], [2, 7])} of water weight to go, and possibly headaches or low energy while you adapt.`,
       ),
       h('Week 2 — adaptation'),
       list(['Keep meals simple and repetitive.', 'Add electrolytes if you feel flat.']),
       h('Weeks 3–4 — momentum'),
       list([
         c.p.goal === 'lose'
-          ? 'Fat loss settles at roughly 0.5–1 kg a week.'
+          ? `Fat loss settles at roughly ${weightRange(c, [0.5, 1], [1, 2])} a week.`
           : 'Energy and training should feel steadier.',
         'Re-check your numbers on day 30.',
       ]),
@@ -366,9 +370,12 @@ export const SECTIONS: Record<string, (c: Ctx) => Block[]> = {
   grocery_lists: (c) => {
     const ps = proteins(c, 6);
     const fs = fats(c);
-    const perWeekKg = Math.round(((c.m.protein_grams / 0.25) * 7 * c.servings) / 100) / 10;
+    const perWeekGrams = (c.m.protein_grams / 0.25) * 7 * c.servings;
+    const amount = imperial(c)
+      ? `${Math.round(perWeekGrams / 453.59237)} lb`
+      : `${Math.round(perWeekGrams / 100) / 10} kg`;
     return [
-      p(`About ${perWeekKg} kg of meat a week for ${c.servings === 1 ? 'you' : `${c.servings} people`}.`),
+      p(`About ${amount} of meat a week for ${c.servings === 1 ? 'you' : `${c.servings} people`}.`),
       h('Week 0 — stock up'),
       list([...fs, 'salt', 'electrolyte powder without sugar']),
       ...[1, 2, 3, 4].flatMap((w) => [

@@ -59,13 +59,18 @@ const SANITIZE: sanitizeHtml.IOptions = {
 export function renderHtmlBody(doc: ReportDocument): string {
   const body = [
     `<header class="cover"><h1>${escapeHtml(doc.title)}</h1><p>${escapeHtml(doc.subtitle)}</p></header>`,
+    // numbered as they appear (a tier's sections are a subset of the catalogue's numbers)
     ...doc.sections.map(
-      (s) =>
-        `<section id="${escapeHtml(s.key)}"><h2>${s.number}. ${escapeHtml(s.title)}</h2>${s.blocks.map(block).join('')}</section>`,
+      (s, i) =>
+        `<section id="${escapeHtml(s.key)}"><h2>${i + 1}. ${escapeHtml(s.title)}</h2>${s.blocks.map(block).join('')}</section>`,
     ),
   ].join('\n');
   return sanitizeHtml(body, SANITIZE);
 }
+
+/** The site's header on every page a buyer sees: the way back to the start. */
+export const SITE_HEADER =
+  '<header class="site-header"><nav aria-label="Site"><a class="brand" href="/">Nutrition Reports</a><a href="/calculator">Calculator</a></nav></header>';
 
 /** A complete page: one inline stylesheet (print styles included), no script. */
 export function renderHtmlPage(
@@ -86,6 +91,7 @@ ${opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSecon
 <style>${REPORT_CSS}</style>
 </head>
 <body>
+${SITE_HEADER}
 <main>
 ${bodyHtml}
 ${footer ? `<footer>${escapeHtml(footer)}</footer>` : ''}

@@ -21,8 +21,8 @@ function block(b: Block): string {
 
 export function renderMarkdown(doc: ReportDocument): string {
   const parts = [`# ${escapeMd(doc.title)}`, `_${escapeMd(doc.subtitle)}_`];
-  for (const s of doc.sections) {
-    parts.push(`## ${s.number}. ${escapeMd(s.title)}`);
+  for (const [i, s] of doc.sections.entries()) {
+    parts.push(`## ${i + 1}. ${escapeMd(s.title)}`); // numbered as they appear
     for (const b of s.blocks) parts.push(block(b));
   }
   return parts.join('\n\n') + '\n';

@@ -103,14 +103,14 @@ export function renderPdf(doc: ReportDocument, generatedAt: Date): Promise<Buffe
   });
   pdf.font('Helvetica-Bold').fontSize(22).fillColor(ACCENT).text(pdfSafe(doc.title));
   pdf.moveDown(0.3).font('Helvetica').fontSize(12).fillColor(MUTED).text(pdfSafe(doc.subtitle));
-  for (const section of doc.sections) {
+  for (const [i, section] of doc.sections.entries()) {
     if (pdf.y > pdf.page.height - 160) pdf.addPage();
     pdf
       .moveDown(1.2)
       .font('Helvetica-Bold')
       .fontSize(15)
       .fillColor(ACCENT)
-      .text(pdfSafe(`${section.number}. ${section.title}`));
+      .text(pdfSafe(`${i + 1}. ${section.title}`)); // numbered as they appear
     for (const b of section.blocks) renderBlock(pdf, b);
   }
   const range = pdf.bufferedPageRange();
