@@ -141,6 +141,10 @@ describe('calculator pages (e2e)', () => {
       [{}, { ...fields, _csrf: csrf.slice(0, -2) + 'xx' }], // a wrong one
       [{ origin: 'https://evil.example' }, { ...fields, _csrf: csrf }],
       [{ 'sec-fetch-site': 'cross-site' }, { ...fields, _csrf: csrf }],
+      [
+        { 'sec-fetch-site': 'same-site', origin: 'https://shop.localhost' },
+        { ...fields, _csrf: csrf },
+      ],
       [{ origin: 'null' }, { ...fields, _csrf: csrf }],
     ] as const) {
       const res = await b.post('/calculator/steps/1', body, headers);

@@ -65,12 +65,13 @@ export function formTokenMatches(sessionToken: string, submitted: unknown): bool
 }
 
 /**
- * A form post comes from our own pages: the browser's Sec-Fetch-Site (when sent) is not
- * cross-site, and its Origin (when sent) is this host or the public base URL.
+ * A form post comes from our own pages. A browser that sends Sec-Fetch-Site says so itself
+ * (`same-origin`); otherwise its Origin (when sent) must be this host or the public base URL. A
+ * client that sends neither is still held by the SameSite cookie and the form token.
  */
 export function postedFromHere(req: FastifyRequest, publicBaseUrl: string): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site') return false;
+  if (site !== undefined) return site === 'same-origin';
   const origin = req.headers.origin;
   if (origin === undefined) return true;
   if (origin === 'null') return false;

@@ -4,7 +4,7 @@ import { REPORT_CSS } from '#libs/reports';
 
 /**
  * The shell of every server-rendered page: the site's one stylesheet (inline, allowed by its hash),
- * a skip link, the site header and one <main>. No script: every page works with JavaScript off.
+ * the site header and one <main>. No script: every page works with JavaScript off.
  * Text and attributes are escaped by the renderer (Preact); nothing here takes raw HTML except the
  * stylesheet constant.
  */
@@ -14,7 +14,7 @@ export function Layout(props: { title: string; children: ComponentChildren; nav?
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <link rel="icon" href="data:," />
         <title>{props.title}</title>
         <style dangerouslySetInnerHTML={{ __html: REPORT_CSS }} />

@@ -40,7 +40,8 @@ export function pageCsp(formTargets: string[] = []): string {
 export function sendPage(reply: FastifyReply, result: PageResult, opts: { index?: boolean } = {}) {
   reply
     .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
+    // pages: no address leaves this site; a redirect (it may answer a URL with a token): none at all
+    .header('referrer-policy', result.kind === 'redirect' ? 'no-referrer' : 'same-origin')
     .header('content-security-policy', pageCsp(result.kind === 'page' ? result.formTargets : []));
   if (!opts.index) reply.header('x-robots-tag', 'noindex');
   if (result.kind === 'redirect') {
