@@ -33,19 +33,18 @@ export async function consumerFunnel(
     'session',
     await api.POST('/api/v1/calculator/sessions', { params: { header: once() } }),
   );
-  const header = { 'X-Session-Token': created.session_token };
+  // the token is a security scheme (apiKey in X-Session-Token): given once, as a client's auth header
+  const calc = createClient<paths>({ baseUrl, headers: { 'X-Session-Token': created.session_token } });
 
   must(
     'step 1',
-    await api.POST('/api/v1/calculator/step/1', {
-      params: { header },
+    await calc.POST('/api/v1/calculator/step/1', {
       body: { sex: 'female', age: 41, height_cm: 168, weight_kg: 70 },
     }),
   );
   must(
     'step 2',
-    await api.POST('/api/v1/calculator/step/2', {
-      params: { header },
+    await calc.POST('/api/v1/calculator/step/2', {
       body: {
         lifestyle_activity: 'moderate',
         exercise_frequency: '3_4_per_week',
@@ -55,20 +54,19 @@ export async function consumerFunnel(
       },
     }),
   );
-  const step3 = must('step 3', await api.POST('/api/v1/calculator/step/3', { params: { header }, body: {} }));
+  const step3 = must('step 3', await calc.POST('/api/v1/calculator/step/3', { body: {} }));
   const step4: Step4 = { ...person, conditions: ['hypertension'], goals: ['weight_loss'] };
-  must('step 4', await api.POST('/api/v1/calculator/step/4', { params: { header }, body: step4 }));
+  must('step 4', await calc.POST('/api/v1/calculator/step/4', { body: step4 }));
   const session = must(
     'session',
-    await api.GET('/api/v1/calculator/sessions/{id}', { params: { path: { id: created.id }, header } }),
+    await calc.GET('/api/v1/calculator/sessions/{id}', { params: { path: { id: created.id } } }),
   );
 
   const tier = tiers.tiers.find((t) => t.code === 'doctor') ?? tiers.tiers[0];
   if (!tier) throw new Error('no tiers');
   const checkout = must(
     'checkout',
-    await api.POST('/api/v1/payments/checkout', {
-      params: { header },
+    await calc.POST('/api/v1/payments/checkout', {
       body: { session_id: created.id, tier: tier.code },
     }),
   );
@@ -80,8 +78,7 @@ export async function consumerFunnel(
   );
   const paid = must(
     'verify',
-    await api.POST('/api/v1/calculator/payment/verify', {
-      params: { header },
+    await calc.POST('/api/v1/calculator/payment/verify', {
       body: { session_id: created.id, checkout_session_id: checkout.checkout_session_id },
     }),
   );

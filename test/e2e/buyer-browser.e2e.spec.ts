@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';

@@ -8,7 +8,8 @@ import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/
 /**
  * Swagger UI as a person uses it (Debian's chromium, installed by .ci/run): authorise with a
  * vendor key, "Try it out" on a path-parameter route and on a POST with the example body the
- * document provides. Skipped by name where no browser is installed, never silently passed.
+ * document provides; authorise with a calculator session token (a security scheme, not a header
+ * parameter) and run a step with its example. Skipped by name where no browser is installed, never silently passed.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
@@ -84,8 +85,31 @@ describeWithBrowser('Swagger UI at /docs in a browser (e2e)', () => {
       await op.locator('tr[data-param-name="Idempotency-Key"] input').fill('swagger-ui-try-1');
     });
     expect(status).toBe('201');
-    const search = await vendor.request('GET', '/search?q=chocolate');
+    const search = await vendor.request('GET', '/search?q=jerky');
     expect(search.json().data.map((h: { external_id: string }) => h.external_id)).toContain('SKU-00042');
+  }, 60_000);
+
+  it('authorises with a calculator session token and runs step 1 with its example → 200', async () => {
+    const created = (await app.inject({ method: 'POST', url: '/api/v1/calculator/sessions' })).json() as {
+      id: string;
+      session_token: string;
+    };
+    await page.locator('button.authorize').first().click();
+    const sessionScheme = page.locator('.modal-ux .auth-container').filter({ hasText: 'X-Session-Token' });
+    await sessionScheme.locator('input').first().fill(created.session_token);
+    await sessionScheme.locator('button.authorize').click();
+    await page.locator('.modal-ux button.close-modal').click();
+
+    const status = await tryItOut('calculator_step1', 'calculator', async (op) => {
+      // the token is the security scheme only: no header field to fill on the operation
+      await expect(op.locator('tr[data-param-name="X-Session-Token"]').count()).resolves.toBe(0);
+    });
+    expect(status).toBe('200');
+    const session = await app.inject({
+      url: `/api/v1/calculator/sessions/${created.id}`,
+      headers: { 'x-session-token': created.session_token },
+    });
+    expect(session.json()).toMatchObject({ step_completed: 1, answers: { weight_lbs: 185, height_ft: 5 } });
   }, 60_000);
 
   it('logged no errors in the page (scripts, CSP)', () => {

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { EVENT_DATA } from '#libs/webhooks';
 import { ERROR_SCHEMA, finishOperations, nullableEnums, requestDefaults } from './openapi/operations.js';
 import { webhooks } from './openapi/webhooks.js';
+import { requestExamples } from './openapi/request-examples.js';
 
 /** Every tag, with what its routes are for (Swagger UI and generated clients show these). */
 const TAGS: [string, string][] = [
@@ -50,7 +51,13 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       'vendor',
     )
     .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-Session-Token', description: 'The calculator session token' },
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Session-Token',
+        description:
+          'The calculator session token from POST /api/v1/calculator/sessions (Authorize once; every calculator call sends it)',
+      },
       'session',
     )
     .addApiKey(
@@ -83,15 +90,9 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       description:
         'Required here (`idempotency_key_required`): the same key and body within 24 h replay the first response',
     },
-    SessionToken: {
-      name: 'X-Session-Token',
-      in: 'header',
-      required: true,
-      schema: { type: 'string' },
-      description: 'The calculator session token, from POST /calculator/sessions',
-    },
   };
   finishOperations(doc);
+  requestExamples(doc);
   nullableEnums(doc.components.schemas);
   requestDefaults(doc.components.schemas);
   webhooks(doc);

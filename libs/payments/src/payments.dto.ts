@@ -2,9 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Min, MaxLength } from 'class-validator';
 
 export class CheckoutDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The session; the X-Session-Token’s own when omitted' })
+  @IsOptional()
   @IsUUID()
-  session_id!: string;
+  session_id?: string;
 
   @ApiProperty({ example: 'doctor', description: 'A tier code from GET /api/v1/calculator/tiers' })
   @IsString()
@@ -13,9 +14,10 @@ export class CheckoutDto {
 }
 
 export class VerifyDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The session; the X-Session-Token’s own when omitted' })
+  @IsOptional()
   @IsUUID()
-  session_id!: string;
+  session_id?: string;
 
   @ApiProperty({ example: 'cs_test_a1b2c3' })
   @IsString()

@@ -110,7 +110,7 @@ function jsonError(status: string, description: string) {
 /**
  * What the decorators cannot say once per route, said here for every operation: `security` (`[]`
  * for public routes), the Idempotency-Key header (required where the server requires it), the
- * session header, the errors any route can answer with their codes as examples, and the response
+ * session's 401, the errors any route can answer with their codes as examples, and the response
  * headers every answer carries.
  */
 export function finishOperations(doc: OpenAPIObject): void {
@@ -130,10 +130,8 @@ export function finishOperations(doc: OpenAPIObject): void {
               : '#/components/parameters/IdempotencyKey',
         } as never);
       }
+      // the session token is the `session` security scheme only (Authorize in Swagger UI sends it)
       const session = op.security.some((s: Record<string, string[]>) => 'session' in s);
-      if (session && !params.some((p) => p.name === 'X-Session-Token')) {
-        params.push({ $ref: '#/components/parameters/SessionToken' } as never);
-      }
       if (params.length === 0) delete op.parameters;
 
       op.responses ??= {};
