@@ -112,12 +112,14 @@ async function main(): Promise<void> {
   const local = `http://localhost:${config.http.port}`;
   if (await waitForHealth(`http://127.0.0.1:${config.http.port}/health`, api!, 60_000)) {
     say('ready');
+    say(`  Start here ${local}/   (the calculator as pages; a sandbox checkout, then the report)`);
     say(`  API        ${local}/api/v1`);
     say(`  Swagger UI ${local}/docs   (OpenAPI JSON: ${local}/docs-json)`);
     say(`  Health     ${local}/health   ${local}/health/ready   metrics: ${local}/metrics`);
     say(
       `  Worker     http://localhost:${env.WORKER_HEALTH_PORT}/health   metrics: http://localhost:${env.WORKER_HEALTH_PORT}/metrics`,
     );
+    if (!config.mail.smtpUrl) say(`  Mail       ${local}/dev/mail   (no SMTP_URL: mail is kept, not sent)`);
     say('  Ctrl-C stops everything');
   }
 }
