@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -119,6 +119,23 @@ describe('production refuses unsafe settings (integration)', () => {
       }
       const doc = (await app.inject({ url: '/docs-json' })).json() as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths).filter((p) => p.includes('/sandbox/'))).toEqual([]);
+    });
+
+    it('has no development mailbox, and the calculator pages’ cookie is Secure', async () => {
+      for (const url of ['/dev/mail', `/dev/mail/${randomUUID()}`]) {
+        expect((await app.inject({ url })).statusCode).toBe(404);
+      }
+      const doc = (await app.inject({ url: '/docs-json' })).json() as { paths: Record<string, unknown> };
+      expect(Object.keys(doc.paths).filter((p) => p.startsWith('/dev/'))).toEqual([]);
+      const landing = await app.inject({ url: '/' });
+      expect(landing.body).not.toContain('/dev/mail');
+      const started = await app.inject({
+        method: 'POST',
+        url: '/calculator/start',
+        headers: { origin: 'https://nutrition.example', 'sec-fetch-site': 'same-origin' },
+      });
+      expect(started.statusCode).toBe(303);
+      expect(String(started.headers['set-cookie'])).toMatch(/; Secure/);
     });
 
     it('gives no report link through the checkout return', async () => {
