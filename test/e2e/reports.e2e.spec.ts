@@ -86,8 +86,11 @@ describe('reports (e2e)', () => {
     expect(page.headers['content-security-policy']).toMatch(/default-src 'none'; style-src 'sha256-/);
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     expect(page.body.split('Michael').length - 1).toBeGreaterThanOrEqual(5);
-    for (const n of DOCTOR)
-      expect(page.body).toContain(`${n}. ${SECTION_TITLES[n]!.title.replace(/'/g, '&#39;')}`);
+    // numbered as they appear: the Doctor tier's catalogue numbers jump from 9 to 13, the page does not
+    for (const [i, n] of DOCTOR.entries())
+      expect(page.body).toContain(`${i + 1}. ${SECTION_TITLES[n]!.title.replace(/'/g, '&#39;')}`);
+    expect(page.body).toContain('10. Physician consultation guide');
+    expect(page.body).toMatch(/href="\/api\/v1\/reports\/[A-Za-z0-9_-]+\/pdf" download>Download the PDF/);
     expect(page.body).not.toMatch(/shellfish|shrimp|oyster|cheese|milk/i); // shellfish allergy, butter-only dairy
     expect(page.body).toMatch(/Metformin[\s\S]*Lisinopril/);
     expect(page.body).toContain('HbA1c');
@@ -101,6 +104,10 @@ describe('reports (e2e)', () => {
     await parser.destroy();
     expect(text.total).toBeGreaterThan(1);
     expect(text.text).toContain('Michael');
+    expect(text.text).toContain('10. Physician consultation guide');
+    // Michael answered in pounds: the report's weights are in pounds too
+    expect(page.body).toMatch(/2–7 lb of water weight/);
+    expect(page.body).not.toMatch(/\d kg\b/);
 
     // The worker's mail.send job settles the outbox row (no SMTP here: `stored`) soon after.
     const mail = await waitFor(async () => {
