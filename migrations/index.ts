@@ -31,6 +31,7 @@ import { NutrientBasisAndWarnings1795222100000 } from './1795222100000-nutrient-
 import { CanonicalCodes1795222200000 } from './1795222200000-canonical-codes.js';
 import { SchemaSource1795222300000 } from './1795222300000-schema-source.js';
 import { ReportLinksByEmail1795222400000 } from './1795222400000-report-links-by-email.js';
+import { PrivacyRights1795222500000 } from './1795222500000-privacy-rights.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   CanonicalCodes1795222200000,
   SchemaSource1795222300000,
   ReportLinksByEmail1795222400000,
+  PrivacyRights1795222500000,
 ];

@@ -7,10 +7,11 @@ WITH r AS (
          s.profile->>'first_name' AS first_name
     FROM report_access_tokens t
     JOIN reports r ON r.id = t.report_id
-    JOIN calculator_answers s ON s.id = r.session_id
+    LEFT JOIN calculator_answers s ON s.id = r.session_id -- none once the buyer's data is erased
    WHERE t.token_hash = $1
 ), l AS (
   INSERT INTO report_access_log (report_id, kind, ip, user_agent, success, status)
   SELECT id, $2, $3::inet, $4, NOT gone, CASE WHEN gone THEN 410 ELSE 200 END FROM r
+   WHERE r.revoked_reason IS DISTINCT FROM 'deleted' -- an erased person is not logged again
 )
 SELECT * FROM r;

@@ -46,7 +46,7 @@ export async function createApiApp(
   fastify.addHook('preHandler', (request, _reply, done) => withRequestId(String(request.id), done));
   registerSecurityHeaders(fastify, { hsts: config.env === 'production' });
   registerHttpMetrics(fastify);
-  refuseOtherBodyTypes(fastify, UPLOADS_PATH, '/calculator/');
+  refuseOtherBodyTypes(fastify, UPLOADS_PATH, ['/calculator/', '/privacy/']);
   const requestLog: { logger?: Logger } = {}; // the app's logger, once the app exists
   logUnprefixedRequests(fastify, `/${API_PREFIX}/`, () => requestLog.logger);
   // TUS PATCH bodies are streamed by @tus/server from the raw request: Fastify must not read them.

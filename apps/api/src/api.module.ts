@@ -24,6 +24,7 @@ import { IngestionHttpModule } from '#libs/ingestion';
 import { InsightsHttpModule } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
 import { WebModule } from '#libs/web';
+import { PrivacyHttpModule } from '#libs/privacy';
 import { HealthController } from './observability/health.controller.js';
 import { HealthService } from './observability/health.service.js';
 import { MetricsController } from './observability/metrics.controller.js';
@@ -51,6 +52,7 @@ export class ApiModule {
         WebhooksHttpModule,
         IngestionHttpModule,
         InsightsHttpModule,
+        PrivacyHttpModule,
         WebModule.forRoot(config),
         ...extra,
       ],

@@ -12,6 +12,7 @@ import { MailModule } from '#libs/mail';
 import { PaymentsModule } from '#libs/payments';
 import { ReportsModule } from '#libs/reports';
 import { QueueModule } from '#libs/queue';
+import { PrivacyModule } from '#libs/privacy';
 import type { ModuleMetadata } from '@nestjs/common';
 
 /** The background process: the same feature modules as the api, no controllers, job handlers run. */
@@ -33,6 +34,7 @@ export class WorkerModule {
         CustomersModule,
         WebhooksModule,
         IngestionModule,
+        PrivacyModule,
         InsightsModule,
         ...extra,
       ],

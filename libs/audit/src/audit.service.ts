@@ -35,6 +35,22 @@ export class AuditService {
     };
   }
 
+  /**
+   * What an erasure leaves in the log of the data it erased: the names of the fields that held a
+   * value and a keyed digest of the whole — never the values (the log outlives the data).
+   */
+  erased(value: Record<string, unknown>): { fields: string[]; digest: string } {
+    const fields = Object.keys(value)
+      .filter(
+        (k) =>
+          value[k] !== null &&
+          value[k] !== undefined &&
+          !(Array.isArray(value[k]) && (value[k] as unknown[]).length === 0),
+      )
+      .sort();
+    return { fields, digest: this.vault.digest('audit', JSON.stringify(fields.map((k) => [k, value[k]]))) };
+  }
+
   /** Appends entries; pass the transaction's manager so the entry commits with the change. */
   record(actor: Actor, entries: AuditEntry | AuditEntry[], manager?: EntityManager): Promise<void> {
     return this.audit.append(actor, Array.isArray(entries) ? entries : [entries], manager);

@@ -161,4 +161,49 @@ export class CalculatorRepository {
       [id, tier],
     );
   }
+
+  /** The sessions an address entered (lower-cased), with what a copy of a person's data shows. */
+  async ofEmail(manager: EntityManager, email: string): Promise<PersonSession[]> {
+    return rowsOf<PersonSession>(
+      manager,
+      `SELECT id, status, step_completed, answers, macros, tier, created_at, updated_at, paid_at
+         FROM calculator_sessions WHERE email = $1 ORDER BY created_at`,
+      [email],
+    );
+  }
+
+  /** The digests of the sessions' tokens (idempotency rows are scoped by them). */
+  async tokenHashes(manager: EntityManager, ids: string[]): Promise<string[]> {
+    const rows = await rowsOf<{ token_hash: string }>(
+      manager,
+      `SELECT token_hash FROM calculator_session_tokens WHERE session_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((r) => r.token_hash);
+  }
+
+  /** Deletes sessions with their tokens and checkout claims (cascade); their payments are unlinked first. */
+  deleteSessions(manager: EntityManager, ids: string[]): Promise<number> {
+    return affectedRows(manager, `DELETE FROM calculator_sessions WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** Unpaid sessions nobody touched since `before`, oldest first (the retention purge). */
+  async unpaidSince(
+    manager: EntityManager,
+    before: Date,
+    limit: number,
+  ): Promise<{ id: string; email: string | null }[]> {
+    return rowsOf<{ id: string; email: string | null }>(
+      manager,
+      `SELECT id, email FROM calculator_sessions
+        WHERE status = 'in_progress' AND updated_at < $1 ORDER BY updated_at LIMIT $2`,
+      [before, limit],
+    );
+  }
 }
+
+/** A session as a person's copy of their data shows it. */
+export type PersonSession = Pick<
+  CalculatorSession,
+  'id' | 'status' | 'step_completed' | 'tier' | 'created_at' | 'updated_at' | 'paid_at'
+> & { answers: Record<string, unknown>; macros: Macros | null };

@@ -11,7 +11,7 @@ import {
 } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { MailService, resumeLinkMail } from '#libs/mail';
-import { CalculatorRepository, type SessionRow } from './calculator.repository.js';
+import { CalculatorRepository, type PersonSession, type SessionRow } from './calculator.repository.js';
 import type { Step1Dto, Step2Dto, Step3Dto, Step4Dto } from './calculator.dto.js';
 import type { Activity, DietType, Goal, Sex } from './fields.js';
 import { computeMacros, feetInchesToCm, poundsToKg, type Macros } from './macros.js';
@@ -111,6 +111,26 @@ export class CalculatorService {
   /** The paid transition, in the caller's transaction: the session is paid for and no longer editable. */
   markPaid(manager: EntityManager, sessionId: string, tierCode: string): Promise<void> {
     return this.sessions.markPaid(manager, sessionId, tierCode);
+  }
+
+  /** What an address entered, every session (a person's copy of their data). */
+  sessionsOf(manager: EntityManager, email: string): Promise<PersonSession[]> {
+    return this.sessions.ofEmail(manager, email.trim().toLowerCase());
+  }
+
+  /** The token digests of sessions (their idempotency rows are scoped by them). */
+  tokenHashesOf(manager: EntityManager, ids: string[]): Promise<string[]> {
+    return this.sessions.tokenHashes(manager, ids);
+  }
+
+  /** Erasure, in the caller's transaction: the sessions, their tokens and claims (payments unlinked before). */
+  eraseSessions(manager: EntityManager, ids: string[]): Promise<number> {
+    return ids.length ? this.sessions.deleteSessions(manager, ids) : Promise.resolve(0);
+  }
+
+  /** Retention: unpaid sessions untouched since `before`. */
+  unpaidSince(manager: EntityManager, before: Date, limit: number) {
+    return this.sessions.unpaidSince(manager, before, limit);
   }
 
   /** Always succeeds (no account enumeration); mails a link when an in-progress session exists. */

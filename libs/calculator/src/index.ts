@@ -1,5 +1,5 @@
 export * from './calculator.module.js';
-export type { SessionRow } from './calculator.repository.js';
+export type { PersonSession, SessionRow } from './calculator.repository.js';
 export * from './calculator.service.js';
 export * from './fields.js';
 export * from './macros.js';

@@ -8,6 +8,7 @@ import { AuthFailureGuard, AuthFailureLimiter } from './rate-limit/auth-failures
 import { PurgeRateLimitsJob } from './rate-limit/purge-rate-limits.job.js';
 import { LateRateLimitGuard, RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
+import { RateLimitErasure } from './rate-limit/rate-limit-erasure.js';
 
 /** Cross-cutting request machinery shared by every feature; the api wires it globally. */
 @Global()
@@ -22,6 +23,7 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
     IdempotencyRepository,
     IdempotencyService,
     IdempotencyInterceptor,
+    RateLimitErasure,
     PurgeRateLimitsJob,
     PurgeIdempotencyKeysJob,
   ],
@@ -35,6 +37,7 @@ import { RateLimitRepository } from './rate-limit/rate-limit.repository.js';
     RateLimitRepository,
     IdempotencyService,
     IdempotencyInterceptor,
+    RateLimitErasure,
   ],
 })
 export class CommonModule {}

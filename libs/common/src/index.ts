@@ -28,3 +28,4 @@ export * from './outbound/guarded-download.js';
 export * from './validation/field-catalogue.js';
 export * from './rate-limit/auth-failures.js';
 export * from './common.entities.js';
+export * from './rate-limit/rate-limit-erasure.js';

@@ -81,6 +81,11 @@ export class AppConfig {
   declare readonly calculator: {
     /** The calculator's pages: resume e-mails link to `<appUrl>/resume?session_id=…&session_token=…`. */
     readonly appUrl: string;
+    /**
+     * An unpaid calculator session nobody touched for this long is erased with everything it holds
+     * (the privacy retention job); a paid one lives as long as its report.
+     */
+    readonly unpaidRetentionMs: number;
   };
   declare readonly payments: {
     readonly enabled: boolean;

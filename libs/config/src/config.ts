@@ -282,6 +282,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     },
     calculator: {
       appUrl: r.string('CALCULATOR_APP_URL', `${publicBaseUrl}/calculator`),
+      unpaidRetentionMs: r.int('CALCULATOR_UNPAID_RETENTION_DAYS', 30, 1, 3650) * 86_400_000,
     },
     payments: {
       enabled: paymentsEnabled,

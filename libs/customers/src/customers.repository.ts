@@ -71,4 +71,27 @@ export class CustomersRepository {
     );
     return row ?? null;
   }
+
+  /** Erasure: the customer's row, returned as it was (for the audit digest and the search of traces). */
+  async delete(manager: EntityManager, vendorId: VendorId, id: string): Promise<CustomerRow | null> {
+    const row = await firstRow<CustomerRow>(
+      manager,
+      `DELETE FROM customers c WHERE c.vendor_id = $1 AND c.id = $2 RETURNING ${COLUMNS}`,
+      [vendorId, id],
+    );
+    return row ?? null;
+  }
+
+  /** The ids of a vendor's customers by external id (those that exist). */
+  async idsByExternalId(
+    manager: EntityManager,
+    vendorId: VendorId,
+    externalIds: string[],
+  ): Promise<{ id: string; external_id: string }[]> {
+    return rowsOf<{ id: string; external_id: string }>(
+      manager,
+      `SELECT c.id, c.external_id FROM customers c WHERE c.vendor_id = $1 AND c.external_id = ANY($2::text[])`,
+      [vendorId, externalIds],
+    );
+  }
 }

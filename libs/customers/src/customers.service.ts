@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Actor } from '#libs/audit';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService, type Actor } from '#libs/audit';
+import { WebhookEventsService } from '#libs/webhooks';
 import { NotFound, Unprocessable, type VendorId } from '#libs/common';
 import { uuidV5 } from '#libs/vendors';
 import type { CustomerRow, HealthProfile, HealthProfileInput } from './customer.types.js';
@@ -24,6 +25,8 @@ export class CustomersService {
     private readonly db: DataSource,
     private readonly customers: CustomersRepository,
     private readonly health: HealthProfileService,
+    private readonly audit: AuditService,
+    private readonly webhooks: WebhookEventsService,
   ) {}
 
   /** Create or update by external id; a health profile sent along is written (audited) in the same transaction. */
@@ -83,5 +86,45 @@ export class CustomersService {
   ): Promise<HealthProfile> {
     await this.get(vendorId, id);
     return this.health.replace(actor, vendorId, id, input);
+  }
+
+  /** Customers by external id (those that exist), for a batch erasure. */
+  idsByExternalId(manager: EntityManager, vendorId: VendorId, externalIds: string[]) {
+    return this.customers.idsByExternalId(manager, vendorId, externalIds);
+  }
+
+  /**
+   * Erasure of one customer, in the caller's transaction: identity and health profile (with its
+   * derived limits) deleted; audited as `customer.erased` with the erased fields' names and keyed
+   * digests — never values; a `customer.deleted` webhook (the id only). Returns the identity as it
+   * was, so the caller can find and erase its traces elsewhere; null when there is no such customer.
+   */
+  async erase(
+    manager: EntityManager,
+    actor: Actor,
+    vendorId: VendorId,
+    id: string,
+  ): Promise<CustomerRow | null> {
+    const customer = await this.customers.delete(manager, vendorId, id);
+    if (!customer) return null;
+    const health = await this.health.erase(manager, vendorId, id);
+    const identity = this.audit.erased({
+      external_id: customer.external_id,
+      email: customer.email,
+      first_name: customer.first_name,
+      last_name: customer.last_name,
+    });
+    await this.audit.record(
+      actor,
+      {
+        action: 'customer.erased',
+        entity: 'customer',
+        entityId: id,
+        before: { identity, health_profile: health },
+      },
+      manager,
+    );
+    await this.webhooks.emit(manager, vendorId, 'customer.deleted', { customer_id: id });
+    return customer;
   }
 }

@@ -72,6 +72,15 @@ export class HealthProfileService {
   }
 
   /**
+   * Erasure, in the caller's transaction: the profile and its derivations deleted; returns the
+   * audit's view of what was erased (field names and a keyed digest, never values), or null.
+   */
+  async erase(manager: EntityManager, vendorId: VendorId, customerId: string) {
+    const before = await this.health.delete(manager, vendorId, customerId);
+    return before ? this.audit.erased(before as unknown as Record<string, unknown>) : null;
+  }
+
+  /**
    * After a diet rule changed: re-derive every affected customer's limits in one set-based
    * statement (idempotent), audited as one entry naming the rule and the count.
    */

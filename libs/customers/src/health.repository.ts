@@ -39,6 +39,20 @@ export class HealthRepository {
     return row ?? null;
   }
 
+  /** Erasure: the profile and its derivations, returned as they were (for the audit digest). */
+  async delete(
+    manager: EntityManager,
+    vendorId: VendorId,
+    customerId: string,
+  ): Promise<HealthProfile | null> {
+    const row = await firstRow<HealthProfile>(
+      manager,
+      `DELETE FROM customer_health h WHERE h.vendor_id = $1 AND h.customer_id = $2 RETURNING ${COLUMNS}`,
+      [vendorId, customerId],
+    );
+    return row ?? null;
+  }
+
   /**
    * Replaces the profile and recomputes its derivations in the same statement (BMR, TDEE, derived
    * limits from the vendor's diet rules — SQL functions shared with the set-based recompute).

@@ -9,3 +9,4 @@ export * from './match-coverage.service.js';
 export * from './matches.service.js';
 export * from './matching.js';
 export * from './customers.entities.js';
+export { CustomerView, HealthProfileView, CustomerIdParam } from './customers.dto.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { execute, firstRow, rowsOf } from '#libs/db';
+import { affectedRows, execute, firstRow, rowsOf } from '#libs/db';
 import { type IngestJob } from './ingestion.entities.js';
 import type { VendorId } from '#libs/common';
 import type { IngestMode } from './fields.js';
@@ -226,4 +226,47 @@ export class IngestJobsRepository {
       await execute(m, `UPDATE ingest_jobs SET file_deleted_at = now() WHERE id = $1`, [id]);
     });
   }
+
+  /**
+   * The rejected values of a vendor's customer files that name a person (contain one of `values`,
+   * case-insensitive), with the other rejected values of the same CSV lines.
+   */
+  async errorsNaming(m: EntityManager, vendorId: VendorId, values: string[]): Promise<RejectedValue[]> {
+    return rowsOf<RejectedValue>(
+      m,
+      `${NAMING_LINES}
+       SELECT e.job_id, e.line_no, e.column_name, e.value, e.reason
+         FROM ingest_errors e JOIN naming USING (job_id, line_no)
+        WHERE e.vendor_id = $1 ORDER BY e.job_id, e.line_no, e.id`,
+      [vendorId, values.map((v) => v.toLowerCase())],
+    );
+  }
+
+  /** Erasure: those rejected lines (every rejected value of each line that names the person). */
+  async forgetErrorsNaming(m: EntityManager, vendorId: VendorId, values: string[]): Promise<number> {
+    return affectedRows(
+      m,
+      `${NAMING_LINES}
+       DELETE FROM ingest_errors e USING naming n
+        WHERE e.vendor_id = $1 AND e.job_id = n.job_id AND e.line_no = n.line_no`,
+      [vendorId, values.map((v) => v.toLowerCase())],
+    );
+  }
+}
+
+/** The (job, line) of a vendor's customer-file rejections whose value contains one of $2 (lower case). */
+const NAMING_LINES = `
+  WITH naming AS (
+    SELECT DISTINCT e.job_id, e.line_no
+      FROM ingest_errors e JOIN ingest_jobs j ON j.id = e.job_id AND j.vendor_id = e.vendor_id
+     WHERE e.vendor_id = $1 AND j.mode = 'customers'
+       AND EXISTS (SELECT 1 FROM unnest($2::text[]) v WHERE v <> '' AND strpos(lower(e.value), v) > 0)
+  )`;
+
+export interface RejectedValue {
+  job_id: string;
+  line_no: string;
+  column_name: string;
+  value: string | null;
+  reason: string;
 }

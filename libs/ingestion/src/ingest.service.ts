@@ -9,7 +9,12 @@ import { Conflict, NotFound, ValidationFailed, isTimeIdCursor, type VendorId, pa
 import { AppConfig } from '#libs/config';
 import { QueueService } from '#libs/queue';
 import { FIELDS, type IngestMode, type NutrientBasis } from './fields.js';
-import { IngestJobsRepository, type IngestJobRow, type IngestStatus } from './ingest-jobs.repository.js';
+import {
+  IngestJobsRepository,
+  type RejectedValue,
+  type IngestJobRow,
+  type IngestStatus,
+} from './ingest-jobs.repository.js';
 import { IngestJobLifecycle } from './pipeline/job-lifecycle.js';
 import { UPLOAD_STORE } from './tokens.js';
 import type { UploadStore } from './upload-store.js';
@@ -198,6 +203,16 @@ export class IngestService {
       purged++;
     }
     return { queued, expired, purged };
+  }
+
+  /** A person's rejected CSV lines in the vendor's customer files (their copy of their data). */
+  rejectedLinesNaming(m: EntityManager, vendorId: VendorId, values: string[]): Promise<RejectedValue[]> {
+    return this.jobs.errorsNaming(m, vendorId, values);
+  }
+
+  /** Erasure, in the caller's transaction: the rejected CSV lines that name the person. */
+  forgetRejectedLinesNaming(m: EntityManager, vendorId: VendorId, values: string[]): Promise<number> {
+    return this.jobs.forgetErrorsNaming(m, vendorId, values);
   }
 }
 

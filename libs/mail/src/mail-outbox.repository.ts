@@ -31,6 +31,11 @@ export class MailOutboxRepository {
     return rows[0]!.id;
   }
 
+  /** Erasure: every message to an address (it may carry the person's name and links). */
+  forgetAddress(manager: EntityManager, address: string): Promise<number> {
+    return affectedRows(manager, `DELETE FROM mail_outbox WHERE to_address = $1`, [address]);
+  }
+
   /** Newest first, for the development mailbox page (bodies included: links are what it is for). */
   recent(limit: number): Promise<StoredMessage[]> {
     return rowsOf<StoredMessage>(

@@ -66,3 +66,17 @@ ${reports
     ),
   };
 }
+
+/** The one-time link to see, download or erase what is held about an address. */
+export function privacyLinkMail(link: string, hours: number): MailContent {
+  return {
+    subject: 'Your data: download or delete it',
+    text: `You asked to see, download or delete the data we hold about this address.\n\nOpen:\n${link}\n\nThe link works once for deletion and expires in ${hours} hours. If you did not ask for it, ignore this e-mail: nothing changes.`,
+    html: layout(
+      'Your data: download or delete it',
+      `<p>You asked to see, download or delete the data we hold about this address.</p>
+<p><a href="${escapeHtml(link)}">See, download or delete your data</a></p>
+<p>The link works once for deletion and expires in ${hours} hours. If you did not ask for it, ignore this e-mail: nothing changes.</p>`,
+    ),
+  };
+}

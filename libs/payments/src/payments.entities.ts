@@ -17,8 +17,9 @@ export class Payment {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ type: 'uuid' })
-  session_id!: string;
+  /** NULL once the buyer's data is erased: the payment stays for accounting, unlinked. */
+  @Column({ type: 'uuid', nullable: true })
+  session_id!: string | null;
 
   @Column({ type: 'text' })
   tier!: string;

@@ -176,4 +176,33 @@ export class PaymentsRepository {
     );
     return changed === 1;
   }
+
+  /** What a person's copy of their data shows of their payments. */
+  async ofSessions(manager: EntityManager, ids: string[]): Promise<PersonPayment[]> {
+    return rowsOf<PersonPayment>(
+      manager,
+      `SELECT tier, provider, amount_cents, currency, status, refunded_cents, created_at, completed_at
+         FROM payments WHERE session_id = ANY($1::uuid[]) ORDER BY created_at`,
+      [ids],
+    );
+  }
+
+  /** Erasure: the payments stay (amount, currency, dates, provider ids: accounting) without the person. */
+  unlinkSessions(manager: EntityManager, ids: string[]): Promise<number> {
+    return affectedRows(manager, `UPDATE payments SET session_id = NULL WHERE session_id = ANY($1::uuid[])`, [
+      ids,
+    ]);
+  }
 }
+
+export type PersonPayment = Pick<
+  Payment,
+  | 'tier'
+  | 'provider'
+  | 'amount_cents'
+  | 'currency'
+  | 'status'
+  | 'refunded_cents'
+  | 'created_at'
+  | 'completed_at'
+>;

@@ -5,7 +5,7 @@ import { Conflict, NotFound, ServiceUnavailable, Unprocessable, ValidationFailed
 import { AppConfig } from '#libs/config';
 import { ReportsService, reportLinks, type ReportRow } from '#libs/reports';
 import { InvalidSignature, PaymentProvider, type CheckoutState } from './payment-provider.js';
-import { PaymentsRepository, type PaymentRow } from './payments.repository.js';
+import { PaymentsRepository, type PaymentRow, type PersonPayment } from './payments.repository.js';
 import { SandboxPaymentProvider } from './sandbox.provider.js';
 import { PaymentLifecycleService, type DuplicatePayment } from './payment-lifecycle.service.js';
 import { CheckoutClaims } from './checkout-claims.js';
@@ -249,6 +249,16 @@ export class PaymentsService {
   }
 
   /** Where the sandbox page's buttons lead: the success URL with the checkout id, or the cancel URL. */
+  /** A person's payments (their copy of their data). */
+  ofSessions(manager: EntityManager, sessionIds: string[]): Promise<PersonPayment[]> {
+    return sessionIds.length ? this.payments.ofSessions(manager, sessionIds) : Promise.resolve([]);
+  }
+
+  /** Erasure, in the caller's transaction: the payments stay for accounting, unlinked from the person. */
+  unlinkSessions(manager: EntityManager, sessionIds: string[]): Promise<number> {
+    return sessionIds.length ? this.payments.unlinkSessions(manager, sessionIds) : Promise.resolve(0);
+  }
+
   /**
    * Where a checkout's payment page is, for the CSP of a page whose form redirects there: Stripe's
    * hosted page (and its stand-in, when the SDK points elsewhere); the sandbox's is this origin.
@@ -288,6 +298,8 @@ export class PaymentsService {
     state: CheckoutState,
   ): Promise<{ report: ReportRow; duplicate: DuplicatePayment | null }> {
     assertMatches(payment, tier, state);
+    // a payment whose buyer's data was erased is linked to no session any more
+    if (!payment.session_id) throw new NotFound('Session');
     const session = await this.calculator.lockForPayment(manager, payment.session_id);
     if (!session) throw new NotFound('Session');
     const existing = await this.reports.findBySession(manager, session.id);

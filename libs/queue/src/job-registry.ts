@@ -40,6 +40,8 @@ export interface JobPayloads {
   'insights.rebuild-benchmarks': Record<string, never>;
   /** Cron: refresh every active vendor's figures and the benchmarks. */
   'insights.refresh-all': Record<string, never>;
+  /** Cron: erase unpaid sessions past their retention, and paid ones with their expired report. */
+  'privacy.retention': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -182,6 +184,14 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
     policy: 'singleton',
     deadLetter: false,
     concurrency: 1,
+  },
+  'privacy.retention': {
+    cron: '29 * * * *',
+    retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
+    expireInSeconds: 3600,
   },
   'rate-limit.purge': {
     cron: '*/10 * * * *',

@@ -41,7 +41,8 @@ export class ReportsController {
   @ApiOkResponse({ type: ReportStatusView })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
   @ApiGoneResponse({
-    description: '`report_expired` (expired or revoked), `report_refunded` or `report_disputed`',
+    description:
+      '`report_expired` (expired or revoked), `report_refunded`, `report_disputed` or `report_deleted` (erased at the owner’s request)',
   })
   status(@Param() p: TokenParam, @Req() req: FastifyRequest) {
     return this.reports.status(p.token, viewer(req));
@@ -62,7 +63,9 @@ export class ReportsController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
+  @ApiGoneResponse({
+    description: '`report_expired`, `report_refunded`, `report_disputed` or `report_deleted`',
+  })
   async stream(
     @Param() p: TokenParam,
     @Req() req: FastifyRequest,
@@ -84,7 +87,9 @@ export class ReportsController {
   })
   @ApiAcceptedResponse({ type: PdfPendingView, description: 'Not generated yet' })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
+  @ApiGoneResponse({
+    description: '`report_expired`, `report_refunded`, `report_disputed` or `report_deleted`',
+  })
   async pdf(@Param() p: TokenParam, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const result = await this.reports.pdf(p.token, viewer(req));
     reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
@@ -101,7 +106,9 @@ export class ReportsController {
   @ApiOperation({ summary: 'Write a new revision from the same inputs (earlier revisions are kept)' })
   @ApiAcceptedResponse({ type: RegenerateView })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
+  @ApiGoneResponse({
+    description: '`report_expired`, `report_refunded`, `report_disputed` or `report_deleted`',
+  })
   @ApiConflictResponse({ description: '`report_generating`: a revision is being written' })
   @ApiForbiddenResponse({ description: '`revisions_exhausted`: the tier’s revisions are used up' })
   regenerate(@Param() p: TokenParam, @Req() req: FastifyRequest) {
@@ -118,7 +125,9 @@ export class ReportsController {
   @ApiOkResponse({ type: ReportView })
   @ApiAcceptedResponse({ type: ReportView, description: 'Still generating' })
   @ApiNotFoundResponse({ description: '`report_not_found`' })
-  @ApiGoneResponse({ description: '`report_expired`, `report_refunded` or `report_disputed`' })
+  @ApiGoneResponse({
+    description: '`report_expired`, `report_refunded`, `report_disputed` or `report_deleted`',
+  })
   async get(
     @Param() p: TokenParam,
     @Req() req: FastifyRequest,

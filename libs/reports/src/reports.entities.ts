@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
-export const REVOKED_REASONS = ['refunded', 'disputed'] as const;
+export const REVOKED_REASONS = ['refunded', 'disputed', 'deleted', 'expired'] as const;
 export const REPORT_STATUSES = ['queued', 'generating', 'completed', 'failed'] as const;
 export const REPORT_GENERATORS = ['composer', 'anthropic'] as const;
 export const REPORT_EVENT_TYPES = ['progress', 'section', 'complete', 'error', 'attempt'] as const;
@@ -13,8 +13,9 @@ export class Report {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ type: 'uuid' })
-  session_id!: string;
+  /** NULL once the buyer's data is erased (the report stays as a tombstone answering 410). */
+  @Column({ type: 'uuid', nullable: true })
+  session_id!: string | null;
 
   @Column({ type: 'uuid', nullable: true })
   payment_id!: string | null;
@@ -22,8 +23,8 @@ export class Report {
   @Column({ type: 'text' })
   tier!: string;
 
-  @Column({ type: 'text' })
-  email!: string;
+  @Column({ type: 'text', nullable: true })
+  email!: string | null;
 
   @Column({ type: 'text', enum: REPORT_STATUSES })
   status!: (typeof REPORT_STATUSES)[number];

@@ -108,4 +108,69 @@ export class ReportsRepository {
       [email],
     );
   }
+
+  /** A person's reports: those bought by their sessions or sent to their address. */
+  async ofPerson(manager: EntityManager, email: string, sessionIds: string[]): Promise<PersonReport[]> {
+    return rowsOf<PersonReport>(
+      manager,
+      `SELECT r.id, r.tier, r.status, r.created_at, r.expires_at, r.revoked_reason,
+              (SELECT v.markdown FROM report_revisions v
+                WHERE v.report_id = r.id AND v.status = 'completed' ORDER BY v.revision DESC LIMIT 1) AS markdown
+         FROM reports r WHERE r.email = $1 OR r.session_id = ANY($2::uuid[]) ORDER BY r.created_at`,
+      [email, sessionIds],
+    );
+  }
+
+  /** The PDF of a report's latest completed revision. */
+  async latestPdf(manager: EntityManager, reportId: string): Promise<Buffer | null> {
+    const row = await firstRow<{ pdf: Buffer | null }>(
+      manager,
+      `SELECT pdf FROM report_revisions WHERE report_id = $1 AND status = 'completed' ORDER BY revision DESC LIMIT 1`,
+      [reportId],
+    );
+    return row?.pdf ?? null;
+  }
+
+  /**
+   * Erases what reports hold about a person: their revisions (contents, PDFs), progress events and
+   * access log (addresses, browsers) are deleted; each report stays as a tombstone — no address, no
+   * session — whose links answer 410 with the reason (`deleted` overrides; `expired` keeps an
+   * earlier refund or dispute as the reason).
+   */
+  async eraseContents(manager: EntityManager, ids: string[], reason: 'deleted' | 'expired'): Promise<void> {
+    if (ids.length === 0) return;
+    await execute(manager, `DELETE FROM report_revisions WHERE report_id = ANY($1::uuid[])`, [ids]);
+    await execute(manager, `DELETE FROM report_events WHERE report_id = ANY($1::uuid[])`, [ids]);
+    await execute(manager, `DELETE FROM report_access_log WHERE report_id = ANY($1::uuid[])`, [ids]);
+    await execute(
+      manager,
+      `UPDATE reports SET email = NULL, session_id = NULL, revoked_at = coalesce(revoked_at, now()),
+              revoked_reason = CASE WHEN $2 = 'deleted' THEN 'deleted' ELSE coalesce(revoked_reason, $2) END,
+              is_expired = is_expired OR $2 = 'expired'
+        WHERE id = ANY($1::uuid[])`,
+      [ids, reason],
+    );
+  }
+
+  /** Reports past their expiry that still hold a person's data (the retention purge), oldest first. */
+  async expiredHoldingData(
+    manager: EntityManager,
+    now: Date,
+    limit: number,
+  ): Promise<{ id: string; session_id: string }[]> {
+    return rowsOf<{ id: string; session_id: string }>(
+      manager,
+      `SELECT id, session_id FROM reports WHERE expires_at <= $1 AND session_id IS NOT NULL
+        ORDER BY expires_at LIMIT $2`,
+      [now, limit],
+    );
+  }
 }
+
+/** A report as a person's copy of their data shows it. */
+export type PersonReport = Pick<
+  Report,
+  'id' | 'tier' | 'status' | 'created_at' | 'expires_at' | 'revoked_reason'
+> & {
+  markdown: string | null;
+};

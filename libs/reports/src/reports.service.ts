@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newToken, sha256Hex } from '#libs/common';
 import { QueueService } from '#libs/queue';
-import { ReportsRepository, type NewReport, type ReportRow } from './reports.repository.js';
+import {
+  ReportsRepository,
+  type NewReport,
+  type PersonReport,
+  type ReportRow,
+} from './reports.repository.js';
 
 /**
  * A report's life as other modules drive it, always in the caller's transaction: created for a
@@ -46,5 +51,23 @@ export class ReportsService {
   /** A dispute won gives the report back (only what that reason took away). */
   restoreForPayment(manager: EntityManager, paymentId: string, reason: 'disputed'): Promise<void> {
     return this.reports.restoreForPayment(manager, paymentId, reason);
+  }
+
+  /** A person's reports (bought by their sessions or sent to their address), latest text included. */
+  ofPerson(manager: EntityManager, email: string, sessionIds: string[]): Promise<PersonReport[]> {
+    return this.reports.ofPerson(manager, email, sessionIds);
+  }
+
+  latestPdf(manager: EntityManager, reportId: string): Promise<Buffer | null> {
+    return this.reports.latestPdf(manager, reportId);
+  }
+
+  /** Erasure or retention, in the caller's transaction: contents gone, the report a 410 tombstone. */
+  eraseContents(manager: EntityManager, ids: string[], reason: 'deleted' | 'expired'): Promise<void> {
+    return this.reports.eraseContents(manager, ids, reason);
+  }
+
+  expiredHoldingData(manager: EntityManager, now: Date, limit: number) {
+    return this.reports.expiredHoldingData(manager, now, limit);
   }
 }

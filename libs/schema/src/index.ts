@@ -7,6 +7,7 @@ import * as ingestion from '../../ingestion/src/ingestion.entities.js';
 import * as insights from '../../insights/src/insights.entities.js';
 import * as mail from '../../mail/src/mail.entities.js';
 import * as payments from '../../payments/src/payments.entities.js';
+import * as privacy from '../../privacy/src/privacy.entities.js';
 import * as reports from '../../reports/src/reports.entities.js';
 import * as vault from '../../vault/src/vault.entities.js';
 import * as vendors from '../../vendors/src/vendors.entities.js';
@@ -29,6 +30,7 @@ const OWNERS = {
   insights,
   mail,
   payments,
+  privacy,
   reports,
   vault,
   vendors,

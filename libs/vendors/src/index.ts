@@ -6,6 +6,6 @@ export * from './vendors-http.module.js';
 export * from './vendors.module.js';
 export type { VendorProfile, VendorRow } from './vendors.repository.js';
 export * from './vendors.service.js';
-export { PublicVendorView } from './vendors.dto.js';
+export { AuditEntryView, PublicVendorView } from './vendors.dto.js';
 export { publicVendorView, type PublicVendorFields } from './views.js';
 export * from './vendors.entities.js';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 
 export class StepParam {
   @ApiProperty({ enum: [1, 2, 3, 4] })
@@ -29,6 +29,22 @@ export class ResumeLinkQuery {
 }
 
 export class DevMailParam {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+}
+
+export class PrivacyTokenParam {
+  @ApiProperty({
+    pattern: '^[A-Za-z0-9_-]{20,200}$',
+    description: 'The secret from the e-mailed link (or the report link)',
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{20,200}$/)
+  token!: string;
+}
+
+export class PrivacyReportPdfParam extends PrivacyTokenParam {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id!: string;

@@ -3,9 +3,12 @@ import { CalculatorModule } from '#libs/calculator';
 import { AppConfig } from '#libs/config';
 import { DevMailbox, MailModule } from '#libs/mail';
 import { PaymentsModule } from '#libs/payments';
+import { PrivacyModule } from '#libs/privacy';
 import { ReportsModule } from '#libs/reports';
 import { CalculatorPages } from './calculator-pages.service.js';
 import { PageSessionGuard, SameOriginFormGuard } from './page-session.guard.js';
+import { PrivacyPagesController } from './privacy-pages.controller.js';
+import { PrivacyPages } from './privacy-pages.service.js';
 import { CalculatorPagesController, DevMailController, LandingController } from './web.controllers.js';
 
 /**
@@ -17,13 +20,14 @@ export class WebModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WebModule,
-      imports: [CalculatorModule, PaymentsModule, ReportsModule, MailModule],
+      imports: [CalculatorModule, PaymentsModule, ReportsModule, MailModule, PrivacyModule],
       controllers: [
         LandingController,
         CalculatorPagesController,
+        PrivacyPagesController,
         ...(DevMailbox.enabled(config) ? [DevMailController] : []),
       ],
-      providers: [CalculatorPages, PageSessionGuard, SameOriginFormGuard],
+      providers: [CalculatorPages, PrivacyPages, PageSessionGuard, SameOriginFormGuard],
     };
   }
 }
@@ -43,4 +47,12 @@ export const PAGE_ROUTES = [
   'calculator/report-link',
   'dev/mail',
   'dev/mail/:id',
+  'privacy',
+  'privacy/request',
+  'privacy/report/:token/export',
+  'privacy/report/:token/erase',
+  'privacy/requests/:token',
+  'privacy/requests/:token/export',
+  'privacy/requests/:token/reports/:id/pdf',
+  'privacy/requests/:token/erase',
 ];

@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'ingestion.completed',
   'ingestion.failed',
   'customer.health_profile.updated',
+  'customer.deleted',
   'product.deleted',
   'webhook.test',
 ] as const;

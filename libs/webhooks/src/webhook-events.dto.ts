@@ -28,6 +28,11 @@ export class HealthProfileUpdatedData {
   customer_id!: string;
 }
 
+export class CustomerDeletedData {
+  @ApiProperty({ format: 'uuid', description: 'The erased customer (nothing else about them is sent)' })
+  customer_id!: string;
+}
+
 export class ProductDeletedData {
   @ApiProperty({ format: 'uuid' }) product_id!: string;
   @ApiProperty() external_id!: string;
@@ -44,6 +49,10 @@ export const EVENT_DATA: Record<EventType, { data: new () => unknown; summary: s
   'customer.health_profile.updated': {
     data: HealthProfileUpdatedData,
     summary: "A customer's health profile changed",
+  },
+  'customer.deleted': {
+    data: CustomerDeletedData,
+    summary: 'A customer was erased (their identity and health data are gone): erase your copy',
   },
   'product.deleted': { data: ProductDeletedData, summary: 'A product was deleted' },
   'webhook.test': { data: WebhookTestData, summary: 'Sent by POST /webhooks/endpoints/{id}/test' },

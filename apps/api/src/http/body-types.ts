@@ -11,7 +11,11 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  * POST to a JSON route (a "simple" request that needs no CORS preflight). Only the calculator's
  * pages (outside /api/v1) take form posts, and check where they come from themselves.
  */
-export function refuseOtherBodyTypes(fastify: FastifyInstance, uploadsPath: string, formsPath: string): void {
+export function refuseOtherBodyTypes(
+  fastify: FastifyInstance,
+  uploadsPath: string,
+  formsPaths: string[],
+): void {
   fastify.addHook('onRequest', (req, reply, done) => {
     const length = req.headers['content-length'];
     const hasBody =
@@ -20,7 +24,7 @@ export function refuseOtherBodyTypes(fastify: FastifyInstance, uploadsPath: stri
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const expected = req.url.startsWith(`${uploadsPath}/`)
       ? [TUS_TYPE]
-      : req.url.startsWith(formsPath)
+      : formsPaths.some((p) => req.url.startsWith(p))
         ? [FORM_TYPE]
         : [JSON_TYPE];
     if (expected.includes(type)) return done();

@@ -27,6 +27,11 @@ export interface ReplayPolicy {
    * since two clients behind one address could send the same key.
    */
   secret?: boolean;
+  /**
+   * The response names people it has just erased: only its status is kept, and a repeat of the
+   * key gets 409 `idempotency_replay_refused` (never the names again, from a row kept 24 h).
+   */
+  erasure?: boolean;
   /** The response carries health data: a replay is audited as this action on the route's `:id`. */
   auditAs?: { action: string; entity: string };
 }

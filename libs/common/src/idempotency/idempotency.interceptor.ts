@@ -94,8 +94,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     };
     const policy =
       this.reflector.get<ReplayPolicy | undefined>(IDEMPOTENCY_REPLAY_METADATA, context.getHandler()) ?? {};
-    // A secret is never replayed to a caller known only by its address.
-    const replayable = !(policy.secret && scope.startsWith('ip:'));
+    // A secret is never replayed to a caller known only by its address; an erasure's names never.
+    const replayable = !(policy.secret && scope.startsWith('ip:')) && !policy.erasure;
 
     // the last guard may have left its rate-limit hits to be counted with the claim (one round trip)
     const deferred = (req as DeferredRateLimit).deferredRateLimit;

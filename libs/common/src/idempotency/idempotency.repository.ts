@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { affectedRows, BookkeepingPool, execute, firstRow } from '#libs/db';
+import type { EntityManager } from 'typeorm';
+import { affectedRows, BookkeepingPool, execute, firstRow, rowsOf } from '#libs/db';
 import { type IdempotencyKey } from '../common.entities.js';
 
 /** A claimed key: the response body is sealed by the vault (context: scope and key), null when none is kept. */
@@ -80,6 +81,32 @@ export class IdempotencyRepository {
       `DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'in_flight'`,
       [scope, key],
     );
+  }
+
+  /** Erasure: every stored request of these scopes (a person's calculator sessions). */
+  forgetScopes(manager: EntityManager, scopes: string[]): Promise<number> {
+    return affectedRows(manager, `DELETE FROM idempotency_keys WHERE scope = ANY($1::text[])`, [scopes]);
+  }
+
+  /** The stored responses of one scope under a route prefix (sealed), for erasure to look into. */
+  sealedUnder(
+    manager: EntityManager,
+    scope: string,
+    pathPrefix: string,
+  ): Promise<{ key: string; response_sealed: Buffer }[]> {
+    return rowsOf<{ key: string; response_sealed: Buffer }>(
+      manager,
+      `SELECT key, response_sealed FROM idempotency_keys
+        WHERE scope = $1 AND starts_with(path, $2) AND response_sealed IS NOT NULL`,
+      [scope, pathPrefix],
+    );
+  }
+
+  forgetKeys(manager: EntityManager, scope: string, keys: string[]): Promise<number> {
+    return affectedRows(manager, `DELETE FROM idempotency_keys WHERE scope = $1 AND key = ANY($2::text[])`, [
+      scope,
+      keys,
+    ]);
   }
 
   async purgeExpired(): Promise<number> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { VaultService } from '#libs/vault';
 import { Conflict, StoredResponse, Unprocessable, ValidationFailed } from '../errors/app-error.js';
 import { IdempotencyRepository, type IdempotencyClaim } from './idempotency.repository.js';
@@ -60,9 +61,9 @@ export class IdempotencyService {
         );
       }
       if (existing.response_sealed === null) {
-        // finished with keepBody = false: a secret for an anonymous caller
+        // finished with keepBody = false: a secret for an anonymous caller, or an erasure's names
         throw new Conflict(
-          'A request with this Idempotency-Key was already processed; its response held a secret and is not replayed to an unauthenticated caller. Send a new key to make a new request.',
+          'A request with this Idempotency-Key was already processed; its response is not kept (it held a secret for an unauthenticated caller, or named people it erased). Send a new key to make a new request.',
           'idempotency_replay_refused',
         );
       }
@@ -103,6 +104,34 @@ export class IdempotencyService {
 
   purgeExpired(): Promise<number> {
     return this.keys.purgeExpired();
+  }
+
+  /** Erasure, in the caller's transaction: every stored request of these scopes. */
+  forgetScopes(manager: EntityManager, scopes: string[]): Promise<number> {
+    return scopes.length ? this.keys.forgetScopes(manager, scopes) : Promise.resolve(0);
+  }
+
+  /**
+   * Erasure, in the caller's transaction: a scope's stored responses under a route prefix that
+   * mention any of `values` (opened to look: they are sealed), so a replay cannot hand back what
+   * was erased.
+   */
+  async forgetResponsesMentioning(
+    manager: EntityManager,
+    scope: string,
+    pathPrefix: string,
+    values: string[],
+  ): Promise<number> {
+    const needles = values.filter((v) => v.length > 0);
+    if (needles.length === 0) return 0;
+    const rows = await this.keys.sealedUnder(manager, scope, pathPrefix);
+    const keys = rows
+      .filter((r) => {
+        const json = this.vault.openValue(context(scope, r.key), r.response_sealed);
+        return needles.some((n) => json.includes(n));
+      })
+      .map((r) => r.key);
+    return keys.length ? this.keys.forgetKeys(manager, scope, keys) : 0;
   }
 }
 

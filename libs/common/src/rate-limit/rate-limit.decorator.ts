@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { sha256Hex } from '../crypto/tokens.js';
 import { clientIp } from '../http/client-ip.js';
 
 export const RATE_LIMIT_METADATA = 'common:rate-limit';
@@ -41,3 +42,7 @@ export const byBodyField =
     const value = (req.body as Record<string, unknown> | undefined)?.[name];
     return typeof value === 'string' && value.length > 0 ? value : undefined;
   };
+
+/** The counter a rule keeps for a key (only its digest is stored: a key can be an e-mail address). */
+export const rateLimitBucket = (rule: Pick<RateLimitRule, 'name'>, key: string): string =>
+  sha256Hex(`${rule.name}\n${key}`);

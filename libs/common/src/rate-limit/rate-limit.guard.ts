@@ -2,10 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { sha256Hex } from '../crypto/tokens.js';
 import { idempotencyKeyOf } from '../idempotency/idempotency-key.js';
 import { applyHits, type DeferredRateLimit } from './apply-hits.js';
-import { RATE_LIMIT_METADATA, type RateLimitRule } from './rate-limit.decorator.js';
+import { RATE_LIMIT_METADATA, rateLimitBucket, type RateLimitRule } from './rate-limit.decorator.js';
 import { RateLimitRepository } from './rate-limit.repository.js';
 
 /** Applies the @RateLimit rules of a route. Keys are hashed: tokens never reach the table. */
@@ -30,7 +29,7 @@ export class RateLimitGuard implements CanActivate {
     const applicable = rules.flatMap((rule) => {
       if ((rule.late ?? false) !== this.late) return [];
       const key = rule.key(req);
-      return key === undefined ? [] : [{ rule, bucket: sha256Hex(`${rule.name}\n${key}`) }];
+      return key === undefined ? [] : [{ rule, bucket: rateLimitBucket(rule, key) }];
     });
     if (applicable.length === 0) return true;
     if (this.isLastGuard(context) && idempotencyKeyOf(this.reflector, context) !== undefined) {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { affectedRows, BookkeepingPool, rowsOf } from '#libs/db';
 import { claimParams, claimSql, type IdempotencyClaim } from '../idempotency/idempotency.repository.js';
 
@@ -77,6 +78,11 @@ export class RateLimitRepository {
       }),
       claimed: rows[0]?.claimed === 1,
     };
+  }
+
+  /** Erasure: the counters keyed by a person (an e-mail address), by their digests. */
+  forgetBuckets(manager: EntityManager, buckets: string[]): Promise<number> {
+    return affectedRows(manager, `DELETE FROM rate_limit_counters WHERE bucket = ANY($1::text[])`, [buckets]);
   }
 
   async purgeEnded(): Promise<number> {

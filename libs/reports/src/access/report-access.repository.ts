@@ -55,17 +55,29 @@ export class ReportAccessRepository {
                 s.profile->>'first_name' AS first_name
            FROM report_access_tokens t
            JOIN reports r ON r.id = t.report_id
-           JOIN calculator_answers s ON s.id = r.session_id
+           LEFT JOIN calculator_answers s ON s.id = r.session_id -- none once the buyer's data is erased
           WHERE t.token_hash = $1
        ), l AS (
          INSERT INTO report_access_log (report_id, kind, ip, user_agent, success, status)
          SELECT id, $2, $3::inet, $4, NOT gone, CASE WHEN gone THEN 410 ELSE 200 END FROM r
+          WHERE r.revoked_reason IS DISTINCT FROM 'deleted' -- an erased person is not logged again
        )
        SELECT * FROM r`,
       [tokenHash, kind, ip && /^[0-9a-fA-F.:]+$/.test(ip) ? ip : null, userAgent?.slice(0, 500) ?? null],
       'report_open_and_log',
     );
     return row ?? null;
+  }
+
+  /** The address a report was bought with, for its token (null: unknown token, or data erased). */
+  async ownerEmail(tokenHash: string): Promise<string | null> {
+    const row = await firstRow<{ email: string | null }>(
+      this.db,
+      `SELECT r.email FROM report_access_tokens t JOIN reports r ON r.id = t.report_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      [tokenHash],
+    );
+    return row?.email ?? null;
   }
 
   /** Just what the web page needs from the latest completed revision. */

@@ -47,6 +47,8 @@ export class ReportAccessService {
         'The payment for this report is disputed; the report is unavailable meanwhile',
         'report_disputed',
       );
+    if (report.revoked_reason === 'deleted')
+      throw new Gone('This report was deleted at its owner’s request', 'report_deleted');
     if (report.gone) throw new Gone('This report has expired or was revoked', 'report_expired');
     return report;
   }
@@ -101,6 +103,11 @@ export class ReportAccessService {
     };
   }
 
+  /** Whose report a token opens (the address it was bought with), for their privacy rights; null when none. */
+  ownerEmail(token: string): Promise<string | null> {
+    return TOKEN_FORMAT.test(token) ? this.access.ownerEmail(sha256Hex(token)) : Promise.resolve(null);
+  }
+
   /** The web page, or a clear error page: never throws for 404/410. */
   async page(token: string, viewer: Viewer): Promise<{ status: number; html: string }> {
     try {
@@ -132,7 +139,7 @@ export class ReportAccessService {
         status: 200,
         html: renderHtmlPage(
           `${r.first_name ?? 'Your'} nutrition report`,
-          `<nav class="report-actions" aria-label="This report"><a class="button" href="/api/v1/reports/${escapeHtml(encodeURIComponent(token))}/pdf" download>Download the PDF</a></nav>\n${done.html}`,
+          `<nav class="report-actions" aria-label="This report"><a class="button" href="/api/v1/reports/${escapeHtml(encodeURIComponent(token))}/pdf" download>Download the PDF</a></nav>\n${done.html}\n${privacyActions(token)}`,
           `Revision ${done.revision}. Available until ${r.expires_at.toISOString().slice(0, 10)}. Educational content, not medical advice.`,
         ),
       };
@@ -149,15 +156,20 @@ export class ReportAccessService {
                   'This report was refunded',
                   'The payment for this report was refunded, so the report is no longer available.',
                 ]
-              : err.code === 'report_disputed'
+              : err.code === 'report_deleted'
                 ? [
-                    'This report is unavailable',
-                    'The payment for this report is disputed; the report is unavailable while the dispute is open.',
+                    'This report was deleted',
+                    'Its owner asked for their data to be deleted, and this report with it.',
                   ]
-                : [
-                    'This report has expired',
-                    'Reports are available for a limited time after purchase, and this one is no longer available.',
-                  ];
+                : err.code === 'report_disputed'
+                  ? [
+                      'This report is unavailable',
+                      'The payment for this report is disputed; the report is unavailable while the dispute is open.',
+                    ]
+                  : [
+                      'This report has expired',
+                      'Reports are available for a limited time after purchase, and this one is no longer available.',
+                    ];
         return {
           status: err.status,
           html: renderHtmlPage(
@@ -233,4 +245,13 @@ export class ReportAccessService {
       sub.close();
     }
   }
+}
+
+/** Under every report: the buyer's rights over their data (the delete asks for e-mail confirmation). */
+function privacyActions(token: string): string {
+  const t = escapeHtml(encodeURIComponent(token));
+  return `<section id="your-data" aria-labelledby="your-data-title"><h2 id="your-data-title">Your data</h2>
+<p>Download everything we hold about you (your answers, targets and reports) as a file, or delete it: we e-mail a link to the address you paid with to confirm.</p>
+<div class="actions"><a class="button secondary" href="/privacy/report/${t}/export" download>Download my data</a>
+<form class="inline" method="post" action="/privacy/report/${t}/erase"><button class="secondary" type="submit">Delete my data</button></form></div></section>`;
 }

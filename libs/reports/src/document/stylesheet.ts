@@ -89,6 +89,6 @@ export const REPORT_CSP = [
   `style-src ${REPORT_CSS_HASH}`,
   "img-src 'self' data:",
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');

@@ -128,6 +128,7 @@ export class ReportGenerationService {
         }))
       )
         return;
+      if (!t.email) return; // the buyer's data was erased while it was written: nobody to tell
       const token = newToken();
       await this.reports.addAccessToken(m, id, sha256Hex(token), 'email');
       const link = reportLinks(this.config.http.publicBaseUrl, token).report_url;
