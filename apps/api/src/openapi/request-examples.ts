@@ -136,6 +136,7 @@ export const REQUEST_EXAMPLES: Record<string, object> = {
     weight_kg: 70.2,
     conditions: ['hypertension', 'diabetes'],
   },
+  'POST /api/v1/customers/erase': { external_ids: ['CUST-0001', 'CUST-0002'] },
   'PUT /api/v1/diet-rules/{condition_code}': {
     policy: {
       daily_limits: { sodium_mg: 1500, saturated_fat_g: 13 },
