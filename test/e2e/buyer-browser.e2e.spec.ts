@@ -131,12 +131,34 @@ describeWithBrowser('a buyer from nothing, in a browser (e2e)', () => {
     await click(page, 'Continue');
 
     await inspect(page, 'step2', true);
-    await page.getByLabel('Moderately active', { exact: false }).check();
-    await page.getByLabel('3–4 times per week').check();
-    await page.getByLabel('Lose fat').check();
-    await page.getByLabel('Deficit or surplus (%)').fill('15');
-    await page.getByLabel('Keto').check();
-    await click(page, 'Continue');
+    // step 2 by keyboard only: Tab between fields, arrows within a group of options, Enter to send
+    const focused = () =>
+      page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? '');
+    const tabTo = async (name: string) => {
+      for (let i = 0; i < 12 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe(name);
+    };
+    await tabTo('lifestyle_activity');
+    await page.keyboard.press('Space'); // sedentary
+    await page.keyboard.press('ArrowDown'); // light
+    await page.keyboard.press('ArrowDown'); // moderate
+    await tabTo('exercise_frequency');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown'); // 3–4 times per week
+    await tabTo('goal');
+    await page.keyboard.press('Space'); // lose
+    await tabTo('deficit_percentage');
+    await page.keyboard.type('15');
+    await tabTo('diet_type');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown'); // keto
+    await expect(page.getByLabel('Moderately active', { exact: false }).isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('3–4 times per week').isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('Keto').isChecked()).resolves.toBe(true);
+    await page.keyboard.press('Tab'); // the Continue button
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Continue');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
 
     await inspect(page, 'step3', true);
     await click(page, 'Continue');
@@ -168,7 +190,7 @@ describeWithBrowser('a buyer from nothing, in a browser (e2e)', () => {
     ]);
     await page.waitForSelector('text=Marta', { timeout: 60_000 });
     await inspect(page, 'report', true);
-    const headings = await page.locator('section h2').allInnerTexts();
+    const headings = await page.locator('section:not(#your-data) > h2').allInnerTexts();
     expect(headings.map((h) => Number(h.split('.')[0]))).toEqual(headings.map((_, i) => i + 1));
 
     const [download] = await Promise.all([
@@ -178,6 +200,12 @@ describeWithBrowser('a buyer from nothing, in a browser (e2e)', () => {
     const pdf = readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.length).toBeGreaterThan(10_000);
+    // the buyer's rights, from the report page: deleting asks for confirmation by e-mail
+    await click(page, 'Delete my data');
+    await expect(page.locator('h1').innerText()).resolves.toBe('Check your e-mail');
+    await inspect(page, 'privacy-confirm-sent', true);
+    await page.goto(`${base}/privacy`);
+    await inspect(page, 'privacy', true);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);

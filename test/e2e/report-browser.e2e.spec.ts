@@ -69,7 +69,9 @@ describeWithBrowser('report page in a browser (e2e)', () => {
     const response = await page.goto(`${base}/r/${token}`);
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').first().textContent()).toContain('Michael');
-    expect(await page.locator('section').count()).toBe(18);
+    // the Doctor tier's 18 sections, and the "Your data" section under them
+    expect(await page.locator('section:not(#your-data)').count()).toBe(18);
+    expect(await page.locator('section#your-data').count()).toBe(1);
     // The inline stylesheet applied (allowed by its CSP hash): headings take the accent colour.
     const colour = await page
       .locator('h2')
