@@ -223,6 +223,37 @@ describe('calculator pages (e2e)', () => {
     expect(broken.body).toContain('This link does not work any more');
   });
 
+  it('sends a buyer whose return link was used a fresh link to their report', async () => {
+    const b = await started();
+    await b.submit('/calculator/steps/1', { ...METRIC, units: 'metric' });
+    await b.submit('/calculator/steps/2', STEP2);
+    await b.submit('/calculator/steps/3', {});
+    await b.submit('/calculator/steps/4', { ...STEP4, email: 'lost.link@example.com' });
+    const res = await b.submit('/calculator/tier', { tier: 'bundle' }, '/calculator/checkout');
+    const checkoutId = (res.headers.location as string).split('/').pop()!;
+    await app.inject({ method: 'POST', url: `/api/v1/payments/sandbox/${checkoutId}/complete` });
+    // the return link works once; the second time it offers the e-mail form
+    const first = await app.inject({ url: `/calculator/paid?checkout_session_id=${checkoutId}` });
+    expect(first.statusCode).toBe(303);
+    const again = await app.inject({ url: `/calculator/paid?checkout_session_id=${checkoutId}` });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('action="/calculator/report-link"');
+
+    const sent = await new FormBrowser(app).post('/calculator/report-link', {
+      email: 'Lost.Link@example.com',
+    });
+    expect(sent.statusCode).toBe(200);
+    const [mail] = await (
+      await db.owner()
+    ).query(
+      `SELECT text_body FROM mail_outbox WHERE to_address = 'lost.link@example.com' AND template = 'report.link'`,
+    );
+    const path = new URL(/(http\S+\/r\/[A-Za-z0-9_-]+)/.exec(mail.text_body)![1]!).pathname;
+    const report = await app.inject({ url: path });
+    expect(report.statusCode).toBe(202); // the report's progress page: the new link opens it
+    expect(report.body).toContain('Your report is being written');
+  });
+
   it('answers a resume or report-link request the same whether or not the address is known', async () => {
     const known = await new FormBrowser(app).post('/calculator/report-link', { email: 'nobody@example.com' });
     const invalid = await new FormBrowser(app).post('/calculator/report-link', { email: 'not an address' });

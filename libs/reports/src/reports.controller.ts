@@ -151,8 +151,17 @@ export class ReportPageController {
     summary: 'The report as a web page; a clear page for unknown (404) and expired (410) links',
   })
   @ApiResponse({ status: 200, description: 'The report page', content: HTML })
+  @ApiResponse({
+    status: 202,
+    description: 'While the report is written: a progress page that refreshes itself into the report',
+    content: HTML,
+  })
   @ApiResponse({ status: 404, description: 'A page saying the link is unknown', content: HTML })
-  @ApiResponse({ status: 410, description: 'A page saying the link has expired', content: HTML })
+  @ApiResponse({
+    status: 410,
+    description: 'A page saying the link has expired, or the report was refunded, disputed or deleted',
+    content: HTML,
+  })
   async page(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const { status, html } = await this.reports.page(token, viewer(req));
     return reply
