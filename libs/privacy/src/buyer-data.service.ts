@@ -129,6 +129,20 @@ export class BuyerDataService {
       reports.map((r) => r.id),
       'deleted',
     );
+    await this.forgetAddress(m, email);
+  }
+
+  /** An address left with nothing else here (no session, no report): its mail, counters and links go too. */
+  private async forgetAddressesLeftEmpty(m: EntityManager, emails: (string | null)[]): Promise<void> {
+    for (const email of new Set(emails.filter((e): e is string => !!e))) {
+      const sessions = await this.calculator.sessionsOf(m, email);
+      const reports = await this.reports.ofPerson(m, email, []);
+      if (sessions.length === 0 && reports.length === 0) await this.forgetAddress(m, email);
+    }
+  }
+
+  /** What is kept under an address itself: the mail sent to it, its rate-limit counters, its privacy links. */
+  private async forgetAddress(m: EntityManager, email: string): Promise<void> {
     await this.mail.forgetAddress(m, email);
     await this.rateLimits.forget(m, EMAIL_KEYED, email);
     await this.requests.forgetEmail(m, email);
@@ -175,6 +189,10 @@ export class BuyerDataService {
           [],
           'deleted',
         );
+        await this.forgetAddressesLeftEmpty(
+          m,
+          due.map((d) => d.email),
+        );
         return due.length;
       });
       unpaid += n;
@@ -188,6 +206,10 @@ export class BuyerDataService {
           due.map((d) => d.session_id),
           due.map((d) => d.id),
           'expired',
+        );
+        await this.forgetAddressesLeftEmpty(
+          m,
+          due.map((d) => d.email),
         );
         return due.length;
       });

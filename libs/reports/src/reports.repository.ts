@@ -157,10 +157,10 @@ export class ReportsRepository {
     manager: EntityManager,
     now: Date,
     limit: number,
-  ): Promise<{ id: string; session_id: string }[]> {
-    return rowsOf<{ id: string; session_id: string }>(
+  ): Promise<{ id: string; session_id: string; email: string | null }[]> {
+    return rowsOf<{ id: string; session_id: string; email: string | null }>(
       manager,
-      `SELECT id, session_id FROM reports WHERE expires_at <= $1 AND session_id IS NOT NULL
+      `SELECT id, session_id, email FROM reports WHERE expires_at <= $1 AND session_id IS NOT NULL
         ORDER BY expires_at LIMIT $2`,
       [now, limit],
     );
