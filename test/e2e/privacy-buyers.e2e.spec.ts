@@ -7,7 +7,7 @@ import { VaultService } from '#libs/vault';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createApiApp } from '../support/api-app.js';
 import { CalculatorClient, MICHAEL } from '../support/calculator-client.js';
-import { scanDatabase } from '../support/data-scanner.js';
+import { scanDatabase, vaultOpeners } from '../support/data-scanner.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { waitFor } from '../support/wait.js';
 
@@ -39,16 +39,7 @@ describe('a buyer’s data downloaded and erased (e2e)', () => {
     await db?.drop();
   });
 
-  const openers = () => {
-    const vault = app.get(VaultService);
-    return {
-      'idempotency_keys.response_sealed': (row: Record<string, unknown>) =>
-        vault.openValue(
-          `idempotency:${row.scope as string}:${row.key as string}`,
-          row.response_sealed as Buffer,
-        ),
-    };
-  };
+  const openers = () => vaultOpeners(app.get(VaultService));
   const form = (url: string, fields: Record<string, string> = {}) =>
     app.inject({
       method: 'POST',

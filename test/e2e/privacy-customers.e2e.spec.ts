@@ -6,7 +6,7 @@ import { VaultService } from '#libs/vault';
 import { freePort } from '#libs/db/embedded';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { createApiApp } from '../support/api-app.js';
-import { scanDatabase } from '../support/data-scanner.js';
+import { scanDatabase, vaultOpeners } from '../support/data-scanner.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
@@ -59,16 +59,7 @@ describe('a customer exported and erased by their vendor (e2e)', () => {
     await db?.drop();
   });
 
-  const openers = () => {
-    const vault = app.get(VaultService);
-    return {
-      'idempotency_keys.response_sealed': (row: Record<string, unknown>) =>
-        vault.openValue(
-          `idempotency:${row.scope as string}:${row.key as string}`,
-          row.response_sealed as Buffer,
-        ),
-    };
-  };
+  const openers = () => vaultOpeners(app.get(VaultService));
 
   it('exports everything held about each, then erases them without a trace', async () => {
     // through the API, with its health profile (the stored response is a sealed idempotent replay)

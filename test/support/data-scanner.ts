@@ -111,3 +111,16 @@ export function outsideHomes(findings: Finding[], homes: string[]): Finding[] {
       }),
   );
 }
+
+/** The sealed columns the vault can open, for `scanDatabase`'s openers (idempotent responses). */
+export function vaultOpeners(vault: {
+  openValue(context: string, packed: Buffer): string;
+}): Record<string, Opener> {
+  return {
+    'idempotency_keys.response_sealed': (row) =>
+      vault.openValue(
+        `idempotency:${row.scope as string}:${row.key as string}`,
+        row.response_sealed as Buffer,
+      ),
+  };
+}

@@ -67,7 +67,10 @@ export function Field(props: { f: QuestionField; state: FieldState; optional?: b
   ) : null;
   const cls = `field${state.error ? ' invalid' : ''}`;
 
-  if (f.type === 'enum' && f.required === true) {
+  // a required choice is a group of radios; a list, a group of checkboxes
+  if ((f.type === 'enum' && f.required === true) || f.type === 'multi_enum') {
+    const multiple = f.type === 'multi_enum';
+    const chosen = multiple ? (Array.isArray(state.value) ? (state.value as string[]) : []) : [state.value];
     return (
       <fieldset class={cls} aria-describedby={described || undefined}>
         <legend>{f.label}</legend>
@@ -76,30 +79,7 @@ export function Field(props: { f: QuestionField; state: FieldState; optional?: b
         {f.choices!.map((c, i) => (
           <div class="choice">
             <input
-              type="radio"
-              id={`${id(f.name)}-${i}`}
-              name={f.name}
-              value={c.value}
-              checked={state.value === c.value}
-              autofocus={state.focus && i === 0}
-            />
-            <label for={`${id(f.name)}-${i}`}>{c.label}</label>
-          </div>
-        ))}
-      </fieldset>
-    );
-  }
-  if (f.type === 'multi_enum') {
-    const chosen = Array.isArray(state.value) ? (state.value as string[]) : [];
-    return (
-      <fieldset class={cls} aria-describedby={described || undefined}>
-        <legend>{f.label}</legend>
-        {hintEl}
-        {error}
-        {f.choices!.map((c, i) => (
-          <div class="choice">
-            <input
-              type="checkbox"
+              type={multiple ? 'checkbox' : 'radio'}
               id={`${id(f.name)}-${i}`}
               name={f.name}
               value={c.value}
@@ -167,6 +147,56 @@ export function Field(props: { f: QuestionField; state: FieldState; optional?: b
       {hintEl}
       {error}
       {control}
+    </div>
+  );
+}
+
+/** The one problem of a one-field form, above it (linking to the field), as the steps' summary does. */
+export function SingleErrorSummary(props: { fieldId: string; error?: string }) {
+  if (!props.error) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>
+        <li>
+          <a href={`#${props.fieldId}`}>{props.error}</a>
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+/** An e-mail address field with its hint and error tied to it (the forms outside the steps). */
+export function EmailField(props: { id: string; value?: string; error?: string; hint?: string }) {
+  const { id: fieldId, error, hint } = props;
+  const described = [hint ? `${fieldId}-hint` : '', error ? `${fieldId}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class={`field${error ? ' invalid' : ''}`}>
+      <label for={fieldId}>Your e-mail address</label>
+      {hint ? (
+        <span class="hint" id={`${fieldId}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span class="field-error" id={`${fieldId}-error`}>
+          <span class="visually-hidden">Error: </span>
+          {error}
+        </span>
+      ) : null}
+      <input
+        type="email"
+        id={fieldId}
+        name="email"
+        autoComplete="email"
+        spellcheck={false}
+        value={props.value ?? ''}
+        aria-describedby={described || undefined}
+        aria-invalid={error ? true : undefined}
+        autofocus={!!error}
+      />
     </div>
   );
 }

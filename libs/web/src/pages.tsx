@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { EmailField, SingleErrorSummary } from './form-fields.js';
 import { Layout } from './layout.js';
 
 export function LandingPage(p: { devMail: boolean }) {
@@ -42,16 +43,7 @@ export function StartPage(p: {
 }) {
   return (
     <Layout title={`${p.emailError ? 'Error: ' : ''}Nutrition calculator`}>
-      {p.emailError ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">There is a problem</h2>
-          <ul>
-            <li>
-              <a href="#resume-email">{p.emailError}</a>
-            </li>
-          </ul>
-        </div>
-      ) : null}
+      <SingleErrorSummary fieldId="resume-email" error={p.emailError} />
       <h1>Nutrition calculator</h1>
       {p.inProgress ? (
         <>
@@ -79,29 +71,12 @@ export function StartPage(p: {
       <section class="later" aria-labelledby="resume-title">
         <h2 id="resume-title">Continue on another device</h2>
         <form method="post" action="/calculator/resume-link" novalidate>
-          <div class={`field${p.emailError ? ' invalid' : ''}`}>
-            <label for="resume-email">Your e-mail address</label>
-            <span class="hint" id="resume-email-hint">
-              If you saved a calculator with this address, we e-mail you a link to it.
-            </span>
-            {p.emailError ? (
-              <span class="field-error" id="resume-email-error">
-                <span class="visually-hidden">Error: </span>
-                {p.emailError}
-              </span>
-            ) : null}
-            <input
-              type="email"
-              id="resume-email"
-              name="email"
-              autoComplete="email"
-              spellcheck={false}
-              value={p.email ?? ''}
-              aria-describedby={`resume-email-hint${p.emailError ? ' resume-email-error' : ''}`}
-              aria-invalid={p.emailError ? 'true' : undefined}
-              autofocus={!!p.emailError}
-            />
-          </div>
+          <EmailField
+            id="resume-email"
+            value={p.email}
+            error={p.emailError}
+            hint="If you saved a calculator with this address, we e-mail you a link to it."
+          />
           <button type="submit" class="secondary">
             E-mail me a link
           </button>

@@ -1,19 +1,11 @@
 import type { BuyerExport } from '#libs/privacy';
+import { EmailField, SingleErrorSummary } from './form-fields.js';
 import { Layout } from './layout.js';
 
 export function PrivacyStartPage(p: { email?: string; error?: string }) {
   return (
     <Layout title={`${p.error ? 'Error: ' : ''}Your data`}>
-      {p.error ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
-          <h2 id="error-summary-title">There is a problem</h2>
-          <ul>
-            <li>
-              <a href="#privacy-email">{p.error}</a>
-            </li>
-          </ul>
-        </div>
-      ) : null}
+      <SingleErrorSummary fieldId="privacy-email" error={p.error} />
       <h1>Your data</h1>
       <p>
         You can download everything we hold about you — your calculator answers, your daily targets, your
@@ -21,26 +13,7 @@ export function PrivacyStartPage(p: { email?: string; error?: string }) {
         address; it works for 24 hours, and once for deleting.
       </p>
       <form method="post" action="/privacy/request" novalidate>
-        <div class={`field${p.error ? ' invalid' : ''}`}>
-          <label for="privacy-email">Your e-mail address</label>
-          {p.error ? (
-            <span class="field-error" id="privacy-email-error">
-              <span class="visually-hidden">Error: </span>
-              {p.error}
-            </span>
-          ) : null}
-          <input
-            type="email"
-            id="privacy-email"
-            name="email"
-            autoComplete="email"
-            spellcheck={false}
-            value={p.email ?? ''}
-            aria-describedby={p.error ? 'privacy-email-error' : undefined}
-            aria-invalid={p.error ? true : undefined}
-            autofocus={!!p.error}
-          />
-        </div>
+        <EmailField id="privacy-email" value={p.email} error={p.error} />
         <button type="submit">E-mail me a link</button>
       </form>
       <h2>What we keep, and for how long</h2>
