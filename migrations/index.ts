@@ -32,6 +32,7 @@ import { CanonicalCodes1795222200000 } from './1795222200000-canonical-codes.js'
 import { SchemaSource1795222300000 } from './1795222300000-schema-source.js';
 import { ReportLinksByEmail1795222400000 } from './1795222400000-report-links-by-email.js';
 import { PrivacyRights1795222500000 } from './1795222500000-privacy-rights.js';
+import { IncrementalFigures1795222600000 } from './1795222600000-incremental-figures.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   SchemaSource1795222300000,
   ReportLinksByEmail1795222400000,
   PrivacyRights1795222500000,
+  IncrementalFigures1795222600000,
 ];

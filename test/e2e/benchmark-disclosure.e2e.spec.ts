@@ -7,6 +7,8 @@ import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, type VendorClient } from '../support/vendor-client.js';
 import { waitFor } from '../support/wait.js';
+import { asVendorId } from '#libs/common';
+import { InsightsRefreshService } from '#libs/insights';
 
 /** Competitors' prices per 100 g (cents): what the attacker wants to read. */
 const B_PRICE = 500;
@@ -37,7 +39,14 @@ describe('category benchmarks resist differencing (e2e)', () => {
     protein_g: 20,
   });
 
+  /** The vendors' figures refreshed (their medians are the benchmarks' input), then the benchmarks rebuilt by the job. */
   async function rebuild(): Promise<void> {
+    const insights = worker.get(InsightsRefreshService);
+    for (const k of ['a', 'b', 'c'] as const)
+      await insights.refreshVendor(
+        { id: 'test', role: 'system', vendorId: v[k].vendorId, ip: null, userAgent: null },
+        asVendorId(v[k].vendorId),
+      );
     const since = new Date();
     await worker.get(QueueService).send('insights.rebuild-benchmarks', {});
     await waitFor(async () => {

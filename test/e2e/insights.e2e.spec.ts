@@ -11,6 +11,7 @@ import { createApiApp } from '../support/api-app.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
 import { waitFor } from '../support/wait.js';
+import { metricOf, threeFigures } from '../support/figures.js';
 
 interface Row {
   vendor_id: string;
@@ -61,16 +62,21 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
   const refreshAll = async () => {
     const since = new Date();
     await worker.get(QueueService).send('insights.refresh-all', {});
+    // the benchmarks are composed from the vendors' medians: wait until no refresh or rebuild is left
     await waitFor(async () => {
       const [r] = await ds.query(
         `SELECT (SELECT count(*)::int FROM vendor_catalogue_stats s JOIN vendors v ON v.id = s.vendor_id
                     WHERE v.status = 'active' AND s.computed_at >= $1) AS stats,
                   (SELECT count(*)::int FROM catalogue_analytics WHERE computed_at >= $1) AS analytics,
                   (SELECT count(*)::int FROM category_benchmarks WHERE computed_at >= $1) AS benchmarks,
+                  (SELECT count(*)::int FROM pgboss.job WHERE name LIKE 'insights.%'
+                      AND state IN ('created', 'retry', 'active')) AS pending,
                   (SELECT count(*)::int FROM vendors WHERE status = 'active') AS active`,
         [since],
       );
-      return r.stats === r.active && r.analytics >= r.active && r.benchmarks > 0 ? r : undefined;
+      return r.stats === r.active && r.analytics >= r.active && r.benchmarks > 0 && r.pending === 0
+        ? r
+        : undefined;
     }, 60_000);
   };
 
@@ -229,7 +235,9 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
         const values = rows
           .filter((r) => r.category === pp.category && r.currency === pp.currency)
           .filter((r) => r.price_cents !== null && (r.protein_g ?? 0) > 0)
-          .map((r) => (r.price_cents! * 10) / r.protein_g!);
+          .map((r) =>
+            threeFigures(metricOf.price_per_10g_protein(r as { price_cents: number; protein_g: number })),
+          );
         expect(pp.products).toBe(values.length);
         expect(pp.median_price_per_10g_protein_cents).toBeCloseTo(quartiles(values).median, 1);
       }
@@ -274,18 +282,22 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
     const body = res.json();
     expect(body).toMatchObject({ category: 'snacks', source: 'primary', freshness: 'fresh' });
     const snacks = rows.filter((r) => r.category === 'snacks');
-    const of = (r: Row, value: number) => ({ vendor_id: r.vendor_id, value });
+    // each product's value as the figures keep it: to 3 significant figures
+    const of = (r: Row, value: number) => ({ vendor_id: r.vendor_id, value: threeFigures(value) });
+    const m = (r: Row) => r as never;
     const reference: Record<string, { vendor_id: string; value: number }[]> = {
       price_per_100g: snacks
         .filter((r) => r.currency === 'USD' && r.price_cents !== null && (r.serving_size_g ?? 0) > 0)
-        .map((r) => of(r, (r.price_cents! * 100) / r.serving_size_g!)),
+        .map((r) => of(r, metricOf.price_per_100g(m(r)))),
       price_per_10g_protein: snacks
         .filter((r) => r.currency === 'USD' && r.price_cents !== null && (r.protein_g ?? 0) > 0)
-        .map((r) => of(r, (r.price_cents! * 10) / r.protein_g!)),
+        .map((r) => of(r, metricOf.price_per_10g_protein(m(r)))),
       protein_per_100kcal: snacks
         .filter((r) => r.protein_g !== null && (r.calories ?? 0) > 0)
-        .map((r) => of(r, (r.protein_g! * 100) / r.calories!)),
-      sodium_per_serving: snacks.filter((r) => r.sodium_mg !== null).map((r) => of(r, r.sodium_mg!)),
+        .map((r) => of(r, metricOf.protein_per_100kcal(m(r)))),
+      sodium_per_serving: snacks
+        .filter((r) => r.sodium_mg !== null)
+        .map((r) => of(r, metricOf.sodium_per_serving(m(r)))),
     };
     expect(body.metrics.map((m: { metric: string }) => m.metric).sort()).toEqual(
       Object.keys(reference).sort(),
@@ -359,7 +371,7 @@ describe('directory compare, category benchmarks and catalogue analytics (e2e)',
     expect(published).toMatchObject({ vendors: 3, products: 7, suppressed: false });
     const prices = (await activeRows())
       .filter((r) => r.category === 'rare-tea')
-      .map((r) => ({ vendor_id: r.vendor_id, value: (r.price_cents! * 100) / r.serving_size_g! }));
+      .map((r) => ({ vendor_id: r.vendor_id, value: threeFigures(metricOf.price_per_100g(r as never)) }));
     expect(published.median).toBeCloseTo(vendorWeighted(prices, await noiseFactors()).median, 2);
   }, 90_000);
 

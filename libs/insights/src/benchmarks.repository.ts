@@ -8,8 +8,9 @@ export type BenchmarkRow = Omit<CategoryBenchmark, 'metric'> & { metric: Benchma
 
 /**
  * category_benchmarks: quartiles per category, metric and currency across active vendors (one
- * noisy value each), rebuilt by one job (one pass over the catalogue) after ingests, vendor status
- * changes and hourly. Figures with fewer than MIN_BENCHMARK_VENDORS vendors behind them are NULL.
+ * noisy value each), rebuilt by one job from each vendor's stored medians (vendor_category_medians:
+ * a few rows per vendor and category, never the catalogue) after ingests, vendor status changes and
+ * hourly. Figures with fewer than MIN_BENCHMARK_VENDORS vendors behind them are NULL.
  */
 @Injectable()
 export class BenchmarksRepository {
@@ -19,7 +20,8 @@ export class BenchmarksRepository {
    * Rebuilds the table in one transaction (readers see the old figures until it commits).
    *
    * Disclosure control (README, "Category benchmarks"): each vendor contributes ONE value per
-   * category, metric and currency — the median of its own products — so flooding a category with
+   * category, metric and currency — the median of its own products (of their values to 3
+   * significant figures, FigureCountsRepository) — so flooding a category with
    * shaped products moves nothing but its own value; that value is multiplied by the vendor's
    * persistent noise factor (vendor_disclosure_noise, drawn once: 0.80–0.90 or 1.10–1.20) before the
    * quartiles are taken across vendors; and a figure fewer than MIN_BENCHMARK_VENDORS vendors
@@ -37,26 +39,11 @@ export class BenchmarksRepository {
       await execute(m, `DELETE FROM category_benchmarks`);
       const rows = await rowsOf(
         m,
-        `WITH m AS (
-           SELECT p.vendor_id, p.category, x.metric, x.currency, x.value
-             FROM catalogue_products p
-             JOIN vendor_directory v ON v.id = p.vendor_id AND v.status = 'active'
-             CROSS JOIN LATERAL (VALUES
-               ('price_per_100g', p.currency,
-                  CASE WHEN p.price_cents IS NOT NULL AND p.serving_size_g > 0
-                       THEN p.price_cents * 100.0 / p.serving_size_g END),
-               ('price_per_10g_protein', p.currency,
-                  CASE WHEN p.price_cents IS NOT NULL AND p.protein_g > 0 THEN p.price_cents * 10.0 / p.protein_g END),
-               ('protein_per_100kcal', '${NO_CURRENCY}',
-                  CASE WHEN p.protein_g IS NOT NULL AND p.calories > 0 THEN p.protein_g * 100.0 / p.calories END),
-               ('sodium_per_serving', '${NO_CURRENCY}', p.sodium_mg::float8)
-             ) x (metric, currency, value)
-            WHERE p.category IS NOT NULL AND x.value IS NOT NULL),
-         per_vendor AS (
-           SELECT m.vendor_id, m.category, m.metric, m.currency, count(*)::int AS products,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY m.value) * n.factor AS value
-             FROM m JOIN vendor_disclosure_noise n ON n.vendor_id = m.vendor_id
-            GROUP BY m.vendor_id, m.category, m.metric, m.currency, n.factor),
+        `WITH per_vendor AS (
+           SELECT m.vendor_id, m.category, m.metric, m.currency, m.products, m.median * n.factor AS value
+             FROM vendor_category_medians m
+             JOIN vendor_directory v ON v.id = m.vendor_id AND v.status = 'active'
+             JOIN vendor_disclosure_noise n ON n.vendor_id = m.vendor_id),
          q AS (
            SELECT category, metric, currency, count(*)::int AS vendors, sum(products)::int AS products,
                   percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY value) AS qs

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NUTRIENTS } from '#libs/catalogue';
 import { execute, firstRow, type ReadConnection, type VendorId } from '#libs/db';
 import { type CatalogueAnalytics } from './insights.entities.js';
 import type { MatchCoverage } from '#libs/customers';
 
-/** Fields whose absence a vendor should fix: every nutrient matches can limit, serving size and price. */
-export const QUALITY_FIELDS = [...NUTRIENTS, 'serving_size_g', 'price_cents'] as const;
+import { QUALITY_FIELDS } from './figure-counts.sql.js';
 
 export interface DataQuality {
   missing: { field: string; products: number; share: number }[];
@@ -31,23 +29,27 @@ const share = (n: number, of: number) => (of ? Math.round((n / of) * 10_000) / 1
 export class CatalogueAnalyticsRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Data quality and tag coverage of the vendor's catalogue, in one pass over its products. */
+  /** Data quality and tag coverage of the vendor's catalogue, summed from its category counts. */
   async productFigures(
     vendorId: VendorId,
   ): Promise<{ products: number; dataQuality: DataQuality; tagCoverage: TagCoverage }> {
-    const row = await firstRow<Record<string, number> & { tags: { tag: string; products: number }[] | null }>(
+    const row = await firstRow<{
+      n: number;
+      tagged: number;
+      declared: number;
+      missing: Record<string, number> | null;
+      tags: { tag: string; products: number }[] | null;
+    }>(
       this.db,
-      `WITH p AS MATERIALIZED (SELECT ${QUALITY_FIELDS.join(', ')}, dietary_tags, allergens
-                                 FROM catalogue_products WHERE vendor_id = $1)
-       SELECT count(*)::int AS n,
-              ${QUALITY_FIELDS.map((f) => `count(*) FILTER (WHERE ${f} IS NULL)::int AS "${f}"`).join(', ')},
-              count(*) FILTER (WHERE cardinality(dietary_tags) > 0)::int AS tagged,
-              count(*) FILTER (WHERE cardinality(allergens) > 0)::int AS declared,
-              (SELECT jsonb_agg(jsonb_build_object('tag', tag, 'products', n) ORDER BY n DESC, tag)
-                 FROM (SELECT tag, count(*)::int AS n
-                         FROM p, LATERAL (SELECT DISTINCT unnest(p.dietary_tags) AS tag) u
-                        GROUP BY tag) t) AS tags
-         FROM p`,
+      `WITH c AS MATERIALIZED (
+         SELECT kind, key, sum(n)::int AS n FROM vendor_category_counts
+          WHERE vendor_id = $1 AND kind IN ('products', 'missing', 'tagged', 'declared', 'tag') GROUP BY kind, key)
+       SELECT coalesce((SELECT n FROM c WHERE kind = 'products'), 0) AS n,
+              coalesce((SELECT n FROM c WHERE kind = 'tagged'), 0) AS tagged,
+              coalesce((SELECT n FROM c WHERE kind = 'declared'), 0) AS declared,
+              (SELECT jsonb_object_agg(key, n) FROM c WHERE kind = 'missing') AS missing,
+              (SELECT jsonb_agg(jsonb_build_object('tag', key, 'products', n) ORDER BY n DESC, key)
+                 FROM c WHERE kind = 'tag') AS tags`,
       [vendorId],
     );
     const n = row?.n ?? 0;
@@ -56,8 +58,8 @@ export class CatalogueAnalyticsRepository {
       dataQuality: {
         missing: QUALITY_FIELDS.map((f) => ({
           field: f,
-          products: row?.[f] ?? 0,
-          share: share(row?.[f] ?? 0, n),
+          products: row?.missing?.[f] ?? 0,
+          share: share(row?.missing?.[f] ?? 0, n),
         })),
       },
       tagCoverage: {

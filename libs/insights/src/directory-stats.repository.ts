@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { execute, rowsOf, type ReadConnection, type VendorId } from '#libs/db';
-import { BEST_FOR_DIETS } from '#libs/vendors';
 import type { PublicVendorFields } from '#libs/vendors';
-import {
-  MIN_PUBLISHED_MEDIAN_PRODUCTS,
-  allergenAliasPairs,
-  type CatalogueFigures,
-} from './insights.types.js';
+import { MIN_PUBLISHED_MEDIAN_PRODUCTS, type CatalogueFigures } from './insights.types.js';
 
 /** A directory vendor with its derived catalogue figures (null until the first refresh). */
 export type VendorWithFigures = PublicVendorFields & {
@@ -20,59 +15,55 @@ export type VendorWithFigures = PublicVendorFields & {
 const TOP_TAGS = 50;
 
 /**
- * vendor_catalogue_stats: one row per vendor, derived from its products (and its last completed
- * ingest) by the refresh job. Each statement reads only that vendor's partitions.
+ * vendor_catalogue_stats: one row per vendor, composed from its category counts (and its last
+ * completed ingest) by the refresh job.
  */
 @Injectable()
 export class DirectoryStatsRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Recomputes one vendor's row from its catalogue, in one statement (idempotent). Product
-   * allergens are read through the vocabulary (a product declaring crab contains shellfish).
+   * Composes one vendor's row from its category counts and medians (FigureCountsRepository), in one
+   * statement (idempotent): a few rows per category, however large the catalogue.
    */
   async refresh(vendorId: VendorId, allergens: readonly string[]): Promise<void> {
-    const aliases = allergenAliasPairs(allergens);
     await execute(
       this.db,
-      `WITH p AS MATERIALIZED (
-         SELECT category, price_cents, currency, protein_g, dietary_tags, updated_at,
-                ARRAY(SELECT DISTINCT m.allergen FROM unnest(cp.allergens) x
-                        JOIN unnest($4::text[], $5::text[]) m (alias, allergen) ON m.alias = x
-                       ORDER BY 1) AS allergens
-           FROM catalogue_products cp WHERE vendor_id = $1),
-       totals AS (SELECT count(*)::int AS n, max(updated_at) AS changed FROM p),
+      `WITH c AS MATERIALIZED (
+         SELECT category, kind, key, n, latest FROM vendor_category_counts WHERE vendor_id = $1 AND kind <> 'metric'),
+       totals AS (
+         SELECT coalesce(sum(n) FILTER (WHERE kind = 'products'), 0)::int AS n,
+                max(latest) FILTER (WHERE kind = 'products') AS changed FROM c),
        cats AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('category', category, 'products', n)
                                    ORDER BY n DESC, category), '[]') AS j
-           FROM (SELECT category, count(*)::int AS n FROM p WHERE category IS NOT NULL GROUP BY category) c),
+           FROM (SELECT category, n::int AS n FROM c WHERE kind = 'products' AND category <> '') x),
        tags AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('tag', x.tag, 'share', round(x.n::numeric / t.n, 4))
                                    ORDER BY x.n DESC, x.tag), '[]') AS j
-           FROM (SELECT tag, count(*)::int AS n FROM p, LATERAL (SELECT DISTINCT unnest(p.dietary_tags) AS tag) u
-                  GROUP BY tag ORDER BY n DESC, tag LIMIT ${TOP_TAGS}) x, totals t),
+           FROM (SELECT key AS tag, sum(n)::int AS n FROM c WHERE kind = 'tag'
+                  GROUP BY key ORDER BY n DESC, tag LIMIT ${TOP_TAGS}) x, totals t),
        free AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('allergen', a,
-                          'share', CASE WHEN t.n = 0 THEN 0 ELSE round(1 - coalesce(c.n, 0)::numeric / t.n, 4) END)
+                          'share', CASE WHEN t.n = 0 THEN 0 ELSE round(1 - coalesce(x.n, 0)::numeric / t.n, 4) END)
                          ORDER BY a), '[]') AS j
            FROM unnest($2::text[]) a
            CROSS JOIN totals t
-           LEFT JOIN (SELECT x AS allergen, count(*)::int AS n FROM p, unnest(p.allergens) x
-                       GROUP BY x) c ON c.allergen = a),
+           LEFT JOIN (SELECT key AS allergen, sum(n)::int AS n FROM c WHERE kind = 'allergen' GROUP BY key) x
+             ON x.allergen = a),
        price AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('category', category, 'currency', currency,
-                          'median_cents', round(m::numeric, 2), 'products', n) ORDER BY category, currency), '[]') AS j
-           FROM (SELECT category, currency, count(*)::int AS n,
-                        percentile_cont(0.5) WITHIN GROUP (ORDER BY price_cents * 10.0 / protein_g) AS m
-                   FROM p WHERE category IS NOT NULL AND price_cents IS NOT NULL AND protein_g > 0
-                  GROUP BY category, currency HAVING count(*) >= ${MIN_PUBLISHED_MEDIAN_PRODUCTS}) x),
+                          'median_cents', round(median::numeric, 2), 'products', products)
+                          ORDER BY category, currency), '[]') AS j
+           FROM vendor_category_medians
+          WHERE vendor_id = $1 AND metric = 'price_per_10g_protein' AND products >= ${MIN_PUBLISHED_MEDIAN_PRODUCTS}),
        fit AS (
          SELECT coalesce(jsonb_agg(jsonb_build_object('diets', d, 'allergens', a, 'products', n)
                                    ORDER BY n DESC, d, a), '[]') AS j
-           FROM (SELECT ARRAY(SELECT DISTINCT x FROM unnest(p.dietary_tags) x WHERE x = ANY($3) ORDER BY x) AS d,
-                        p.allergens AS a,
-                        count(*)::int AS n
-                   FROM p GROUP BY 1, 2) x),
+           FROM (SELECT ARRAY(SELECT jsonb_array_elements_text(key::jsonb -> 0)) AS d,
+                        ARRAY(SELECT jsonb_array_elements_text(key::jsonb -> 1)) AS a,
+                        sum(n)::int AS n
+                   FROM c WHERE kind = 'fit' GROUP BY key) x),
        ingest AS (
          SELECT max(finished_at) AS at FROM ingest_completions WHERE vendor_id = $1)
        INSERT INTO vendor_catalogue_stats AS s (vendor_id, product_count, categories, dietary_tag_share,
@@ -86,7 +77,7 @@ export class DirectoryStatsRepository {
          dietary_tag_share = EXCLUDED.dietary_tag_share, allergen_free_share = EXCLUDED.allergen_free_share,
          protein_price = EXCLUDED.protein_price, diet_fit = EXCLUDED.diet_fit,
          catalogue_updated_at = EXCLUDED.catalogue_updated_at, computed_at = EXCLUDED.computed_at`,
-      [vendorId, allergens, BEST_FOR_DIETS, aliases.alias, aliases.allergen],
+      [vendorId, allergens],
     );
   }
 

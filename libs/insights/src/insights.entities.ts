@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import type { VendorId } from '#libs/db';
 
 /** The values each column's CHECK allows (the drift test compares them with the database). */
@@ -107,4 +107,131 @@ export class VendorDisclosureNoise {
 
   @Column({ type: 'timestamptz' })
   created_at!: Date;
+}
+
+/**
+ * The change log of the catalogue figures: every product row an INSERT, UPDATE or DELETE changed,
+ * appended by the statement triggers on `products` (record_catalogue_figure_changes) — the old
+ * values counted −1, the new +1 — and taken (deleted) by the figures job when it folds them into
+ * vendor_category_counts. Worker only.
+ */
+@Entity('catalogue_figure_changes')
+export class CatalogueFigureChange {
+  @PrimaryColumn({ type: 'uuid' })
+  vendor_id!: VendorId;
+
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  seq!: string;
+
+  /** −1 (the row as it was) or +1 (as it is now). */
+  @Column({ type: 'smallint' })
+  sign!: -1 | 1;
+
+  /** The row's last update (+1), or when it was changed or deleted (−1). */
+  @Column({ type: 'timestamptz' })
+  at!: Date;
+
+  /** The quality fields the row leaves empty. */
+  @Column({ type: 'text', array: true })
+  missing!: string[];
+
+  @Column({ type: 'text', nullable: true })
+  category!: string | null;
+
+  @Column({ type: 'text' })
+  currency!: string;
+
+  @Column({ type: 'integer', nullable: true })
+  price_cents!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  serving_size_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  protein_g!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  calories!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  sodium_mg!: number | null;
+
+  @Column({ type: 'text', array: true })
+  dietary_tags!: string[];
+
+  @Column({ type: 'text', array: true })
+  allergens!: string[];
+}
+
+/** What a vendor's products in one category add up to (figure-counts.sql.ts): summed, never re-read from the catalogue. */
+@Entity('vendor_category_counts')
+export class VendorCategoryCount {
+  @PrimaryColumn({ type: 'uuid' })
+  vendor_id!: VendorId;
+
+  /** '' for products without a category. */
+  @PrimaryColumn({ type: 'text' })
+  category!: string;
+
+  @PrimaryColumn({
+    type: 'text',
+    enum: ['products', 'missing', 'tagged', 'declared', 'tag', 'allergen', 'fit', 'metric'],
+  })
+  kind!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  key!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  currency!: string;
+
+  /** A metric's value to 3 significant figures (0 for the other kinds). */
+  @PrimaryColumn({ type: 'numeric' })
+  value!: string;
+
+  @Column({ type: 'bigint' })
+  n!: string;
+
+  /** kind `products`: the category's last change. */
+  @Column({ type: 'timestamptz', nullable: true })
+  latest!: Date | null;
+}
+
+/** Each vendor's median per category, metric and currency, read from its counts when the category changes. */
+@Entity('vendor_category_medians')
+export class VendorCategoryMedian {
+  @PrimaryColumn({ type: 'uuid' })
+  vendor_id!: VendorId;
+
+  @PrimaryColumn({ type: 'text' })
+  category!: string;
+
+  @PrimaryColumn({ type: 'text', enum: BENCHMARK_METRICS })
+  metric!: (typeof BENCHMARK_METRICS)[number];
+
+  @PrimaryColumn({ type: 'text' })
+  currency!: string;
+
+  @Column({ type: 'integer' })
+  products!: number;
+
+  @Column({ type: 'double precision' })
+  median!: number;
+}
+
+/** When a vendor's counts were last rebuilt from its catalogue, and on what basis (vocabulary, fields). */
+@Entity('vendor_figure_state')
+export class VendorFigureState {
+  @PrimaryColumn({ type: 'uuid' })
+  vendor_id!: VendorId;
+
+  /** A digest of what the counts are read through; a different one means a rebuild. */
+  @Column({ type: 'text' })
+  basis!: string;
+
+  @Column({ type: 'timestamptz' })
+  rebuilt_at!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  folded_at!: Date | null;
 }

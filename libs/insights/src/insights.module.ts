@@ -10,11 +10,15 @@ import { InsightsRefreshService } from './insights-refresh.service.js';
 import { RebuildBenchmarksJob } from './rebuild-benchmarks.job.js';
 import { RefreshAllJob } from './refresh-all.job.js';
 import { RefreshVendorJob } from './refresh-vendor.job.js';
+import { RebuildVendorJob } from './rebuild-vendor.job.js';
+import { CheckFiguresJob } from './check-figures.job.js';
+import { FigureCountsRepository } from './figure-counts.repository.js';
 
 /** Directory figures, category benchmarks and catalogue analytics: derived in jobs, read from replicas. */
 @Module({
   imports: [CustomersModule],
   providers: [
+    FigureCountsRepository,
     DirectoryStatsRepository,
     BenchmarksRepository,
     CatalogueAnalyticsRepository,
@@ -25,6 +29,8 @@ import { RefreshVendorJob } from './refresh-vendor.job.js';
     RefreshVendorJob,
     RebuildBenchmarksJob,
     RefreshAllJob,
+    RebuildVendorJob,
+    CheckFiguresJob,
   ],
   exports: [InsightsRefreshService, DirectoryInsightsService, BenchmarksService, CatalogueAnalyticsService],
 })

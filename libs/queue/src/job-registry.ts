@@ -34,8 +34,12 @@ export interface JobPayloads {
   'ingest.feed': { feedId: string; jobId?: string };
   /** Cron: expire abandoned uploads, queue finished ones, delete files past retention. */
   'ingest.maintain': Record<string, never>;
-  /** Re-derive one vendor's directory figures and catalogue analytics (at most one queued per vendor). */
+  /** Fold one vendor's catalogue changes into its directory figures and analytics (at most one queued per vendor). */
   'insights.refresh-vendor': { vendorId: string };
+  /** Count one vendor's catalogue again (after a first load; `check`: the daily check, drift logged). */
+  'insights.rebuild-vendor': { vendorId: string; check?: boolean };
+  /** Cron: rebuild every active vendor's figure counts from its catalogue, as a check of the folds. */
+  'insights.check-figures': Record<string, never>;
   /** Rebuild the cross-vendor category benchmarks (at most one queued). */
   'insights.rebuild-benchmarks': Record<string, never>;
   /** Cron: refresh every active vendor's figures and the benchmarks. */
@@ -170,6 +174,20 @@ export const JOB_REGISTRY: { readonly [N in JobName]: JobDefinition } = {
     policy: 'stately',
     concurrency: 1,
     expireInSeconds: 3600,
+  },
+  'insights.rebuild-vendor': {
+    retryLimit: 3,
+    retryDelaySeconds: 30,
+    policy: 'stately',
+    concurrency: 1,
+    expireInSeconds: 3600,
+  },
+  'insights.check-figures': {
+    cron: '17 3 * * *',
+    retryLimit: 2,
+    policy: 'singleton',
+    deadLetter: false,
+    concurrency: 1,
   },
   'insights.rebuild-benchmarks': {
     retryLimit: 3,

@@ -6,6 +6,7 @@ import { FUNCTIONS as audit } from '../../audit/src/audit.functions.js';
 import { FUNCTIONS as catalogueFunctions } from '../../catalogue/src/catalogue.functions.js';
 import { FUNCTIONS as customers } from '../../customers/src/customers.functions.js';
 import { FUNCTIONS as db } from '../../db/src/db.functions.js';
+import { FUNCTIONS as insights } from '../../insights/src/insights.functions.js';
 import { FUNCTIONS as reports } from '../../reports/src/reports.functions.js';
 import { FUNCTIONS as vendorFunctions } from '../../vendors/src/vendors.functions.js';
 
@@ -21,6 +22,7 @@ export const FUNCTIONS: Record<string, Record<string, string>> = {
   catalogue: catalogueFunctions,
   customers,
   db,
+  insights,
   reports,
   vendors: vendorFunctions,
 };

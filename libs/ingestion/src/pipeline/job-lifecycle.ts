@@ -29,7 +29,8 @@ export class IngestJobLifecycle {
 
   /**
    * Completes the job, emits `ingestion.completed` and queues the refresh of the vendor's directory
-   * figures and analytics — all in the caller's transaction.
+   * figures and analytics (`counts`: a first load's, whose figures are counted again) — all in the
+   * caller's transaction.
    */
   async complete(m: EntityManager, job: IngestJobRow, counts?: { inserted: number }): Promise<void> {
     const view = jobView(await this.jobs.complete(m, job.id, counts));
@@ -42,8 +43,10 @@ export class IngestJobLifecycle {
       rows_unchanged: view.rows_unchanged,
       rows_failed: view.rows_failed,
     });
+    // a first load of products bypasses the figures' change log (its rows never pass the triggers
+    // of the live table): the vendor's figures are counted again; any other load is folded in
     await this.queue.send(
-      'insights.refresh-vendor',
+      counts && job.mode === 'products' ? 'insights.rebuild-vendor' : 'insights.refresh-vendor',
       { vendorId: job.vendor_id },
       { manager: m, singletonKey: job.vendor_id },
     );
