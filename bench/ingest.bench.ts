@@ -31,7 +31,7 @@ import { parseArgs } from './support/load.js';
  *   3. the same for `--customers` customers with health data (derivations included);
  * printing upload MB/s, rows/s, seconds per phase and the worker's peak RSS per ingest (each one
  * started once the queue has settled after the one before: an ingest queues the vendor's directory
- * figures, which the worker derives next; `follow-up jobs` is that work's time), and as baselines a
+ * figures, which the worker derives next; `follow-up work` is the worker time of those jobs), and as baselines a
  * raw `COPY` of the same file into an unlogged all-text table and the feature floor (the loaded rows
  * COPYed into an indexed copy of a catalogue leaf), with the ratios.
  * Usage: npm run bench:ingest -- [--rows 2000000] [--customers 1000000]
@@ -243,9 +243,13 @@ const peakRss = (pid: number) => {
 /**
  * Waits until the queue has no job due (an ingest queues follow-up work — the vendor's directory
  * figures, the category benchmarks — that the worker runs next): each ingest is then timed on a
- * quiet worker and database. Returns the seconds waited.
+ * quiet worker and database. Returns the seconds waited and the follow-up work: the worker time of
+ * the insights jobs queued since `since` (their runs, not the queue's delays between them).
  */
-async function settle(url: string): Promise<number> {
+async function settle(
+  url: string,
+  since: string,
+): Promise<{ waited: number; work: number; jobs: string }> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -255,10 +259,23 @@ async function settle(url: string): Promise<number> {
         `SELECT count(*)::int AS n FROM pgboss.job
           WHERE state IN ('created', 'retry', 'active') AND start_after < now() + interval '2 minutes'`,
       );
-      if (rows[0]!.n === 0) return (performance.now() - started) / 1000;
+      if (rows[0]!.n === 0) break;
       if (performance.now() - started > 15 * 60_000) throw new Error('the queue did not settle');
       await new Promise((r) => setTimeout(r, 250));
     }
+    const waited = (performance.now() - started) / 1000;
+    const { rows: jobs } = await client.query<{ name: string; n: number; seconds: number }>(
+      `SELECT name, count(*)::int AS n,
+              coalesce(sum(extract(epoch FROM completed_on - started_on)), 0)::float8 AS seconds
+         FROM pgboss.job WHERE name LIKE 'insights.%' AND state = 'completed' AND created_on >= $1
+        GROUP BY name ORDER BY name`,
+      [since],
+    );
+    return {
+      waited,
+      work: jobs.reduce((s, j) => s + j.seconds, 0),
+      jobs: jobs.map((j) => `${j.name} ×${j.n} ${j.seconds.toFixed(2)} s`).join(', '),
+    };
   } finally {
     await client.end();
   }
@@ -345,7 +362,7 @@ async function main(): Promise<void> {
       }
       if (r.status !== 'completed') throw new Error(`${label} failed: ${r.error}`);
       const rss = peakRss(worker.pid!); // the ingest's own peak, before its follow-up jobs run
-      const followUp = await settle(db.url);
+      const followUp = await settle(db.url, r.started_at);
       const hot = mode === 'products' ? await hotUpdates(db.url) : null;
       const seconds = (Date.parse(r.finished_at) - Date.parse(r.started_at)) / 1000;
       const phases = Object.entries(r.phase_seconds)
@@ -354,7 +371,7 @@ async function main(): Promise<void> {
       console.log(
         `${label}: ${r.rows_total} rows, ${(size / 1e6).toFixed(0)} MB — upload ${uploadSeconds.toFixed(1)} s = ${(size / 1e6 / uploadSeconds).toFixed(0)} MB/s; ` +
           `ingest ${seconds.toFixed(1)} s = ${(r.rows_total / seconds).toFixed(0)} rows/s (${phases} s); ` +
-          `inserted ${r.rows_inserted}, updated ${r.rows_updated}, unchanged ${r.rows_unchanged}, failed ${r.rows_failed}; worker peak RSS ${rss.toFixed(0)} MB; follow-up jobs ${followUp.toFixed(1)} s` +
+          `inserted ${r.rows_inserted}, updated ${r.rows_updated}, unchanged ${r.rows_unchanged}, failed ${r.rows_failed}; worker peak RSS ${rss.toFixed(0)} MB; follow-up work ${followUp.work.toFixed(1)} s (${followUp.jobs}; queue settled in ${followUp.waited.toFixed(1)} s)` +
           (hot && hot.updates > 0 ? `; HOT updates ${hot.hot} of ${hot.updates} so far` : ''),
       );
       return seconds;

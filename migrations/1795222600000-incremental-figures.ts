@@ -54,7 +54,7 @@ export class IncrementalFigures1795222600000 implements MigrationInterface {
                     ('products', 'missing', 'tagged', 'declared', 'tag', 'allergen', 'fit', 'metric')),
         key       text        NOT NULL,
         currency  text        NOT NULL,
-        value     numeric     NOT NULL,
+        value     float8      NOT NULL,
         n         bigint      NOT NULL,
         latest    timestamptz,
         PRIMARY KEY (vendor_id, category, kind, key, currency, value)

@@ -93,7 +93,7 @@ describe('catalogue figures: incremental equals a full rebuild (integration)', (
   async function stored() {
     const q = (sql: string) => owner.query(sql);
     return {
-      counts: await q(`SELECT vendor_id, category, kind, key, currency, value::text, n::text, latest
+      counts: await q(`SELECT vendor_id, category, kind, key, currency, value, n::text, latest
                          FROM vendor_category_counts ORDER BY 1, 2, 3, 4, 5, value`),
       medians: await q(`SELECT * FROM vendor_category_medians ORDER BY 1, 2, 3, 4`),
       stats: await q(`SELECT vendor_id, product_count, categories, dietary_tag_share, allergen_free_share,
@@ -250,7 +250,9 @@ describe('catalogue figures: incremental equals a full rebuild (integration)', (
       `SELECT m.category, m.currency, m.median, d.median AS direct
          FROM vendor_category_medians m
          JOIN (SELECT category, currency,
-                      percentile_cont(0.5) WITHIN GROUP (ORDER BY round(v::numeric, 2 - floor(log(v))::int)) AS median
+                      percentile_cont(0.5) WITHIN GROUP (ORDER BY CASE WHEN floor(log(v)) >= 2
+                        THEN round(v / 10::float8 ^ (floor(log(v)) - 2)) * 10::float8 ^ (floor(log(v)) - 2)
+                        ELSE round(v * 10::float8 ^ (2 - floor(log(v)))) / 10::float8 ^ (2 - floor(log(v))) END) AS median
                  FROM (SELECT category, currency, (price_cents * 10.0 / protein_g)::float8 AS v FROM products
                         WHERE vendor_id = $1 AND category IS NOT NULL AND price_cents IS NOT NULL AND protein_g > 0) x
                 GROUP BY 1, 2) d USING (category, currency)

@@ -1,15 +1,20 @@
+/** Rounds to an integer, ties to even (PostgreSQL's round(double precision), which is rint()). */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /**
- * A value as the catalogue figures keep it (figure-counts.sql.ts): to 3 significant figures,
- * rounded half away from zero on its 15-digit decimal form — as PostgreSQL rounds a float8 cast to
- * numeric. A reference computation of a median or a benchmark rounds each product's value so.
+ * A value as the catalogue figures keep it (figure-counts.sql.ts): to 3 significant figures, in
+ * double precision as the database computes it — scaled by an exact power of ten, rounded ties to
+ * even, scaled back. A reference computation of a median or a benchmark rounds each value so.
  */
 export function threeFigures(v: number): number {
   if (v === 0) return 0;
-  const [mantissa, exponent] = v.toExponential(14).split('e') as [string, string];
-  const digits = mantissa.replace('-', '').replace('.', '');
-  const n = Number(digits.slice(0, 3)) + (Number(digits[3]) >= 5 ? 1 : 0);
-  const e = Number(exponent) - 2;
-  return (v < 0 ? -1 : 1) * (e >= 0 ? n * 10 ** e : n / 10 ** -e);
+  const e = Math.floor(Math.log10(v));
+  return e >= 2
+    ? roundHalfEven(v / 10 ** (e - 2)) * 10 ** (e - 2)
+    : roundHalfEven(v * 10 ** (2 - e)) / 10 ** (2 - e);
 }
 
 /** A `real` column's value as PostgreSQL stores it (single precision), for arithmetic as the database does it. */

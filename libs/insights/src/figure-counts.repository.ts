@@ -14,6 +14,12 @@ export interface FigureBasis {
 /** The advisory lock class of a vendor's counts (the two-key space: no other lock uses it). */
 const LOCK = `hashtext('insights.figures')`;
 
+/**
+ * A count reads every changed row (a rebuild: every product) in a few hash aggregates: no statement
+ * timeout (the job's own expiry bounds it) and room to hash in memory, as the ingest has.
+ */
+const COUNTING = `SET LOCAL statement_timeout = 0; SET LOCAL work_mem = '256MB'`;
+
 /** What a fold or a rebuild did. */
 export interface FigureChange {
   /** Categories whose counts changed ('' for products without one). */
@@ -62,6 +68,7 @@ export class FigureCountsRepository {
     const p = this.params(basis);
     return this.db.transaction(async (m) => {
       await execute(m, `SELECT pg_advisory_xact_lock(${LOCK}, hashtext($1::text))`, [vendorId]);
+      await execute(m, COUNTING);
       const rows = await rowsOf<{ category: string | null; rows: number }>(
         m,
         `WITH taken AS (DELETE FROM catalogue_figure_changes WHERE vendor_id = $1 RETURNING *),
@@ -104,6 +111,7 @@ export class FigureCountsRepository {
       await runner.startTransaction('REPEATABLE READ');
       try {
         const m = runner.manager;
+        await execute(m, COUNTING);
         await execute(m, `DELETE FROM catalogue_figure_changes WHERE vendor_id = $1`, [vendorId]);
         await execute(
           m,

@@ -186,8 +186,8 @@ export class VendorCategoryCount {
   currency!: string;
 
   /** A metric's value to 3 significant figures (0 for the other kinds). */
-  @PrimaryColumn({ type: 'numeric' })
-  value!: string;
+  @PrimaryColumn({ type: 'float8' })
+  value!: number;
 
   @Column({ type: 'bigint' })
   n!: string;
