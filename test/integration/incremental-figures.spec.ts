@@ -263,6 +263,32 @@ describe('catalogue figures: incremental equals a full rebuild (integration)', (
     for (const m of medians) expect(m.median).toBeCloseTo(m.direct, 9);
   });
 
+  it('folds racing writes and each other lose and double-count nothing', async () => {
+    const r = prng(7);
+    const v = vendors[2]!;
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 0; i < 6; i++) await changeSet(r, v);
+      writing = false;
+    })();
+    // two refreshes at a time (the job's queue runs one per vendor; the lock must hold regardless)
+    const folds = (async () => {
+      while (writing)
+        await Promise.all(
+          [0, 1].map(() => insights.refreshVendor(actor(v.vendorId), asVendorId(v.vendorId))),
+        );
+    })();
+    await Promise.all([writes, folds]);
+    await insights.refreshVendor(actor(v.vendorId), asVendorId(v.vendorId));
+    const incremental = await stored();
+    const [rebuilt] = await Promise.all([
+      insights.rebuildVendor(actor(v.vendorId), asVendorId(v.vendorId)),
+      insights.refreshVendor(actor(v.vendorId), asVendorId(v.vendorId)),
+    ]);
+    expect(rebuilt.drift).toBe(0);
+    expect(await stored()).toEqual(incremental);
+  });
+
   it("a change in one category re-reads only that category's medians", async () => {
     const v = vendors[1]!;
     await insights.refreshVendor(actor(v.vendorId), asVendorId(v.vendorId));
