@@ -246,10 +246,7 @@ const peakRss = (pid: number) => {
  * quiet worker and database. Returns the seconds waited and the follow-up work: the worker time of
  * the insights jobs queued since `since` (their runs, not the queue's delays between them).
  */
-async function settle(
-  url: string,
-  since: string,
-): Promise<{ waited: number; work: number; jobs: string }> {
+async function settle(url: string, since: string): Promise<{ waited: number; work: number; jobs: string }> {
   const started = performance.now();
   const client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -316,6 +316,28 @@ describe('catalogue figures: incremental equals a full rebuild (integration)', (
     expect(after).not.toEqual(before);
   });
 
+  it("a deleted vendor's logged changes are dropped by the daily check's housekeeping", async () => {
+    const gone = (await createVendor(app, 'figures-gone')).client;
+    expect((await gone.request('POST', '/products', product('GONE-1'))).statusCode).toBe(201);
+    const logged = () =>
+      owner
+        .query(`SELECT count(*)::int AS n FROM catalogue_figure_changes WHERE vendor_id = $1`, [
+          gone.vendorId,
+        ])
+        .then((r) => r[0].n as number);
+    expect(await logged()).toBe(1);
+    await insights.forgetDeletedVendors();
+    expect(await logged()).toBe(1); // still active: kept for its fold
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/vendors/${gone.vendorId}`,
+      headers: { 'x-admin-key': ADMIN_KEY },
+    });
+    expect(deleted.statusCode).toBe(200);
+    await insights.forgetDeletedVendors();
+    expect(await logged()).toBe(0);
+  });
+
   it('the change log is the worker’s alone: the api role reads none of it', async () => {
     const api = app.get<DataSource>((await import('typeorm')).DataSource);
     await expect(api.query(`SELECT count(*) FROM catalogue_figure_changes`)).resolves.toEqual([

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { execute, firstRow, rowsOf, type VendorId } from '#libs/db';
+import { affectedRows, execute, firstRow, rowsOf, type VendorId } from '#libs/db';
 import { BEST_FOR_DIETS } from '#libs/vendors';
 import { CATALOGUE_SOURCE, QUALITY_FIELDS, countsSelect } from './figure-counts.sql.js';
 import { allergenAliasPairs } from './insights.types.js';
@@ -170,6 +170,14 @@ export class FigureCountsRepository {
       ]).catch(() => undefined);
       await runner.release();
     }
+  }
+
+  /** Drops the logged changes of deleted vendors (their partitions are gone; nothing folds them). */
+  forgetDeletedVendors(): Promise<number> {
+    return affectedRows(
+      this.db,
+      `DELETE FROM catalogue_figure_changes c USING vendor_directory v WHERE v.id = c.vendor_id AND v.status = 'deleted'`,
+    );
   }
 
   /**

@@ -56,6 +56,11 @@ export class InsightsRefreshService {
     return this.benchmarks.rebuild();
   }
 
+  /** Drops what deleted vendors left in the change log (the daily check's housekeeping). */
+  forgetDeletedVendors(): Promise<number> {
+    return this.counts.forgetDeletedVendors();
+  }
+
   activeVendors(): Promise<VendorId[]> {
     return this.stats.activeVendorIds();
   }
