@@ -418,7 +418,8 @@ async function directoryPhase(
   for (const [i, c] of CATEGORIES.entries()) {
     calls.push({ method: 'GET', path: `/api/v1/benchmarks/${c.name}` });
     calls.push({ method: 'GET', path: `/api/v1/benchmarks/${c.name}/${metrics[i % metrics.length]}` });
-    const n = 2 + (i % 4);
+    // 2–5 distinct vendors (fewer when fewer are seeded: `--vendors 1` leaves four)
+    const n = Math.min(2 + (i % 4), slugs.length);
     calls.push({
       method: 'POST',
       path: '/api/v1/vendors/compare',
