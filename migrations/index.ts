@@ -33,6 +33,7 @@ import { SchemaSource1795222300000 } from './1795222300000-schema-source.js';
 import { ReportLinksByEmail1795222400000 } from './1795222400000-report-links-by-email.js';
 import { PrivacyRights1795222500000 } from './1795222500000-privacy-rights.js';
 import { IncrementalFigures1795222600000 } from './1795222600000-incremental-figures.js';
+import { CredentialNotifications1795222700000 } from './1795222700000-credential-notifications.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   ReportLinksByEmail1795222400000,
   PrivacyRights1795222500000,
   IncrementalFigures1795222600000,
+  CredentialNotifications1795222700000,
 ];

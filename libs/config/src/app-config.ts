@@ -64,6 +64,11 @@ export class AppConfig {
     readonly jwtSecret: string;
     /** Longest accepted JWT lifetime (exp − iat, and exp − now). */
     readonly jwtMaxLifetimeSeconds: number;
+    /**
+     * How long an api process keeps what it learnt checking a vendor credential (0: never); changes
+     * reach every process at once through NOTIFY, so this bounds only how stale last_used_at gets.
+     */
+    readonly credentialCacheSeconds: number;
     readonly vaultMasterKey: string | null;
     /** Earlier master keys, still able to open secrets until `npm run vault:rotate` re-seals them. */
     readonly vaultPreviousKeys: string[];

@@ -270,6 +270,7 @@ export function loadConfig(env: Env = process.env, opts: { requireDatabase?: boo
     secrets: {
       jwtSecret: jwtSecret ?? DEV_JWT_SECRET,
       jwtMaxLifetimeSeconds: r.int('JWT_MAX_LIFETIME_SECONDS', 86_400, 60, 30 * 86_400),
+      credentialCacheSeconds: r.int('AUTH_CACHE_SECONDS', 60, 0, 600),
       vaultMasterKey,
       vaultPreviousKeys,
       adminApiKey,

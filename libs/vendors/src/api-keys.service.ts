@@ -4,6 +4,7 @@ import { AuditService, type Actor } from '#libs/audit';
 import { Conflict, NotFound, newToken, sha256Hex, type VendorId } from '#libs/common';
 import { ApiKeysRepository, type ApiKeyRow } from './api-keys.repository.js';
 import type { VendorRole } from './auth/principal.js';
+import { CredentialCache } from './auth/credential-cache.js';
 
 export const API_KEY_PREFIX = 'vk_';
 
@@ -27,6 +28,7 @@ export class ApiKeysService {
     private readonly db: DataSource,
     private readonly keys: ApiKeysRepository,
     private readonly audit: AuditService,
+    private readonly credentials: CredentialCache,
   ) {}
 
   /** Issues a key for a vendor (inside the caller's transaction when given). Audited. */
@@ -66,7 +68,7 @@ export class ApiKeysService {
     id: string,
     change: { name?: string; role?: VendorRole },
   ): Promise<ApiKeyRow> {
-    return this.db.transaction(async (m) => {
+    return this.changingCredentials(vendorId, async (m) => {
       const before = await this.keys.lockForVendor(m, vendorId, id);
       if (!before) throw new NotFound('API key', 'api_key_not_found');
       if (before.revoked_at) throw new Conflict('This API key is revoked', 'api_key_revoked');
@@ -88,7 +90,7 @@ export class ApiKeysService {
 
   /** Revokes a key: from the next request on it authenticates nothing. Idempotent. Audited once. */
   revoke(actor: Actor, vendorId: VendorId, id: string): Promise<ApiKeyRow> {
-    return this.db.transaction(async (m) => {
+    return this.changingCredentials(vendorId, async (m) => {
       const before = await this.keys.lockForVendor(m, vendorId, id);
       if (!before) throw new NotFound('API key', 'api_key_not_found');
       if (before.revoked_at) return before;
@@ -106,5 +108,17 @@ export class ApiKeysService {
       );
       return after;
     });
+  }
+
+  /**
+   * A transaction that changes what a vendor's credentials authenticate: this process forgets them
+   * once it has ended (the trigger's NOTIFY tells the other api processes as it commits).
+   */
+  private async changingCredentials<T>(vendorId: VendorId, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } finally {
+      this.credentials.forgetVendor(vendorId);
+    }
   }
 }

@@ -1,3 +1,4 @@
+export * from './auth/credential-cache.js';
 export * from './auth/principal.js';
 export * from './auth/vendor-auth.guard.js';
 export * from './auth/vendor-auth.service.js';

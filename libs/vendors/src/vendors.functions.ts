@@ -19,4 +19,14 @@ AS $function$
           FROM vendor_api_keys k JOIN vendors v ON v.id = k.vendor_id
          WHERE k.key_hash = hash
       $function$`,
+  notify_credentials_changed: `CREATE OR REPLACE FUNCTION public.notify_credentials_changed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+      BEGIN
+        -- TG_ARGV[0]: the column holding the vendor id (vendor_api_keys.vendor_id, vendors.id)
+        PERFORM pg_notify('credentials_changed',
+          CASE TG_OP WHEN 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END ->> TG_ARGV[0]);
+        RETURN NULL;
+      END $function$`,
 };

@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys.service.js';
 import { AuditLogService } from './audit-log.service.js';
 import { VendorAuthGuard } from './auth/vendor-auth.guard.js';
 import { VendorAuthService } from './auth/vendor-auth.service.js';
+import { CredentialCache } from './auth/credential-cache.js';
 import { DirectoryService } from './directory.service.js';
 import { VendorsRepository } from './vendors.repository.js';
 import { VendorsService } from './vendors.service.js';
@@ -18,6 +19,7 @@ import { VendorsService } from './vendors.service.js';
     VendorsService,
     ApiKeysService,
     VendorAuthService,
+    CredentialCache,
     VendorAuthGuard,
     DirectoryService,
     AuditLogService,
@@ -28,6 +30,7 @@ import { VendorsService } from './vendors.service.js';
     DirectoryService,
     AuditLogService,
     VendorAuthService,
+    CredentialCache,
     VendorAuthGuard,
     AuditModule,
   ],

@@ -6,6 +6,7 @@ import { Conflict, NotFound, asVendorId } from '#libs/common';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService, type IssuedKey } from './api-keys.service.js';
 import type { VendorRole } from './auth/principal.js';
+import { CredentialCache } from './auth/credential-cache.js';
 import {
   VendorsRepository,
   type VendorProfile,
@@ -34,6 +35,7 @@ export class VendorsService {
     private readonly keyRows: ApiKeysRepository,
     private readonly audit: AuditService,
     private readonly queue: QueueService,
+    private readonly credentials: CredentialCache,
   ) {}
 
   /**
@@ -112,7 +114,7 @@ export class VendorsService {
     return this.keys.issue({ ...admin, vendorId: vendor.id }, asVendorId(vendor.id), k);
   }
 
-  private transition(
+  private async transition(
     admin: Actor,
     id: string,
     action: string,
@@ -122,20 +124,26 @@ export class VendorsService {
       | Promise<Partial<Omit<VendorProfile, 'slug'>> & { status?: VendorStatus }>
       | (Partial<Omit<VendorProfile, 'slug'>> & { status?: VendorStatus }),
   ): Promise<VendorRow> {
-    return this.db.transaction(async (m) => {
-      const before = await this.vendors.lock(m, id);
-      if (!before || before.status === 'deleted') throw new NotFound('Vendor', 'vendor_not_found');
-      const after = await this.vendors.update(m, id, await change(m));
-      // benchmarks are taken across active vendors: one leaving or coming back changes them now,
-      // not at the next unrelated rebuild
-      if (after.status !== before.status)
-        await this.queue.send('insights.rebuild-benchmarks', {}, { manager: m });
-      await this.audit.record(
-        { ...admin, vendorId: id },
-        { action, entity: 'vendor', entityId: id, before: vendorAudit(before), after: vendorAudit(after) },
-        m,
-      );
-      return after;
-    });
+    try {
+      return await this.db.transaction(async (m) => {
+        const before = await this.vendors.lock(m, id);
+        if (!before || before.status === 'deleted') throw new NotFound('Vendor', 'vendor_not_found');
+        const after = await this.vendors.update(m, id, await change(m));
+        // benchmarks are taken across active vendors: one leaving or coming back changes them now,
+        // not at the next unrelated rebuild
+        if (after.status !== before.status)
+          await this.queue.send('insights.rebuild-benchmarks', {}, { manager: m });
+        await this.audit.record(
+          { ...admin, vendorId: id },
+          { action, entity: 'vendor', entityId: id, before: vendorAudit(before), after: vendorAudit(after) },
+          m,
+        );
+        return after;
+      });
+    } finally {
+      // a status change (or deletion's revoked keys) authenticates differently from now on: this
+      // process forgets what it knew at once; the trigger's NOTIFY tells the others as it commits
+      this.credentials.forgetVendor(id);
+    }
   }
 }

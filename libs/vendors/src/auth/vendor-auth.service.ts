@@ -5,6 +5,7 @@ import { Forbidden, Unauthorized, sha256Hex, asVendorId, UUID_PATTERN } from '#l
 import { ApiKeysRepository } from '../api-keys.repository.js';
 import { VendorsRepository, type VendorStatus } from '../vendors.repository.js';
 import { API_KEY_PREFIX } from '../api-keys.service.js';
+import { CredentialCache } from './credential-cache.js';
 import { VENDOR_ROLES, type VendorPrincipal, type VendorRole } from './principal.js';
 
 export interface RequestContext {
@@ -13,9 +14,10 @@ export interface RequestContext {
 }
 
 /**
- * Turns a bearer credential into a VendorPrincipal: a `vk_` API key (looked up by its SHA-256 on
- * every request, so revocation is immediate) or an HS256 JWT signed with JWT_SECRET carrying
- * `vendor_id` and `role` (top level, or in `app_metadata` as Supabase Auth puts custom claims).
+ * Turns a bearer credential into a VendorPrincipal: a `vk_` API key (looked up by its SHA-256) or an
+ * HS256 JWT signed with JWT_SECRET carrying `vendor_id` and `role` (top level, or in `app_metadata`
+ * as Supabase Auth puts custom claims). What the database says about a key or a vendor is kept in
+ * the CredentialCache, which every revocation, role change and suspension clears at once.
  */
 @Injectable()
 export class VendorAuthService {
@@ -26,6 +28,7 @@ export class VendorAuthService {
     config: AppConfig,
     private readonly keys: ApiKeysRepository,
     private readonly vendors: VendorsRepository,
+    private readonly cache: CredentialCache,
   ) {
     this.jwtKey = new TextEncoder().encode(config.secrets.jwtSecret);
     this.maxLifetime = config.secrets.jwtMaxLifetimeSeconds;
@@ -42,7 +45,12 @@ export class VendorAuthService {
 
   private async byApiKey(secret: string, ctx: RequestContext): Promise<VendorPrincipal> {
     if (secret.length > 100) throw new Unauthorized('Invalid API key', 'invalid_api_key');
-    const row = await this.keys.findForAuthentication(sha256Hex(secret));
+    const hash = sha256Hex(secret);
+    const row = await this.cache.get(
+      `key\n${hash}`,
+      () => this.keys.findForAuthentication(hash),
+      (found) => found.vendor_id,
+    );
     if (!row) throw new Unauthorized('Invalid API key', 'invalid_api_key');
     if (row.revoked_at) throw new Unauthorized('This API key has been revoked', 'api_key_revoked');
     assertActive(row.vendor_status);
@@ -82,7 +90,11 @@ export class VendorAuthService {
         `The token's role claim must be one of ${VENDOR_ROLES.join(', ')}`,
         'invalid_token',
       );
-    const status = await this.vendors.statusOf(vendorId);
+    const status = await this.cache.get(
+      `vendor\n${vendorId}`,
+      () => this.vendors.statusOf(vendorId),
+      () => vendorId,
+    );
     if (!status) throw new Unauthorized('Unknown vendor', 'invalid_token');
     assertActive(status);
     const sub = typeof claims.sub === 'string' ? claims.sub.slice(0, 200) : 'unknown';
