@@ -68,7 +68,8 @@ describe('credential cache: keys and vendor status kept per process, changes hea
     await warm(two, new VendorClient(two, (await issue('analyst')).key, vendorId));
     const onTwo = new VendorClient(two, (await issue('analyst')).key, vendorId);
     const before = await databaseLookups();
-    for (let i = 0; i < 5; i++) expect((await onTwo.request('GET', '/search?q=product')).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await onTwo.request('GET', '/search?q=product')).statusCode).toBe(200);
     expect(await databaseLookups()).toBe(before + 1);
   });
 

@@ -63,7 +63,11 @@ export class CredentialCache implements OnModuleDestroy {
    * The cached answer for `key`, or `load()`'s — kept when it is not null and no notification came
    * while it was read. `vendorOf` names the vendor whose changes invalidate it.
    */
-  async get<T>(key: string, load: () => Promise<T | null>, vendorOf: (value: T) => string): Promise<T | null> {
+  async get<T>(
+    key: string,
+    load: () => Promise<T | null>,
+    vendorOf: (value: T) => string,
+  ): Promise<T | null> {
     if (this.ttlMs <= 0) return load();
     if (!this.listening) this.listen();
     const now = Date.now();
@@ -96,7 +100,10 @@ export class CredentialCache implements OnModuleDestroy {
     this.connecting = this.connect()
       .catch((err: unknown) => {
         this.retryAt = Date.now() + RECONNECT_DELAY_MS;
-        this.logger.warn({ msg: 'credential cache could not listen; checking every credential in the database', err });
+        this.logger.warn({
+          msg: 'credential cache could not listen; checking every credential in the database',
+          err,
+        });
       })
       .finally(() => {
         this.connecting = null;
