@@ -30,7 +30,9 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  *   naive   filter every product by the customer's constraints and sort all of them by the fit
  *           score, in SQL (the baseline)
  *   matches MatchesService in process (audited profile read + the best-first walk + ranking)
- *   http    GET /api/v1/customers/:id/matches on the real api process
+ *   http    GET /api/v1/customers/:id/matches on the real api process (the only one serving the load)
+ *   rls-on / rls-off  the same route on that api and on a second one with DATABASE_ROW_SECURITY=false,
+ *           alternating call by call under the same load: what row-level security costs
  *   naive-cat, category   the same two asked within a category (`?category=`, each in turn)
  * from 1 and 16 clients; then a diet-rule change for a condition held by ~100 000 customers,
  * timed until every one is re-derived.
@@ -221,8 +223,10 @@ async function main(): Promise<void> {
       category: async (i) => {
         await matches.forCustomer(actor, v.id, ids[i % ids.length]!, { category: categoryOf(i) });
       },
+      // the api as deployed: the only one serving the load
+      http: httpOn(api.port),
       // with and without row-level security, alternating call by call under the same load
-      'http|norls': rls.exec,
+      'rls-on|rls-off': rls.exec,
     };
     const results: Record<string, Record<number, Figures>> = {};
     for (const clients of [1, args.clients!]) {
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
             max: lat[lat.length - 1]!,
             rps: NaN,
           };
-          const label = v === 0 ? 'http' : 'norls';
+          const label = v === 0 ? 'rls-on' : 'rls-off';
           (results[label] ??= {})[clients] = f;
           console.log(`${label.padEnd(7)} ${String(clients).padStart(2)} client(s)  ${fmt(f)}`);
         });
@@ -265,8 +269,15 @@ async function main(): Promise<void> {
       );
     }
     for (const clients of [1, args.clients!]) {
-      const on = results.http![clients]!;
-      const off = results.norls![clients]!;
+      const m = results.matches![clients]!;
+      const h = results.http![clients]!;
+      console.log(
+        `in process against HTTP, ${clients} client(s): p50 ${m.p50.toFixed(1)} / ${h.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} / ${h.p95.toFixed(1)} ms (HTTP p95 ${(h.p95 / m.p95).toFixed(2)}× in process)`,
+      );
+    }
+    for (const clients of [1, args.clients!]) {
+      const on = results['rls-on']![clients]!;
+      const off = results['rls-off']![clients]!;
       console.log(
         `row-level security, ${clients} client(s): http p95 ${on.p95.toFixed(1)} ms with, ${off.p95.toFixed(1)} ms without (${((on.p95 / off.p95 - 1) * 100).toFixed(1)} %; target ≤ +10 %)`,
       );

@@ -28,9 +28,12 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  * Every mode reads through a pool of `--pool` connections (default 4, twice this machine's cores):
  * 16 clients on 16 connections to a 2-core database were slower at the p95 than the same clients
  * queueing for 4 (docs/benchmarks.md), so the api is run as it should be deployed here.
- *   http    GET /api/v1/search on the real api process (auth, validation, JSON included)
- *   norls   the same on a second api process with DATABASE_ROW_SECURITY=false, alternating call by
- *           call with http under the same load: what row-level security costs
+ *   http    GET /api/v1/search on the real api process (auth, validation, JSON included), the only
+ *           api serving the load, as one would be deployed
+ *   rls-on / rls-off  the same route on that api and on a second api process with
+ *           DATABASE_ROW_SECURITY=false, alternating call by call under the same load: what
+ *           row-level security costs (each process then serves every other call, so these two are
+ *           slower than `http` at one client: compare them with each other, not with `http`)
  * `--vendors N` seeds N vendors of `--products` each (the first is searched): the cost of more
  * tenants (and their partitions) beside the one being searched.
  * Then the directory routes over the same catalogue (`--directory 0` skips them): three small
@@ -39,6 +42,8 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  * and POST /vendors/compare runs on the api at 1 and 16 clients, against the baseline of computing
  * one category's benchmark per request (the aggregate the refresh runs, for that category only).
  * Usage: npm run bench:search -- [--products 500000] [--passes 2] [--vendors 2] [--directory 1] [--pool 4]
+ * BENCH_DATABASE=<name> (with DATABASE_URL) keeps the catalogue in that database and reuses it on
+ * the next run instead of seeding again (a vendor that has products is not loaded twice).
  */
 const args = parseArgs({ products: 500_000, passes: 2, clients: 16, vendors: 2, directory: 1, pool: 4 });
 
@@ -239,7 +244,7 @@ async function main(): Promise<void> {
   console.log(
     `bench:search — ${products} products × ${args.vendors} vendor(s), mix of ${queryMix().length} queries, ${args.passes} passes, pool of ${args.pool} connections`,
   );
-  const db = await benchDatabase();
+  const db = await benchDatabase(process.env.DATABASE_URL ? process.env.BENCH_DATABASE : undefined);
   const config = loadConfig(benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) }));
   const ctx = await NestFactory.createApplicationContext(BenchModule.forRoot(config), {
     logger: ['error', 'warn'],
@@ -260,11 +265,15 @@ async function main(): Promise<void> {
     const a = vendors[0]!;
     let seededMs = 0;
     for (const [i, v] of vendors.entries()) {
+      const held = await pool.query(`SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`, [v.id]);
+      if (held.rows[0].n > 0) continue; // a kept catalogue (BENCH_DATABASE)
       const { ms } = await loadCatalogue(db.url, v.id, products, { seed: i + 1 });
       seededMs += ms;
     }
     console.log(
-      `seeded ${products} products × ${vendors.length} in ${(seededMs / 1000).toFixed(1)} s (${Math.round(((products * vendors.length) / seededMs) * 1000)} rows/s, COPY)`,
+      seededMs === 0
+        ? `the catalogue kept in ${process.env.BENCH_DATABASE} reused (${products} products × ${vendors.length})`
+        : `seeded ${products} products × ${vendors.length} in ${(seededMs / 1000).toFixed(1)} s (${Math.round(((products * vendors.length) / seededMs) * 1000)} rows/s, COPY)`,
     );
     await pool.query('VACUUM ANALYZE products');
     const leaves = (
@@ -309,9 +318,10 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`search ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
+    execs.http = httpOn(api.port);
     // with and without row-level security, alternating call by call under the same load
     const rls = alternate([httpOn(api.port), httpOn(apiNoRls.port)]);
-    execs['http|norls'] = rls.exec;
+    execs['rls-on|rls-off'] = rls.exec;
 
     const results: Record<string, Record<number, { all: Figures; common: Figures }>> = {};
     let tail = '';
@@ -321,14 +331,14 @@ async function main(): Promise<void> {
         if (name === 'search' && clients === 1) tail = slowest(queries, r.byQuery, counts);
         const variants: [string, number[][]][] =
           exec === rls.exec
-            ? rls.samples.map((m, v) => [v === 0 ? 'http' : 'norls', queries.map((q) => m.get(q) ?? [])])
+            ? rls.samples.map((m, v) => [v === 0 ? 'rls-on' : 'rls-off', queries.map((q) => m.get(q) ?? [])])
             : [[name, r.byQuery]];
         for (const [label, byQuery] of variants) {
           const all = exec === rls.exec ? figures(byQuery.flat()) : r.all;
           const common = figures(commonIdx.flatMap((i) => byQuery[i]!));
           (results[label] ??= {})[clients] = { all, common };
           console.log(
-            `${label.padEnd(6)} ${String(clients).padStart(2)} client(s)  all: ${fmt(all)}   common words: ${fmt(common)}`,
+            `${label.padEnd(7)} ${String(clients).padStart(2)} client(s)  all: ${fmt(all)}   common words: ${fmt(common)}`,
           );
         }
       }
@@ -346,8 +356,15 @@ async function main(): Promise<void> {
       );
     }
     for (const clients of [1, args.clients!]) {
-      const on = results.http![clients]!.all;
-      const off = results.norls![clients]!.all;
+      const s = results.search![clients]!.all;
+      const h = results.http![clients]!.all;
+      console.log(
+        `in process against HTTP, ${clients} client(s): p50 ${s.p50.toFixed(1)} / ${h.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} / ${h.p95.toFixed(1)} ms (HTTP p95 ${(h.p95 / s.p95).toFixed(2)}× in process; #34 target HTTP p95 ≤ ${clients === 1 ? 12 : 150} ms)`,
+      );
+    }
+    for (const clients of [1, args.clients!]) {
+      const on = results['rls-on']![clients]!.all;
+      const off = results['rls-off']![clients]!.all;
       console.log(
         `row-level security, ${clients} client(s): http p95 ${on.p95.toFixed(1)} ms with, ${off.p95.toFixed(1)} ms without (${((on.p95 / off.p95 - 1) * 100).toFixed(1)} %; target ≤ +10 %)`,
       );

@@ -4,8 +4,9 @@ import { createTestDatabase, testConfig, type TestDatabase } from '../support/da
 
 /**
  * ReplicaReader.readPlanned: named statements whose plans PostgreSQL keeps (generic after its
- * first custom plans), in a transaction that leaves the session's force_custom_plan as it was,
- * at most MAX_PER_CONNECTION of them per connection.
+ * first custom plans), on a session at plan_cache_mode=auto that stays so for the next planned
+ * read and is back at force_custom_plan for anyone else, at most MAX_PER_CONNECTION of them per
+ * connection.
  */
 describe('planned statements (integration)', () => {
   let db: TestDatabase;
@@ -52,6 +53,29 @@ describe('planned statements (integration)', () => {
     expect(after).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
   });
 
+  it('runs outside a transaction, leaves auto for the next planned read only', async () => {
+    const session = (run: { db: { query(sql: string): Promise<unknown> } }) =>
+      run.db.query(
+        `SELECT current_setting('plan_cache_mode') AS mode, now() = statement_timestamp() AS own_statement`,
+      ) as Promise<{ mode: string; own_statement: boolean }[]>;
+    const first = await reader.readPlanned(async (run) => {
+      await run.planned('plan_session', 'SELECT 1 AS n', []);
+      return session(run);
+    });
+    // now() is the transaction's start: equal to the statement's own start only outside one
+    expect(first.result).toEqual([{ mode: 'auto', own_statement: true }]);
+    const second = await reader.readPlanned((run) => session(run));
+    expect(second.result[0]!.mode).toBe('auto');
+    // a transaction taking the same connection runs force_custom_plan
+    const inTransaction = await ds.transaction((m) => m.query('SHOW plan_cache_mode'));
+    expect(inTransaction).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
+    const third = await reader.readPlanned(async (run) => {
+      await run.planned('plan_session', 'SELECT 1 AS n', []);
+      return session(run);
+    });
+    expect(third.result[0]!.mode).toBe('auto');
+  });
+
   it(`keeps at most ${MAX_PER_CONNECTION} statements per connection, the least recently used deallocated`, async () => {
     const names = Array.from({ length: MAX_PER_CONNECTION + 5 }, (_, i) => `plan_lru_${i}`);
     await reader.readPlanned(async (run) => {
@@ -67,7 +91,7 @@ describe('planned statements (integration)', () => {
     expect(result).toEqual([{ n: 0 }]);
   });
 
-  it('rolls back a failed read, and the connection serves the next one', async () => {
+  it('fails a read whose statement fails, and the connection serves the next one', async () => {
     await expect(
       reader.readPlanned((run) => run.planned('plan_fails', 'SELECT 1 / $1::int AS n', [0])),
     ).rejects.toThrow(/division by zero/);

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { EntityManager, type QueryRunner } from 'typeorm';
+import { isPlannedAcquisition, settlePlanMode } from './planned-statements.js';
 import { resilientClientClass, trackPool } from './resilient-pg.js';
 
 /**
@@ -17,7 +18,8 @@ import { resilientClientClass, trackPool } from './resilient-pg.js';
  *    timeout error becomes DatabaseUnavailable (503 with Retry-After).
  * 3. **Every connection serves the request's scope** (tenant-scope.ts): a connection is brought to
  *    the caller's vendor or platform scope when it is handed out, before any statement of the
- *    caller runs on it.
+ *    caller runs on it — and back to `plan_cache_mode=force_custom_plan` if a planned read left it
+ *    at auto and the caller is not one (planned-statements.ts).
  *
  * Every pool created here is recorded (trackPool) for the pool gauges, and its clients are
  * resilient (resilient-pg.ts): a lost connection never throws an unhandled `error`.
@@ -157,6 +159,7 @@ export function driverFor(options: DriverOptions): typeof pg {
         else if (mark.pool === this && options.guard) throw new NestedAcquireError();
       }
       const state = options.capture?.();
+      const planned = isPlannedAcquisition();
       let client: pg.PoolClient;
       try {
         client = await super.connect();
@@ -170,6 +173,12 @@ export function driverFor(options: DriverOptions): typeof pg {
           client.release(err as Error); // a connection that could not be scoped is not reused
           throw err;
         }
+      }
+      try {
+        await settlePlanMode(client, planned);
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
       }
       return client;
     }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 
 /**
@@ -8,9 +9,12 @@ import type pg from 'pg';
  * statement that names its vendor as a literal is pruned to that vendor's leaves when it is
  * planned, so its plan can be kept and reused: for catalogue search that saves the planning of
  * 16 leaves on every call (about 1.5 ms a statement, a third of its database time). Such
- * statements run here in a transaction with `SET LOCAL plan_cache_mode = auto` (PostgreSQL
- * keeps the generic plan when it costs no more than the custom ones it tried first), so the
- * session's own setting is back when the transaction ends.
+ * statements run with the session's `plan_cache_mode = auto` (PostgreSQL keeps the generic plan
+ * when it costs no more than the custom ones it tried first). The connection is left so when it
+ * goes back to the pool — the next planned read on it needs no statement to set it — and whoever
+ * takes it next for anything else gets it back at `force_custom_plan` first (settlePlanMode, run
+ * by the pool as it hands a connection out: pg-driver.ts). This used to be a transaction with
+ * `SET LOCAL` around every planned read: two round trips of a search's four or five.
  *
  * Each connection keeps at most MAX_PER_CONNECTION of them (least recently used deallocated):
  * statement names carry the vendor, and one search statement with its generic plan over a
@@ -39,17 +43,40 @@ function pgParsedStatements(client: pg.PoolClient): Record<string, string> {
   return parsed;
 }
 
-export class PlannedStatements {
-  private open = false;
+/** Connections whose session was left at plan_cache_mode=auto by a planned read. */
+const autoSessions = new WeakSet<pg.PoolClient>();
+/** Set while a planned read takes its connection from the pool. */
+const plannedAcquisition = new AsyncLocalStorage<true>();
 
+/** Takes a connection (through `connect`) for planned statements: one left at auto stays so. */
+export function acquireForPlanned<T>(connect: () => Promise<T>): Promise<T> {
+  return plannedAcquisition.run(true, connect);
+}
+
+/** Whether the acquisition being made now is a planned read's (read synchronously when it starts). */
+export function isPlannedAcquisition(): boolean {
+  return plannedAcquisition.getStore() === true;
+}
+
+/**
+ * What the pool runs on each connection it hands out: a session a planned read left at auto goes
+ * back to force_custom_plan unless the taker is a planned read too (one statement, only then).
+ */
+export async function settlePlanMode(client: pg.PoolClient, planned: boolean): Promise<void> {
+  if (planned || !autoSessions.has(client)) return;
+  autoSessions.delete(client); // unknown until it succeeds; a failed SET discards the connection
+  await client.query('SET plan_cache_mode = force_custom_plan');
+}
+
+export class PlannedStatements {
   constructor(private readonly client: pg.PoolClient) {}
 
   /** Runs `text` as the prepared statement `name` (one text per name, always). */
   async run<R>(name: string, text: string, values: unknown[]): Promise<R[]> {
     if (!/^[a-z0-9_]{1,63}$/.test(name)) throw new Error(`not a statement name: ${name}`);
-    if (!this.open) {
-      await this.client.query('BEGIN READ ONLY; SET LOCAL plan_cache_mode = auto');
-      this.open = true;
+    if (!autoSessions.has(this.client)) {
+      await this.client.query('SET plan_cache_mode = auto');
+      autoSessions.add(this.client);
     }
     const names = prepared.get(this.client) ?? new Map<string, string>();
     prepared.set(this.client, names);
@@ -69,12 +96,5 @@ export class PlannedStatements {
     }
     const result = await this.client.query({ name, text, values });
     return result.rows as R[];
-  }
-
-  /** Ends the transaction the statements ran in (their plans stay on the connection). */
-  async close(failed: boolean): Promise<void> {
-    if (!this.open) return;
-    this.open = false;
-    await this.client.query(failed ? 'ROLLBACK' : 'COMMIT');
   }
 }

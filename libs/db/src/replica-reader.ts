@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { PlannedStatements } from './planned-statements.js';
+import { PlannedStatements, acquireForPlanned } from './planned-statements.js';
 
 /** What a read runs on (the typed helpers take it): the primary's pool, or one replica connection. */
 export type ReadConnection = DataSource | QueryRunner;
@@ -69,26 +69,18 @@ export class ReplicaReader {
   ): Promise<{ result: T; source: ReadSource }> {
     return this.onOneConnection(async (runner) => {
       const statements = new PlannedStatements((await runner.connect()) as pg.PoolClient);
-      const run: PlannedReadConnection = {
-        db: runner,
-        planned: (name, text, values) => statements.run(name, text, values),
-      };
-      let result: T;
-      try {
-        result = await work(run);
-      } catch (err) {
-        await statements.close(true).catch(() => undefined);
-        throw err;
-      }
-      await statements.close(false);
-      return result;
-    });
+      return work({ db: runner, planned: (name, text, values) => statements.run(name, text, values) });
+    }, true);
   }
 
   /** Runs `work` on one connection: a replica's when there are replicas (and one answers), else the primary's. */
   private async onOneConnection<T>(
     work: (runner: QueryRunner) => Promise<T>,
+    planned = false,
   ): Promise<{ result: T; source: ReadSource }> {
+    // the runner takes its connection at its first statement (or connect()): in the planned read's
+    // context when it is one, so the pool leaves a session at plan_cache_mode=auto as it is
+    if (planned) return acquireForPlanned(() => this.onOneConnection(work));
     let runner: QueryRunner | null = null;
     if (this.replicated) {
       runner = this.db.createQueryRunner('slave');
