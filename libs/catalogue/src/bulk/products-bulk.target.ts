@@ -32,6 +32,11 @@ export const PRODUCT_FILLFACTOR = 85;
  * only those, batch by batch; a vendor's first load is built beside the live partition and swapped
  * in. Codes are stored as an API write stores them.
  */
+/** A line's allergens and tags as stored, and its warnings (JSON) or null. */
+type Canonical = [allergens: string, tags: string, warnings: string | null];
+/** Distinct (allergens, tags) cell pairs remembered per ingest before starting over. */
+const CANONICAL_CACHE_SIZE = 50_000;
+
 @Injectable()
 export class ProductsBulkTarget implements BulkTarget {
   readonly digests = true;
@@ -47,19 +52,43 @@ export class ProductsBulkTarget implements BulkTarget {
     const a = columns.findIndex((c) => c.column === 'allergens');
     const t = columns.findIndex((c) => c.column === 'dietary_tags');
     if (a < 0 && t < 0) return undefined;
+    const canonical = (allergenCell: string, tagCell: string): Canonical => {
+      const codes = productCodes(a >= 0 ? splitList(allergenCell) : [], t >= 0 ? splitList(tagCell) : []);
+      const warnings = codes.warnings.length
+        ? JSON.stringify(
+            codes.warnings.map((w) => ({
+              column: columns[w.field === 'allergens' ? a : t]!.header,
+              code: w.code,
+              reason: w.reason,
+              message: w.message,
+            })),
+          )
+        : null;
+      return [codes.allergens.join('|'), codes.dietary_tags.join('|'), warnings];
+    };
+    // A catalogue repeats a few hundred allergen lists and a few thousand tag lists over millions
+    // of lines: each pair of cells is put through the vocabulary once (bounded: cleared when full).
+    const seen = new Map<string, Map<string, Canonical>>();
+    let remembered = 0;
     return (values) => {
-      const codes = productCodes(a >= 0 ? splitList(values[a]!) : [], t >= 0 ? splitList(values[t]!) : []);
-      if (a >= 0) values[a] = codes.allergens.join('|');
-      if (t >= 0) values[t] = codes.dietary_tags.join('|');
-      if (!codes.warnings.length) return null;
-      return JSON.stringify(
-        codes.warnings.map((w) => ({
-          column: columns[w.field === 'allergens' ? a : t]!.header,
-          code: w.code,
-          reason: w.reason,
-          message: w.message,
-        })),
-      );
+      const allergenCell = a >= 0 ? values[a]! : '';
+      const tagCell = t >= 0 ? values[t]! : '';
+      let byTags = seen.get(allergenCell);
+      let done = byTags?.get(tagCell);
+      if (done === undefined) {
+        if (remembered >= CANONICAL_CACHE_SIZE) {
+          seen.clear();
+          remembered = 0;
+          byTags = undefined;
+        }
+        if (byTags === undefined) seen.set(allergenCell, (byTags = new Map()));
+        done = canonical(allergenCell, tagCell);
+        byTags.set(tagCell, done);
+        remembered++;
+      }
+      if (a >= 0) values[a] = done[0];
+      if (t >= 0) values[t] = done[1];
+      return done[2];
     };
   }
 
