@@ -87,7 +87,7 @@ export class IngestPipeline {
     else await this.jobs.resetForRestart(job.id);
     await this.connections.dropJobTables(main.client, job.id);
 
-    const records = await this.lifecycle.phase(job, 'copy', () =>
+    const { records, warned } = await this.lifecycle.phase(job, 'copy', () =>
       this.copy.run(job, main, header, mapping, resume),
     );
     if (records === 0) throw new IngestFileError('the file has a header but no rows');
@@ -101,7 +101,7 @@ export class IngestPipeline {
         this.targets.of(job.mode).parents(),
       ));
     const valid = await this.lifecycle.phase(job, 'validate', () =>
-      this.validate.run(job, main, mapping, firstLoad, records),
+      this.validate.run(job, main, mapping, firstLoad, records, warned),
     );
     await this.jobs.update(job.id, {
       rows_total: records,

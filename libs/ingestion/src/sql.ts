@@ -262,6 +262,11 @@ export function insertErrorsSql(
     ) e ORDER BY 3 LIMIT ${MAX_ERROR_ROWS}`;
 }
 
+/** What insertWarningsSql records for a file none of whose lines has a warning. */
+export function noWarningsSql(jobId: string): string {
+  return `UPDATE ingest_jobs SET warning_counts = '{}' WHERE id = ${lit(jobId)}::uuid`;
+}
+
 /**
  * The lines' warnings (codes kept as written, diet tags dropped) into ingest_errors as `warning`
  * rows, and their counts by reason onto the job. Runs on the staging table before anything is set

@@ -111,6 +111,8 @@ export class CsvToCopy extends Transform {
   private headerSeen = false;
   private seen = 0;
   records = 0;
+  /** Good lines whose transform reported warnings (none: validation skips looking for them). */
+  warned = 0;
   private out: string[] = [];
   private readonly sink = (fields: string[], line: number, problem: string | null) => {
     if (!this.headerSeen) {
@@ -129,6 +131,7 @@ export class CsvToCopy extends Transform {
     } else {
       const mapped = columns.map((c) => fields[c]!);
       const warnings = this.options.transform ? this.options.transform(mapped) : null;
+      if (warnings !== null) this.warned++;
       let values = '';
       let ascii = true;
       for (const v of mapped) {

@@ -12,7 +12,8 @@ import type { Conn } from './ingest-connections.js';
 
 /**
  * Phase 1: the upload streamed through the CSV tokenizer into COPY, into an unlogged all-text
- * staging table (mapped columns only). Returns the number of records.
+ * staging table (mapped columns only). Returns the number of records, and how many of them carry
+ * warnings.
  */
 @Injectable()
 export class CopyPhase {
@@ -47,6 +48,6 @@ export class CopyPhase {
       toCopy,
       client.query(copyStreams.from(copySql(t.stage, mapping))),
     );
-    return toCopy.records;
+    return { records: toCopy.records, warned: toCopy.warned };
   }
 }
