@@ -7,6 +7,7 @@ import { configFor, migrateAll } from '../../scripts/database.js';
 import { AppProcesses } from '../support/app-processes.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { httpCall, payForReport } from '../../bench/support/http-funnel.js';
+import pg from 'pg';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -17,6 +18,7 @@ import { waitFor } from '../support/wait.js';
  * under the other test files.
  */
 const RECOVERY_SECONDS = 5; // stated in README ("Operations: a database restart")
+const ADMIN_API_KEY = randomBytes(24).toString('base64url');
 describe('a database restart under live api and worker processes (integration)', () => {
   let dir: string;
   let port: number;
@@ -40,7 +42,7 @@ describe('a database restart under live api and worker processes (integration)',
       DATABASE_URL: server.url,
       JWT_SECRET: randomBytes(32).toString('base64url'),
       VAULT_MASTER_KEY: randomBytes(32).toString('hex'),
-      ADMIN_API_KEY: randomBytes(24).toString('base64url'),
+      ADMIN_API_KEY,
       PAYMENTS_ENABLED: 'true',
       PAYMENTS_ALLOW_SANDBOX: 'true',
       ANTHROPIC_API_KEY: 'sk-ant-fake-key',
@@ -60,7 +62,29 @@ describe('a database restart under live api and worker processes (integration)',
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The api's count of credential checks answered from its cache (its /metrics). */
+  const cacheAnswers = async (): Promise<number> => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    return Number(/^vendor_auth_lookups_total\{source="cache"\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+  const search = (key: string) =>
+    fetch(`${base}/api/v1/search?q=bar`, { headers: { authorization: `Bearer ${key}` } }).then(
+      (r) => r.status,
+    );
+
   it('keeps both processes up, answers 503 while PostgreSQL is away, recovers at once, finishes the job in flight', async () => {
+    // a vendor key the api has learnt (its credential cache listens for changes on its own connection)
+    const created = await fetch(`${base}/api/v1/admin/vendors`, {
+      method: 'POST',
+      headers: { 'x-admin-key': ADMIN_API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ slug: 'restart-vendor', name: 'Restart Vendor', category: 'grocery' }),
+    });
+    const { vendor, api_key: apiKey } = (await created.json()) as {
+      vendor: { id: string };
+      api_key: { id: string; key: string };
+    };
+    expect(await search(apiKey.key)).toBe(200);
+
     // a report whose generation is waiting on the model when the database goes away
     let release!: () => void;
     anthropic.queue.push({ kind: 'held', until: new Promise<void>((r) => (release = r)) });
@@ -116,6 +140,25 @@ describe('a database restart under live api and worker processes (integration)',
       30_000,
       100,
     );
+    // the credential cache listens again: checks are answered from memory once more, and a
+    // revocation made by SQL (no api involved) reaches it through the new listening connection
+    const before = await cacheAnswers();
+    await waitFor(
+      async () => ((await search(apiKey.key)) === 200 && (await cacheAnswers()) > before ? true : undefined),
+      10_000,
+      100,
+    );
+    const sql = new pg.Client({ connectionString: server.url });
+    await sql.connect();
+    try {
+      await sql.query(`UPDATE vendor_api_keys SET revoked_at = now() WHERE id = $1 AND vendor_id = $2`, [
+        apiKey.id,
+        vendor.id,
+      ]);
+    } finally {
+      await sql.end();
+    }
+    await waitFor(async () => ((await search(apiKey.key)) === 401 ? true : undefined), 5_000, 20);
     expect(apps.alive()).toBe(true);
     expect((await fetch(`${apps.workerBase}/health`)).status).toBe(200);
     expect(apps.output()).not.toMatch(/Unhandled 'error' event|uncaught/i);
