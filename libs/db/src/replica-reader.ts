@@ -67,20 +67,20 @@ export class ReplicaReader {
   async readPlanned<T>(
     work: (run: PlannedReadConnection) => Promise<T>,
   ): Promise<{ result: T; source: ReadSource }> {
-    return this.onOneConnection(async (runner) => {
-      const statements = new PlannedStatements((await runner.connect()) as pg.PoolClient);
-      return work({ db: runner, planned: (name, text, values) => statements.run(name, text, values) });
-    }, true);
+    // the runner takes its connection in the planned read's context, so the pool leaves a session
+    // at plan_cache_mode=auto as it is
+    return acquireForPlanned(() =>
+      this.onOneConnection(async (runner) => {
+        const statements = new PlannedStatements((await runner.connect()) as pg.PoolClient);
+        return work({ db: runner, planned: (name, text, values) => statements.run(name, text, values) });
+      }),
+    );
   }
 
   /** Runs `work` on one connection: a replica's when there are replicas (and one answers), else the primary's. */
   private async onOneConnection<T>(
     work: (runner: QueryRunner) => Promise<T>,
-    planned = false,
   ): Promise<{ result: T; source: ReadSource }> {
-    // the runner takes its connection at its first statement (or connect()): in the planned read's
-    // context when it is one, so the pool leaves a session at plan_cache_mode=auto as it is
-    if (planned) return acquireForPlanned(() => this.onOneConnection(work));
     let runner: QueryRunner | null = null;
     if (this.replicated) {
       runner = this.db.createQueryRunner('slave');

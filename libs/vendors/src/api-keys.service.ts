@@ -110,18 +110,8 @@ export class ApiKeysService {
     });
   }
 
-  /**
-   * A transaction that changes what a vendor's credentials authenticate: this process forgets them
-   * once it has ended (the trigger's NOTIFY tells the other api processes as it commits).
-   */
-  private async changingCredentials<T>(
-    vendorId: VendorId,
-    work: (m: EntityManager) => Promise<T>,
-  ): Promise<T> {
-    try {
-      return await this.db.transaction(work);
-    } finally {
-      this.credentials.forgetVendor(vendorId);
-    }
+  /** A transaction that changes what a vendor's credentials authenticate (CredentialCache.changing). */
+  private changingCredentials<T>(vendorId: VendorId, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.credentials.changing(vendorId, () => this.db.transaction(work));
   }
 }

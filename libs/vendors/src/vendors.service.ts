@@ -114,7 +114,7 @@ export class VendorsService {
     return this.keys.issue({ ...admin, vendorId: vendor.id }, asVendorId(vendor.id), k);
   }
 
-  private async transition(
+  private transition(
     admin: Actor,
     id: string,
     action: string,
@@ -124,8 +124,9 @@ export class VendorsService {
       | Promise<Partial<Omit<VendorProfile, 'slug'>> & { status?: VendorStatus }>
       | (Partial<Omit<VendorProfile, 'slug'>> & { status?: VendorStatus }),
   ): Promise<VendorRow> {
-    try {
-      return await this.db.transaction(async (m) => {
+    // a status change (or deletion's revoked keys) authenticates differently from now on
+    return this.credentials.changing(id, () =>
+      this.db.transaction(async (m) => {
         const before = await this.vendors.lock(m, id);
         if (!before || before.status === 'deleted') throw new NotFound('Vendor', 'vendor_not_found');
         const after = await this.vendors.update(m, id, await change(m));
@@ -139,11 +140,7 @@ export class VendorsService {
           m,
         );
         return after;
-      });
-    } finally {
-      // a status change (or deletion's revoked keys) authenticates differently from now on: this
-      // process forgets what it knew at once; the trigger's NOTIFY tells the others as it commits
-      this.credentials.forgetVendor(id);
-    }
+      }),
+    );
   }
 }

@@ -70,24 +70,17 @@ export class ProductsBulkTarget implements BulkTarget {
     };
     // A catalogue repeats a few hundred allergen lists and a few thousand tag lists over millions
     // of lines: each pair of cells is put through the vocabulary once (bounded: cleared when full).
-    const seen = new Map<string, Map<string, Canonical>>();
-    let remembered = 0;
+    const seen = new Map<string, Canonical>();
     return (values) => {
       const allergenCell = a >= 0 ? values[a]! : '';
       const tagCell = t >= 0 ? values[t]! : '';
-      let byTags = seen.get(allergenCell);
-      let done = byTags?.get(tagCell);
+      const key = `${allergenCell}\u0000${tagCell}`;
+      let done = seen.get(key);
       if (done === undefined) {
-        if (remembered >= CANONICAL_CACHE_SIZE) {
-          seen.clear();
-          remembered = 0;
-          byTags = undefined;
-        }
-        // the cells are slices of the file's decoded text: kept as keys they would keep all of it
-        if (byTags === undefined) seen.set(ownCopy(allergenCell), (byTags = new Map()));
+        if (seen.size >= CANONICAL_CACHE_SIZE) seen.clear();
         done = canonical(allergenCell, tagCell);
-        byTags.set(ownCopy(tagCell), done);
-        remembered++;
+        // the cells are slices of the file's decoded text: a key made of them would keep it all alive
+        seen.set(ownCopy(key), done);
       }
       if (a >= 0) values[a] = done[0];
       if (t >= 0) values[t] = done[1];

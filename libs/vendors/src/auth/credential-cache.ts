@@ -88,6 +88,19 @@ export class CredentialCache implements OnModuleDestroy {
     return value;
   }
 
+  /**
+   * Runs `change` (a transaction that changes what `vendorId`'s credentials authenticate) and then
+   * forgets that vendor here, whether it committed or not; the trigger's NOTIFY tells the other
+   * api processes as it commits.
+   */
+  async changing<T>(vendorId: string, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      this.forgetVendor(vendorId);
+    }
+  }
+
   /** Drops every entry of `vendorId` (its keys and its status): called as a change commits. */
   forgetVendor(vendorId: string): void {
     this.generation++;
