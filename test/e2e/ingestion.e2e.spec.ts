@@ -12,7 +12,11 @@ import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { freePort } from '#libs/db/embedded';
 import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';
-import { skipUnchangedSql, type SkipStrategy } from '../../libs/catalogue/src/bulk/products-bulk-sql.js';
+import {
+  skipMarkedSql,
+  skipUnchangedSql,
+  type SkipStrategy,
+} from '../../libs/catalogue/src/bulk/products-bulk-sql.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { CuttingProxy, tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
@@ -293,42 +297,40 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       price_cents: 105,
     });
 
-    // Both ways of setting lines aside (probing per line for a small file, one scan of the
-    // catalogue for a big one) find exactly the lines whose product still carries their digest.
-    const setAside = async (strategy: SkipStrategy) => {
+    // Every way of setting lines aside (probing per line for a small file, one scan of the
+    // catalogue for a big one, the lines the copy marked from the digests it held) finds exactly
+    // the lines whose product still carries their digest.
+    const setAside = async (strategy: SkipStrategy | 'marked') => {
       await ds.query(`DROP TABLE IF EXISTS skip_stage, skip_out`);
       await ds.query(
         `CREATE TABLE skip_stage AS SELECT row_number() OVER (ORDER BY external_id) AS line_no, NULL::text AS problem,
                 CASE WHEN external_id IN ('SKU-00003', 'SKU-00004') THEN gen_random_uuid() ELSE source_digest END AS digest,
-                external_id AS f_external_id
+                external_id NOT IN ('SKU-00003', 'SKU-00004') AS unchanged, external_id AS f_external_id
            FROM products WHERE vendor_id = $1`,
         [v.vendorId],
       );
       await ds.query(`CREATE TABLE skip_out (line_no bigint, id uuid, external_id text)`);
       for (const part of [0, 1]) {
-        const sql = skipUnchangedSql(
-          'skip_stage',
-          'skip_out',
-          v.vendorId,
-          'f_external_id',
-          part,
-          2,
-          strategy,
-        );
+        const sql =
+          strategy === 'marked'
+            ? skipMarkedSql('skip_stage', 'skip_out', v.vendorId, 'f_external_id', part, 2)
+            : skipUnchangedSql('skip_stage', 'skip_out', v.vendorId, 'f_external_id', part, 2, strategy);
         const runner = ds.createQueryRunner();
         await runner.query(sql);
         await runner.query('RESET ALL'); // its SET lines stay on the session, as on a pipeline connection
         await runner.release();
       }
+      // the SQL ways take the lines out of the stage; marked ones stay there, left out by their mark
       return ds.query(
-        `SELECT (SELECT count(*)::int FROM skip_out) AS skipped, (SELECT count(*)::int FROM skip_stage) AS left,
-                (SELECT array_agg(f_external_id ORDER BY 1) FROM skip_stage) AS kept,
+        `SELECT (SELECT count(*)::int FROM skip_out) AS skipped,
+                (SELECT count(*)::int FROM skip_stage WHERE ${strategy === 'marked' ? 'NOT unchanged' : 'true'}) AS left,
+                (SELECT array_agg(f_external_id ORDER BY 1) FROM skip_stage WHERE ${strategy === 'marked' ? 'NOT unchanged' : 'true'}) AS kept,
                 (SELECT count(*)::int FROM skip_out o JOIN products p ON p.vendor_id = $1 AND p.id = o.id
                    AND p.external_id = o.external_id) AS matched`,
         [v.vendorId],
       );
     };
-    for (const strategy of ['probe', 'scan'] as const)
+    for (const strategy of ['probe', 'scan', 'marked'] as const)
       expect(await setAside(strategy)).toEqual([
         { skipped: 493, left: 2, kept: ['SKU-00003', 'SKU-00004'], matched: 493 },
       ]);

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { CsvToCopy, FIELDS, mapHeaders, type ColumnMapping, type FieldSpec } from '#libs/ingestion';
+import { DigestSet } from '../../libs/ingestion/src/csv/digest-set.js';
 import {
   castSql,
   copySql,
@@ -149,17 +150,24 @@ describe('ingest validation: the typed fill agrees with reasonSql (integration)'
     return lines.join('\n') + '\n';
   }
 
-  async function stage(name: string, mapping: ColumnMapping, csv: string): Promise<void> {
+  async function stage(
+    name: string,
+    mapping: ColumnMapping,
+    csv: string,
+    options: Partial<ConstructorParameters<typeof CsvToCopy>[0]> = {},
+  ): Promise<CsvToCopy> {
     await client.query(createStagingSql(name, mapping));
     const toCopy = new CsvToCopy({
       fieldCount: mapping.used.length,
       columns: mapping.used.map((u) => u.index),
+      ...options,
     });
     await pipeline(
       Readable.from([Buffer.from(csv)]),
       toCopy,
       client.query(copyStreams.from(copySql(name, mapping))),
     );
+    return toCopy;
   }
 
   /** The plain casts, without shortcuts (codes as the pipeline cast them before the shortcuts). */
@@ -230,5 +238,45 @@ describe('ingest validation: the typed fill agrees with reasonSql (integration)'
       toCopy,
     );
     expect(rows.map((r) => r.split('\t')[3])).toEqual(['t', 'f', 'f', 'f', 't', 'f']);
+  });
+
+  it('stages a line whose digest is held as unchanged, its key alone, and types only the others', async () => {
+    const mapping = mapHeaders('products', ['sku', 'name', 'price_cents']);
+    const lines = ['sku,name,price_cents'];
+    for (let i = 1; i <= 3000; i++) lines.push(`SKU-${i},Oat bar ${i},${100 + i}`);
+    const csv = lines.join('\n') + '\n';
+    const salt = 'v-test|';
+    const tag = Math.random().toString(16).slice(2, 10);
+    await stage(`d_first_${tag}`, mapping, csv, { digestSalt: salt });
+    // the digests of every other line, read back the way the copy phase reads a catalogue's
+    const digests = await DigestSet.fromBinaryCopy(
+      client.query(
+        copyStreams.to(
+          `COPY (SELECT digest FROM d_first_${tag} WHERE line_no % 2 = 0) TO STDOUT (FORMAT binary)`,
+        ),
+      ),
+    );
+    expect(digests.size).toBe(1500);
+    const keyColumn = mapping.used.findIndex((u) => u.field.column === 'external_id');
+    const again = await stage(`d_again_${tag}`, mapping, csv, {
+      digestSalt: salt,
+      unchanged: { digests, keyColumn },
+    });
+    expect(again.unchangedLines).toBe(1500);
+    const { rows } = await client.query(
+      `SELECT count(*) FILTER (WHERE a.unchanged AND a.line_no % 2 = 0 AND a.digest IS NULL AND a.f_name IS NULL
+                                 AND a.f_price_cents IS NULL AND a.f_external_id = f.f_external_id)::int AS keys_only,
+              count(*) FILTER (WHERE NOT a.unchanged AND a.line_no % 2 = 1 AND a.digest = f.digest
+                                 AND a.f_name = f.f_name)::int AS whole
+         FROM d_again_${tag} a JOIN d_first_${tag} f USING (line_no)`,
+    );
+    expect(rows[0]).toEqual({ keys_only: 1500, whole: 1500 });
+    const typed = typedSql(`d_again_${tag}`, `d_typed_${tag}`, VENDOR, mapping, 2, true);
+    await client.query(typed.create);
+    for (const fill of typed.fill) await client.query(fill);
+    const { rows: typedRows } = await client.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE line_no % 2 = 0)::int AS even FROM d_typed_${tag}`,
+    );
+    expect(typedRows[0]).toEqual({ n: 1500, even: 0 });
   });
 });

@@ -17,7 +17,10 @@ export const vendorPartition = (table: string, vendorId: string): string =>
 
 /** One job's scratch tables (unlogged; the pipeline creates and drops them). */
 export interface BulkTables {
-  /** All-text staging: `line_no`, `problem`, `digest`, … and one `f_<field>` column per mapped field. */
+  /**
+   * All-text staging: `line_no`, `problem`, `digest`, `unchanged` (a line known unchanged, staged
+   * as its key alone), … and one `f_<field>` column per mapped field.
+   */
   stage: string;
   /** The valid lines typed: `line_no`, `id`, `external_id` and the live columns the file fills. */
   typed: string;
@@ -111,16 +114,25 @@ export interface BulkTarget {
   readonly batchStatistics: string[] | null;
   /**
    * How a line's values are stored when not as written (codes made canonical), done while the file
-   * streams: rewrites `values` (staged order) in place and returns the line's warnings as JSON, or
-   * null. Undefined when the file has nothing to transform.
+   * streams: rewrites `values` (staged order) in place and returns the line's warnings, or null.
+   * Undefined when the file has nothing to transform.
    */
-  lineTransform(columns: StagedColumn[]): ((values: string[]) => string | null) | undefined;
+  lineTransform(columns: StagedColumn[]): ((values: string[]) => readonly LineWarning[] | null) | undefined;
   /**
-   * A re-ingest's first step (before validation): lines whose rows are unchanged since they were
-   * written from them moved from `stage` into `skipped` (which the target creates). Absent when the
+   * A re-ingest of `fileBytes`: the statement listing the digests of the vendor's live rows (one
+   * uuid column, none null) when holding them in memory while the file streams pays — the file is
+   * a good share of what the vendor has — so unchanged lines are recognised as they are read and
+   * staged as their key alone; null to leave them to setAsideUnchanged's SQL. Absent when the
    * target keeps no digests.
    */
-  setAsideUnchanged?(job: BulkJob, session: BulkSession, lines: number): Promise<void>;
+  unchangedDigests?(job: BulkJob, session: BulkSession, fileBytes: number): Promise<string | null>;
+  /**
+   * A re-ingest's first step (before validation): lines whose rows are unchanged since they were
+   * written from them moved from `stage` into `skipped` (which the target creates) — the lines the
+   * copy `marked` as unchanged (stage.unchanged, by unchangedDigests), or else those it finds by
+   * their digests. Absent when the target keeps no digests.
+   */
+  setAsideUnchanged?(job: BulkJob, session: BulkSession, lines: number, marked: boolean): Promise<void>;
   /** A re-ingest's step before its batches (outside a transaction). */
   prepareMerge(job: BulkJob, session: BulkSession): Promise<void>;
   /** Merges typed lines [from, to) in the current transaction (audited where the owner audits). */

@@ -87,11 +87,6 @@ export class IngestPipeline {
     else await this.jobs.resetForRestart(job.id);
     await this.connections.dropJobTables(main.client, job.id);
 
-    const { records, warned } = await this.lifecycle.phase(job, 'copy', () =>
-      this.copy.run(job, main, header, mapping, resume),
-    );
-    if (records === 0) throw new IngestFileError('the file has a header but no rows');
-
     // a vendor with nothing of this mode yet gets its rows loaded beside the live tables and swapped in
     const firstLoad =
       !resume &&
@@ -100,8 +95,12 @@ export class IngestPipeline {
         job.vendor_id,
         this.targets.of(job.mode).parents(),
       ));
+    const { records, marked } = await this.lifecycle.phase(job, 'copy', () =>
+      this.copy.run(job, main, header, mapping, { resume, firstLoad }),
+    );
+    if (records === 0) throw new IngestFileError('the file has a header but no rows');
     const valid = await this.lifecycle.phase(job, 'validate', () =>
-      this.validate.run(job, main, mapping, firstLoad, records, warned),
+      this.validate.run(job, main, mapping, { firstLoad, records, marked }),
     );
     await this.jobs.update(job.id, {
       rows_total: records,

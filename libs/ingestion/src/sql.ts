@@ -198,7 +198,7 @@ export const digestSalt = (mapping: ColumnMapping): string =>
 
 export function createStagingSql(stage: string, mapping: ColumnMapping): string {
   const cols = mapping.used.map((u) => `${stagingColumn(u.field)} text`).join(', ');
-  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL, digest uuid, warnings text${cols ? ', ' + cols : ''})
+  return `CREATE UNLOGGED TABLE ${stage} (line_no bigint NOT NULL, problem text, raw text, ascii boolean NOT NULL, digest uuid, unchanged boolean NOT NULL${cols ? ', ' + cols : ''})
           WITH (autovacuum_enabled = off)`;
 }
 
@@ -209,7 +209,7 @@ export function copySql(stage: string, mapping: ColumnMapping): string {
     'raw',
     'ascii',
     'digest',
-    'warnings',
+    'unchanged',
     ...mapping.used.map((u) => stagingColumn(u.field)),
   ];
   return `COPY ${stage} (${cols.join(', ')}) FROM STDIN`;
@@ -251,7 +251,7 @@ export function insertErrorsSql(
   const values = mapping.used
     .map((u) => `(${lit(u.header)}, ${shown(u)}, ${reasonSql(u.field, `s.${stagingColumn(u.field)}`)})`)
     .join(',\n');
-  return `WITH bad AS (SELECT s.* FROM ${stage} s WHERE NOT EXISTS (SELECT 1 FROM ${typed} t WHERE t.line_no = s.line_no))
+  return `WITH bad AS (SELECT s.* FROM ${stage} s WHERE NOT s.unchanged AND NOT EXISTS (SELECT 1 FROM ${typed} t WHERE t.line_no = s.line_no))
     INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason)
     SELECT ${jobVendor(jobId)}, * FROM (
       SELECT ${lit(jobId)}::uuid, s.line_no, e.col, left(e.val, 500), e.reason
@@ -262,30 +262,19 @@ export function insertErrorsSql(
     ) e ORDER BY 3 LIMIT ${MAX_ERROR_ROWS}`;
 }
 
-/** What insertWarningsSql records for a file none of whose lines has a warning. */
-export function noWarningsSql(jobId: string): string {
-  return `UPDATE ingest_jobs SET warning_counts = '{}' WHERE id = ${lit(jobId)}::uuid`;
+/**
+ * Warnings of the file's lines (CsvToCopy's tally) into ingest_errors as `warning` rows, codes kept
+ * as written: $1 a JSON array of them (line, column, code, reason, message).
+ */
+export function insertWarningsSql(jobId: string): string {
+  return `INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason, severity)
+    SELECT ${jobVendor(jobId)}, ${lit(jobId)}::uuid, line, "column", code, reason || ': ' || message, 'warning'
+      FROM jsonb_to_recordset($1::jsonb) x (line bigint, "column" text, code text, reason text, message text)`;
 }
 
-/**
- * The lines' warnings (codes kept as written, diet tags dropped) into ingest_errors as `warning`
- * rows, and their counts by reason onto the job. Runs on the staging table before anything is set
- * aside, so a line that changes nothing still reports them.
- */
-export function insertWarningsSql(stage: string, jobId: string): string {
-  return `WITH w AS (
-      SELECT s.line_no, x."column" AS column_name, x.code, x.reason, x.message
-        FROM ${stage} s, jsonb_to_recordset(s.warnings::jsonb) x ("column" text, code text, reason text, message text)
-       WHERE s.warnings IS NOT NULL AND s.problem IS NULL),
-    saved AS (
-      INSERT INTO ingest_errors (vendor_id, job_id, line_no, column_name, value, reason, severity)
-      SELECT ${jobVendor(jobId)}, ${lit(jobId)}::uuid, line_no, column_name, code, reason || ': ' || message, 'warning'
-        FROM (SELECT * FROM w ORDER BY line_no LIMIT ${MAX_ERROR_ROWS}) first
-      RETURNING 1)
-    UPDATE ingest_jobs SET warning_counts = coalesce(
-        (SELECT jsonb_object_agg(reason, n) FROM (SELECT reason, count(*)::int AS n FROM w GROUP BY reason) c), '{}')
-     WHERE id = ${lit(jobId)}::uuid AND (SELECT count(*) FROM saved) >= 0`;
-}
+/** The file's warning counts by reason ($1, JSON) onto its job. */
+export const warningCountsSql = (jobId: string): string =>
+  `UPDATE ingest_jobs SET warning_counts = $1::jsonb WHERE id = ${lit(jobId)}::uuid`;
 
 /** A live column the file fills: from one of its fields, or derived from the nutrients' basis. */
 export interface TargetColumn {
@@ -381,7 +370,7 @@ export function typedSql(
     fill: Array.from(
       { length: parts },
       (_, k) =>
-        `INSERT INTO ${typed} ${select(parts > 1 ? `s.line_no % ${parts} = ${k} AND s.problem IS NULL` : 's.problem IS NULL')}`,
+        `INSERT INTO ${typed} ${select(`${parts > 1 ? `s.line_no % ${parts} = ${k} AND ` : ''}s.problem IS NULL AND NOT s.unchanged`)}`,
     ),
   };
 }

@@ -2,6 +2,7 @@ import { capturedSql, snapshotText, sqlSnapshotRegistry } from '../../db/src/gen
 import {
   productsBatchSql,
   productsChangedSql,
+  skipMarkedSql,
   skipUnchangedSql,
 } from '../../catalogue/src/bulk/products-bulk-sql.js';
 import { batchSql } from '../../customers/src/import/import-sql.js';
@@ -63,6 +64,10 @@ const BUILT: Record<string, () => { params: unknown[]; statements: string[] }> =
   'ProductsBulk.skipUnchanged.probe': () => ({
     params: [],
     statements: [skipUnchangedSql('stage', 'skipped', VENDOR, 'f_external_id', 0, 2, 'probe')],
+  }),
+  'ProductsBulk.skipMarked': () => ({
+    params: [],
+    statements: [skipMarkedSql('stage', 'skipped', VENDOR, 'f_external_id', 0, 2)],
   }),
   'CustomersBulk.batch.identity-and-health': () => ({
     params: ['$1 first line', '$2 line after the batch'],

@@ -140,6 +140,44 @@ export const skipStrategy = (lines: number, catalogueRows: number): SkipStrategy
   lines >= SKIP_SCAN_SHARE * catalogueRows ? 'scan' : 'probe';
 
 /**
+ * Bytes a products line is assumed to take at least, to guess a file's lines from its size before
+ * reading it (a lean line of key, name, price and a few nutrients; real catalogues run 200–500).
+ */
+export const MIN_LINE_BYTES = 150;
+
+/**
+ * Whether a re-ingest holds the catalogue's digests in memory while the file streams (so unchanged
+ * lines are known as they are read, and staged as their key alone) rather than finding them in
+ * SQL afterwards: when the file may hold SKIP_SCAN_SHARE of the catalogue's rows — where reading
+ * the whole catalogue once beats probing it per line.
+ */
+export const digestsInMemory = (fileBytes: number, catalogueRows: number): boolean =>
+  fileBytes / MIN_LINE_BYTES >= SKIP_SCAN_SHARE * catalogueRows;
+
+/** The digests of the lines a vendor's products were written from (products an API write changed have none). */
+export const catalogueDigestsSql = (vendorId: string): string =>
+  `SELECT source_digest FROM products WHERE vendor_id = ${lit(vendorId)}::uuid AND source_digest IS NOT NULL`;
+
+/**
+ * Products re-ingest whose copy marked the unchanged lines (stage.unchanged: their digest was among
+ * the catalogue's when the file was read): those lines, one of `parts` slices, into `skipped` with
+ * their product's id. A product an API write changes after that keeps the API's version, as
+ * during the merge.
+ */
+export function skipMarkedSql(
+  stage: string,
+  skipped: string,
+  vendorId: string,
+  ext: string,
+  part: number,
+  parts: number,
+): string {
+  return `INSERT INTO ${skipped} (line_no, id, external_id)
+    SELECT line_no, uuid_generate_v5(${lit(vendorId)}::uuid, ${ext}), ${ext} FROM ${stage}
+     WHERE unchanged${parts > 1 ? ` AND line_no % ${parts} = ${part}` : ''}`;
+}
+
+/**
  * Products re-ingest: the lines whose product still carries their digest (written from the same
  * values under the same mapping, and not changed since) — one of `parts` slices of the lines —
  * moved out of the staging table into `skipped`: nothing downstream validates, compares or

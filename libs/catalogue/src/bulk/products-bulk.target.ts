@@ -5,6 +5,7 @@ import {
   type BulkJob,
   type BulkSession,
   type BulkTarget,
+  type LineWarning,
   type LoadPlan,
   type StagedColumn,
 } from '#libs/db';
@@ -12,9 +13,12 @@ import { splitList } from '#libs/food-vocabulary';
 import { Product } from '../catalogue.entities.js';
 import { productCodes } from '../product-codes.js';
 import {
+  catalogueDigestsSql,
+  digestsInMemory,
   productsBatchSql,
   productsChangedSql,
   productsLoadSql,
+  skipMarkedSql,
   skipStrategy,
   skipUnchangedSql,
 } from './products-bulk-sql.js';
@@ -32,8 +36,8 @@ export const PRODUCT_FILLFACTOR = 85;
  * only those, batch by batch; a vendor's first load is built beside the live partition and swapped
  * in. Codes are stored as an API write stores them.
  */
-/** A line's allergens and tags as stored, and its warnings (JSON) or null. */
-type Canonical = [allergens: string, tags: string, warnings: string | null];
+/** A line's allergens and tags as stored, and its warnings or null. */
+type Canonical = [allergens: string, tags: string, warnings: readonly LineWarning[] | null];
 /** Distinct (allergens, tags) cell pairs remembered per ingest before starting over (~30 MB). */
 const CANONICAL_CACHE_SIZE = 100_000;
 /** A string that shares no memory with the text it was cut from (V8 keeps a slice's parent alive). */
@@ -50,21 +54,19 @@ export class ProductsBulkTarget implements BulkTarget {
     return ['products'];
   }
 
-  lineTransform(columns: StagedColumn[]): ((values: string[]) => string | null) | undefined {
+  lineTransform(columns: StagedColumn[]): ((values: string[]) => readonly LineWarning[] | null) | undefined {
     const a = columns.findIndex((c) => c.column === 'allergens');
     const t = columns.findIndex((c) => c.column === 'dietary_tags');
     if (a < 0 && t < 0) return undefined;
     const canonical = (allergenCell: string, tagCell: string): Canonical => {
       const codes = productCodes(a >= 0 ? splitList(allergenCell) : [], t >= 0 ? splitList(tagCell) : []);
       const warnings = codes.warnings.length
-        ? JSON.stringify(
-            codes.warnings.map((w) => ({
-              column: columns[w.field === 'allergens' ? a : t]!.header,
-              code: w.code,
-              reason: w.reason,
-              message: w.message,
-            })),
-          )
+        ? codes.warnings.map((w) => ({
+            column: columns[w.field === 'allergens' ? a : t]!.header,
+            code: w.code,
+            reason: w.reason,
+            message: w.message,
+          }))
         : null;
       return [codes.allergens.join('|'), codes.dietary_tags.join('|'), warnings];
     };
@@ -88,17 +90,27 @@ export class ProductsBulkTarget implements BulkTarget {
     };
   }
 
-  async setAsideUnchanged(job: BulkJob, session: BulkSession, lines: number): Promise<void> {
+  /** The catalogue's digests, when the file is a good share of it (see digestsInMemory). */
+  async unchangedDigests(job: BulkJob, session: BulkSession, fileBytes: number): Promise<string | null> {
+    const catalogue = await session.rowEstimate(vendorPartition('products', job.vendorId));
+    return digestsInMemory(fileBytes, catalogue) ? catalogueDigestsSql(job.vendorId) : null;
+  }
+
+  async setAsideUnchanged(job: BulkJob, session: BulkSession, lines: number, marked: boolean): Promise<void> {
     const { stage, skipped } = job.tables;
     await session.client.query(
       `CREATE UNLOGGED TABLE ${skipped} (line_no bigint NOT NULL, id uuid NOT NULL, external_id text NOT NULL)
          WITH (autovacuum_enabled = off)`,
     );
-    const catalogue = await session.rowEstimate(vendorPartition('products', job.vendorId));
-    const strategy = skipStrategy(lines, catalogue);
+    const strategy = marked
+      ? null
+      : skipStrategy(lines, await session.rowEstimate(vendorPartition('products', job.vendorId)));
+    const { vendorId, externalIdColumn: ext, parts } = job;
     await session.parallel(
-      Array.from({ length: job.parts }, (_, part) =>
-        skipUnchangedSql(stage, skipped, job.vendorId, job.externalIdColumn, part, job.parts, strategy),
+      Array.from({ length: parts }, (_, k) =>
+        strategy === null
+          ? skipMarkedSql(stage, skipped, vendorId, ext, k, parts)
+          : skipUnchangedSql(stage, skipped, vendorId, ext, k, parts, strategy),
       ),
     );
   }

@@ -37,7 +37,7 @@ export class CustomersBulkTarget implements BulkTarget {
     return columns ? importedTables(columns) : ['customers', 'customer_health'];
   }
 
-  lineTransform(columns: StagedColumn[]): ((values: string[]) => string | null) | undefined {
+  lineTransform(columns: StagedColumn[]): ((values: string[]) => readonly LineWarning[] | null) | undefined {
     const a = columns.findIndex((c) => c.column === 'allergies');
     const p = columns.findIndex((c) => c.column === 'dietary_preferences');
     if (a < 0 && p < 0) return undefined;
@@ -65,7 +65,7 @@ export class CustomersBulkTarget implements BulkTarget {
             message: `"${code}" is not in the diet-tag vocabulary: kept as written`,
           });
       }
-      return warnings.length ? JSON.stringify(warnings) : null;
+      return warnings.length ? warnings : null;
     };
   }
 

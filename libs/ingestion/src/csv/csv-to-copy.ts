@@ -1,6 +1,9 @@
 import { hash } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { LineWarning } from '#libs/db';
+import { MAX_ERROR_ROWS } from '../sql.js';
+import type { DigestSet } from './digest-set.js';
 import { CsvFormatError, CsvTokenizer } from './tokenizer.js';
 
 export interface CsvHeader {
@@ -79,11 +82,19 @@ export interface CsvToCopyOptions {
    */
   digestSalt?: string;
   /**
-   * Rewrites a good line's mapped values (in staging column order) in place before they are staged,
-   * returning the line's warnings as JSON text, or null (codes to their canonical form, see
-   * the bulk target's lineTransform).
+   * The digests the live rows were written from (with digestSalt): a line whose digest is among
+   * them is staged as unchanged — its line number, `unchanged` true and its key (the staged column
+   * `keyColumn`), nothing else — so what follows neither stores nor reads its values.
    */
-  transform?: (values: string[]) => string | null;
+  unchanged?: { digests: DigestSet; keyColumn: number };
+  /**
+   * Rewrites a good line's mapped values (in staging column order) in place before they are staged,
+   * returning the line's warnings, or null (codes to their canonical form, see the bulk target's
+   * lineTransform).
+   */
+  transform?: (values: string[]) => readonly LineWarning[] | null;
+  /** How many warnings are kept with their line (all are counted); MAX_ERROR_ROWS by default. */
+  keptWarnings?: number;
 }
 
 /**
@@ -93,13 +104,53 @@ export interface CsvToCopyOptions {
  * compared with the vendor's own products.
  */
 export function lineDigest(salt: string, stagedValues: string): string {
-  const h = hash('sha1', `${salt}\n${stagedValues}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return digestUuid(digestHex(salt, stagedValues));
+}
+
+/** lineDigest's 32 hex digits. */
+const digestHex = (salt: string, stagedValues: string): string => hash('sha1', `${salt}\n${stagedValues}`);
+const digestUuid = (h: string): string =>
+  `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+
+/** One warning as ingest_errors keeps it: the line and what the transform said. */
+export interface KeptWarning extends LineWarning {
+  line: number;
 }
 
 /**
- * CSV bytes → COPY text rows `line_no, problem, raw, ascii, digest, warnings, <mapped columns…>` for the
- * staging table. The header record is dropped; a record with the wrong number of fields becomes a row with
+ * The warnings of a file's lines: how many lines had any, counts by reason, and the first ones in
+ * full (`keep` of them), handed out as they come (take).
+ */
+export class WarningTally {
+  lines = 0;
+  readonly counts: Record<string, number> = {};
+  private kept = 0;
+  private fresh: KeptWarning[] = [];
+
+  constructor(private readonly keep: number) {}
+
+  add(line: number, warnings: readonly LineWarning[]): void {
+    this.lines++;
+    for (const w of warnings) {
+      this.counts[w.reason] = (this.counts[w.reason] ?? 0) + 1;
+      if (this.kept < this.keep) {
+        this.kept++;
+        this.fresh.push({ line, ...w });
+      }
+    }
+  }
+
+  /** The warnings kept since the last take, in line order. */
+  take(): KeptWarning[] {
+    const taken = this.fresh;
+    this.fresh = [];
+    return taken;
+  }
+}
+
+/**
+ * CSV bytes → COPY text rows `line_no, problem, raw, ascii, digest, unchanged, <mapped columns…>` for
+ * the staging table; the lines' warnings tallied on the way (`warnings`). The header record is dropped; a record with the wrong number of fields becomes a row with
  * its problem and raw text (and no values), so SQL reports it with the others. `ascii` says every
  * mapped value is printable ASCII, which lets validation skip its scans for control characters and
  * invalid UTF-8 (V8 tests that here far faster than a regular expression in SQL).
@@ -111,8 +162,9 @@ export class CsvToCopy extends Transform {
   private headerSeen = false;
   private seen = 0;
   records = 0;
-  /** Good lines whose transform reported warnings (none: validation skips looking for them). */
-  warned = 0;
+  /** Lines staged as unchanged (their digest among options.unchanged's). */
+  unchangedLines = 0;
+  readonly warnings: WarningTally;
   private out: string[] = [];
   private readonly sink = (fields: string[], line: number, problem: string | null) => {
     if (!this.headerSeen) {
@@ -126,12 +178,12 @@ export class CsvToCopy extends Transform {
       problem = `expected ${fieldCount} fields, found ${fields.length}`;
     let row = `${line}\t`;
     if (problem !== null) {
-      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf\t\\N\t\\N`;
+      row += `${copyValue(problem)}\t${copyValue(fields.join(',').slice(0, 1000))}\tf\t\\N\tf`;
       for (let i = 0; i < columns.length; i++) row += '\t\\N';
     } else {
       const mapped = columns.map((c) => fields[c]!);
       const warnings = this.options.transform ? this.options.transform(mapped) : null;
-      if (warnings !== null) this.warned++;
+      if (warnings !== null) this.warnings.add(line, warnings);
       let values = '';
       let ascii = true;
       for (const v of mapped) {
@@ -139,8 +191,17 @@ export class CsvToCopy extends Transform {
         values += '\t' + copyValue(v);
       }
       const salt = this.options.digestSalt;
-      const digest = salt === undefined ? '\\N' : lineDigest(salt, values);
-      row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}\t${warnings === null ? '\\N' : copyValue(warnings)}${values}`;
+      const hex = salt === undefined ? null : digestHex(salt, values);
+      const unchanged = this.options.unchanged;
+      if (hex !== null && unchanged?.digests.hasHex(hex)) {
+        this.unchangedLines++;
+        row += `\\N\t\\N\tt\t\\N\tt`;
+        for (let i = 0; i < columns.length; i++)
+          row += i === unchanged.keyColumn ? '\t' + copyValue(mapped[i]!) : '\t\\N';
+      } else {
+        const digest = hex === null ? '\\N' : digestUuid(hex);
+        row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}\tf${values}`;
+      }
     }
     this.out.push(row);
     if (this.records % 10_000 === 0) this.options.onProgress?.(this.records);
@@ -148,6 +209,7 @@ export class CsvToCopy extends Transform {
 
   constructor(private readonly options: CsvToCopyOptions) {
     super({ writableHighWaterMark: 1 << 20, readableHighWaterMark: 1 << 20 });
+    this.warnings = new WarningTally(options.keptWarnings ?? MAX_ERROR_ROWS);
   }
 
   private emit_(text: string, final: boolean): void {

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
 import type { ColumnMapping } from '../fields.js';
 import type { IngestJobRow } from '../ingest-jobs.repository.js';
-import { dedupeSql, insertErrorsSql, insertWarningsSql, jobTables, noWarningsSql, typedSql } from '../sql.js';
+import { dedupeSql, insertErrorsSql, jobTables, typedSql } from '../sql.js';
 import { BulkTargets, bulkJob, bulkSession } from './bulk-targets.js';
 import { IngestConnections, type Conn } from './ingest-connections.js';
 
 /**
  * Phase 2: on a re-ingest into a target that keeps digests, the lines whose rows still carry them
- * set aside first (`skipped`: unchanged, nothing to check or write); the rest of the staged text
+ * (marked by the copy, or found by their digests) set aside first (`skipped`: unchanged, nothing
+ * to check or write); the rest of the staged text
  * validated and cast in SQL into the typed table (on INGEST_PARALLELISM connections), rejected
  * values into ingest_errors, duplicate keys resolved (last line wins, skipped lines included).
  * Returns the number of valid rows (typed and skipped).
@@ -25,22 +26,19 @@ export class ValidatePhase {
     job: IngestJobRow,
     conn: Conn,
     mapping: ColumnMapping,
-    firstLoad: boolean,
-    records: number,
-    warned: number,
+    { firstLoad, records, marked }: { firstLoad: boolean; records: number; marked: boolean },
   ): Promise<number> {
     const { client } = conn;
     const t = jobTables(job.id);
     const parts = this.config.ingest.parallelism;
     const target = this.targets.of(job.mode);
     const skipping = target.setAsideUnchanged !== undefined && !firstLoad;
-    // the copy counted the lines with warnings: with none, the staged text is not read for them
-    await client.query(warned > 0 ? insertWarningsSql(t.stage, job.id) : noWarningsSql(job.id));
     if (skipping)
       await target.setAsideUnchanged!(
         bulkJob(job, mapping, parts),
         bulkSession(conn, this.connections),
         records,
+        marked,
       );
     const typed = typedSql(t.stage, t.typed, job.vendor_id, mapping, parts, target.digests);
     await client.query(typed.create);
