@@ -104,13 +104,16 @@ export interface CsvToCopyOptions {
  * compared with the vendor's own products.
  */
 export function lineDigest(salt: string, stagedValues: string): string {
-  return digestUuid(digestHex(salt, stagedValues));
+  return digestUuid(digestBytes(salt, stagedValues));
 }
 
-/** lineDigest's 32 hex digits. */
-const digestHex = (salt: string, stagedValues: string): string => hash('sha1', `${salt}\n${stagedValues}`);
-const digestUuid = (h: string): string =>
-  `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+/** lineDigest's bytes (the first 16 are the digest). */
+const digestBytes = (salt: string, stagedValues: string): Buffer =>
+  hash('sha1', `${salt}\n${stagedValues}`, 'buffer') as unknown as Buffer;
+const digestUuid = (bytes: Buffer): string => {
+  const h = bytes.toString('hex', 0, 16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+};
 
 /** One warning as ingest_errors keeps it: the line and what the transform said. */
 export interface KeptWarning extends LineWarning {
@@ -191,15 +194,14 @@ export class CsvToCopy extends Transform {
         values += '\t' + copyValue(v);
       }
       const salt = this.options.digestSalt;
-      const hex = salt === undefined ? null : digestHex(salt, values);
+      const bytes = salt === undefined ? null : digestBytes(salt, values);
       const unchanged = this.options.unchanged;
-      if (hex !== null && unchanged?.digests.hasHex(hex)) {
+      if (bytes !== null && unchanged?.digests.has(bytes)) {
         this.unchangedLines++;
-        row += `\\N\t\\N\tt\t\\N\tt`;
-        for (let i = 0; i < columns.length; i++)
-          row += i === unchanged.keyColumn ? '\t' + copyValue(mapped[i]!) : '\t\\N';
+        const key = unchanged.keyColumn;
+        row += `${this.unchangedBefore}${copyValue(mapped[key]!)}${this.unchangedAfter}`;
       } else {
-        const digest = hex === null ? '\\N' : digestUuid(hex);
+        const digest = bytes === null ? '\\N' : digestUuid(bytes);
         row += `\\N\t\\N\t${ascii ? 't' : 'f'}\t${digest}\tf${values}`;
       }
     }
@@ -210,7 +212,14 @@ export class CsvToCopy extends Transform {
   constructor(private readonly options: CsvToCopyOptions) {
     super({ writableHighWaterMark: 1 << 20, readableHighWaterMark: 1 << 20 });
     this.warnings = new WarningTally(options.keptWarnings ?? MAX_ERROR_ROWS);
+    // an unchanged line's row around its key: no problem, no raw text, ascii, no digest, unchanged
+    const key = options.unchanged?.keyColumn ?? 0;
+    this.unchangedBefore = `\\N\t\\N\tt\t\\N\tt${'\t\\N'.repeat(key)}\t`;
+    this.unchangedAfter = '\t\\N'.repeat(options.columns.length - key - 1);
   }
+
+  private readonly unchangedBefore: string;
+  private readonly unchangedAfter: string;
 
   private emit_(text: string, final: boolean): void {
     if (this.first && text.startsWith(BOM)) text = text.slice(1);

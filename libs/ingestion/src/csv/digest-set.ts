@@ -38,14 +38,14 @@ export class DigestSet {
     );
   }
 
-  /** Whether the digest given as 32 hex digits (lineDigest's, without its dashes) is held. */
-  hasHex(hex: string): boolean {
+  /** Whether the digest in the first 16 bytes of `bytes` is held. */
+  has(bytes: Buffer): boolean {
     return (
       this.find(
-        parseInt(hex.slice(0, 8), 16),
-        parseInt(hex.slice(8, 16), 16),
-        parseInt(hex.slice(16, 24), 16),
-        parseInt(hex.slice(24, 32), 16),
+        bytes.readUInt32BE(0),
+        bytes.readUInt32BE(4),
+        bytes.readUInt32BE(8),
+        bytes.readUInt32BE(12),
       ) >= 0
     );
   }
