@@ -9,9 +9,9 @@ import { IngestConnections, type Conn } from './ingest-connections.js';
 /**
  * Phase 2: on a re-ingest into a target that keeps digests, the lines whose rows still carry them
  * (marked by the copy, or found by their digests) set aside first (`skipped`: unchanged, nothing
- * to check or write); the rest of the staged text
- * validated and cast in SQL into the typed table (on INGEST_PARALLELISM connections), rejected
- * values into ingest_errors, duplicate keys resolved (last line wins, skipped lines included).
+ * to check or write); the rest of the staged text validated and cast in SQL into the typed table
+ * (on INGEST_PARALLELISM connections), rejected values into ingest_errors, duplicate keys resolved
+ * (last line wins, skipped lines included).
  * Returns the number of valid rows (typed and skipped).
  */
 @Injectable()
