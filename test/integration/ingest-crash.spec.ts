@@ -48,8 +48,8 @@ describe('ingest survives a killed worker (integration)', () => {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       INGEST_UPLOAD_DIR: uploadDir,
       INGEST_BATCH_ROWS: '100',
-      // the smallest setting (the e2e suite runs the default, 2): one connection, no slicing
-      INGEST_PARALLELISM: '1',
+      // the default: a re-ingest's batches run two at a time, committed in order
+      INGEST_PARALLELISM: '2',
       QUEUE_SUPERVISE_INTERVAL_SECONDS: '1',
       QUEUE_HEARTBEAT_SECONDS: '10',
     };
@@ -121,6 +121,17 @@ describe('ingest survives a killed worker (integration)', () => {
       return j.phase === 'merge' && j.rows_processed >= 199 ? j : undefined;
     });
     expect(midway.status).toBe('running');
+    // The batch after it (lines 301–400) runs on the job's second connection: it merges, then waits
+    // (for the blocked batch's lock) for the blocked batch to commit first. Were the order not kept, it
+    // would commit and record line 400 as merged, and the resumed job would skip lines 201–300.
+    await waitFor(async () => {
+      const { rows } = await blocker.query(
+        `SELECT count(*) FILTER (WHERE wait_event = 'advisory')::int AS ordered
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      const j = await job(a, crashed);
+      return rows[0].ordered >= 1 || j.rows_processed >= 299 ? true : undefined;
+    });
     worker.kill('SIGKILL');
     await new Promise((r) => worker.once('exit', r));
     await blocker.query('ROLLBACK');
@@ -144,5 +155,60 @@ describe('ingest survives a killed worker (integration)', () => {
     for (const k of ['rows_total', 'rows_inserted', 'rows_updated', 'rows_unchanged', 'rows_failed'])
       expect(resumed[k]).toBe(clean[k]);
     expect(await catalogue(a.vendorId)).toEqual(await catalogue(b.vendorId));
+  }, 120_000);
+
+  it('lets PostgreSQL break a lock cycle through two batches instead of hanging', async () => {
+    const c = (await createVendor(app, 'cycle-c')).client;
+    startWorker();
+    expect(await done(c, await ingest(c, csv(false)))).toMatchObject({ status: 'completed' });
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query(`SELECT 1 FROM products WHERE vendor_id = $1 AND external_id = 'P-252' FOR UPDATE`, [
+      c.vendorId,
+    ]);
+    const id = await ingest(c, csv(true));
+    // the third batch waits for P-252; the fourth has updated P-300 (it holds the row) and waits for
+    // the third to commit
+    const probe = new pg.Client({ connectionString: db.url });
+    await probe.connect();
+    await waitFor(async () => {
+      await probe.query('BEGIN');
+      const held = await probe
+        .query(`SELECT 1 FROM products WHERE vendor_id = $1 AND external_id = 'P-300' FOR UPDATE NOWAIT`, [
+          c.vendorId,
+        ])
+        .then(
+          () => false,
+          (err: { code?: string }) => err.code === '55P03',
+        );
+      await probe.query('ROLLBACK');
+      return held ? true : undefined;
+    });
+    await probe.end();
+    // now the other transaction wants a row the fourth batch holds: a cycle through both batches
+    const outcome = await other
+      .query(`SELECT 1 FROM products WHERE vendor_id = $1 AND external_id = 'P-300' FOR UPDATE`, [c.vendorId])
+      .then(
+        () => 'locked', // the batch gave way (rolled back; its job retries)
+        (err: { code?: string }) => err.code, // or the other transaction did
+      );
+    await other.query('ROLLBACK');
+    await other.end();
+    expect(['locked', '40P01']).toContain(outcome);
+    expect(await done(c, id, 90_000)).toMatchObject({
+      status: 'completed',
+      rows_inserted: 200,
+      rows_updated: 333,
+    });
+    const prices = Object.fromEntries(
+      (await catalogue(c.vendorId)).map((r: { external_id: string; price_cents: number }) => [
+        r.external_id,
+        r.price_cents,
+      ]),
+    );
+    expect([prices['P-252'], prices['P-300'], prices['P-301'], Object.keys(prices).length]).toEqual([
+      353, 401, 401, 1200,
+    ]);
   }, 120_000);
 });

@@ -110,6 +110,12 @@ export interface BulkTarget {
   readonly digests: boolean;
   /** Rejected values are not kept in errors.csv (health data), except the external id. */
   readonly withholdValues: boolean;
+  /**
+   * Two of a re-ingest's batches may run at once, each in its own transaction: they write disjoint
+   * rows (one line per key after the duplicate check) and nothing one of them locks is wanted by
+   * another (no second unique key, logs insert-only). The pipeline still commits them in order.
+   */
+  readonly independentBatches: boolean;
   /** The typed columns a re-ingest's batches are planned on (null: every column's statistics). */
   readonly batchStatistics: string[] | null;
   /**

@@ -47,6 +47,8 @@ const ownCopy = (text: string): string => (' ' + text).slice(1);
 export class ProductsBulkTarget implements BulkTarget {
   readonly digests = true;
   readonly withholdValues = false;
+  // one row per id, and the figures' change log is insert-only
+  readonly independentBatches = true;
   // the merge joins lines to products by id, and reads them in line ranges
   readonly batchStatistics = ['line_no', 'id'];
 
