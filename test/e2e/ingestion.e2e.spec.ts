@@ -12,11 +12,7 @@ import { createApiApp } from '../support/api-app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { freePort } from '#libs/db/embedded';
 import { IngestService, UPLOAD_STORE, type UploadStore } from '../../libs/ingestion/src/index.js';
-import {
-  skipMarkedSql,
-  skipUnchangedSql,
-  type SkipStrategy,
-} from '../../libs/catalogue/src/bulk/products-bulk-sql.js';
+import { skipUnchangedSql, type SkipStrategy } from '../../libs/catalogue/src/bulk/products-bulk-sql.js';
 import { createTestDatabase, testConfig, type TestDatabase } from '../support/database.js';
 import { CuttingProxy, tusUpload } from '../support/tus-upload.js';
 import { ADMIN_KEY, createVendor, product, type VendorClient } from '../support/vendor-client.js';
@@ -300,7 +296,7 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     // Every way of setting lines aside (probing per line for a small file, one scan of the
     // catalogue for a big one, the lines the copy marked from the digests it held) finds exactly
     // the lines whose product still carries their digest.
-    const setAside = async (strategy: SkipStrategy | 'marked') => {
+    const setAside = async (strategy: SkipStrategy) => {
       await ds.query(`DROP TABLE IF EXISTS skip_stage, skip_out`);
       await ds.query(
         `CREATE TABLE skip_stage AS SELECT row_number() OVER (ORDER BY external_id) AS line_no, NULL::text AS problem,
@@ -311,10 +307,15 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
       );
       await ds.query(`CREATE TABLE skip_out (line_no bigint, id uuid, external_id text)`);
       for (const part of [0, 1]) {
-        const sql =
-          strategy === 'marked'
-            ? skipMarkedSql('skip_stage', 'skip_out', v.vendorId, 'f_external_id', part, 2)
-            : skipUnchangedSql('skip_stage', 'skip_out', v.vendorId, 'f_external_id', part, 2, strategy);
+        const sql = skipUnchangedSql(
+          'skip_stage',
+          'skip_out',
+          v.vendorId,
+          'f_external_id',
+          part,
+          2,
+          strategy,
+        );
         const runner = ds.createQueryRunner();
         await runner.query(sql);
         await runner.query('RESET ALL'); // its SET lines stay on the session, as on a pipeline connection

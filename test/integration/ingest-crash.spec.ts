@@ -97,6 +97,18 @@ describe('ingest survives a killed worker (integration)', () => {
     }
   };
 
+  /** A connection in a transaction that holds a product's row lock (ROLLBACK and end it after). */
+  const holdingRow = async (vendorId: string, externalId: string) => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query(`SELECT 1 FROM products WHERE vendor_id = $1 AND external_id = $2 FOR UPDATE`, [
+      vendorId,
+      externalId,
+    ]);
+    return client;
+  };
+
   it('resumes after the last committed batch and ends where a clean run ends', async () => {
     const a = (await createVendor(app, 'crash-a')).client;
     const b = (await createVendor(app, 'crash-b')).client;
@@ -109,12 +121,7 @@ describe('ingest survives a killed worker (integration)', () => {
       });
 
     // Hold a lock on a row the third batch (lines 201–300) updates: the merge stops there.
-    const blocker = new pg.Client({ connectionString: db.url });
-    await blocker.connect();
-    await blocker.query('BEGIN');
-    await blocker.query(`SELECT 1 FROM products WHERE vendor_id = $1 AND external_id = 'P-252' FOR UPDATE`, [
-      a.vendorId,
-    ]);
+    const blocker = await holdingRow(a.vendorId, 'P-252');
     const crashed = await ingest(a, csv(true));
     const midway = await waitFor(async () => {
       const j = await job(a, crashed);
@@ -161,12 +168,7 @@ describe('ingest survives a killed worker (integration)', () => {
     const c = (await createVendor(app, 'cycle-c')).client;
     startWorker();
     expect(await done(c, await ingest(c, csv(false)))).toMatchObject({ status: 'completed' });
-    const other = new pg.Client({ connectionString: db.url });
-    await other.connect();
-    await other.query('BEGIN');
-    await other.query(`SELECT 1 FROM products WHERE vendor_id = $1 AND external_id = 'P-252' FOR UPDATE`, [
-      c.vendorId,
-    ]);
+    const other = await holdingRow(c.vendorId, 'P-252');
     const id = await ingest(c, csv(true));
     // the third batch waits for P-252; the fourth has updated P-300 (it holds the row) and waits for
     // the third to commit

@@ -2,7 +2,6 @@ import { capturedSql, snapshotText, sqlSnapshotRegistry } from '../../db/src/gen
 import {
   productsBatchSql,
   productsChangedSql,
-  skipMarkedSql,
   skipUnchangedSql,
 } from '../../catalogue/src/bulk/products-bulk-sql.js';
 import { batchSql } from '../../customers/src/import/import-sql.js';
@@ -65,9 +64,9 @@ const BUILT: Record<string, () => { params: unknown[]; statements: string[] }> =
     params: [],
     statements: [skipUnchangedSql('stage', 'skipped', VENDOR, 'f_external_id', 0, 2, 'probe')],
   }),
-  'ProductsBulk.skipMarked': () => ({
+  'ProductsBulk.skipUnchanged.marked': () => ({
     params: [],
-    statements: [skipMarkedSql('stage', 'skipped', VENDOR, 'f_external_id', 0, 2)],
+    statements: [skipUnchangedSql('stage', 'skipped', VENDOR, 'f_external_id', 0, 2, 'marked')],
   }),
   'CustomersBulk.batch.identity-and-health': () => ({
     params: ['$1 first line', '$2 line after the batch'],

@@ -129,14 +129,16 @@ export function productsLoadSql(
  * How the set-aside finds each line's product: `probe` — by key, one index probe per line (a
  * small file against a big catalogue); `scan` — one hash join on the digest (the file is a good
  * share of the catalogue: reading the catalogue once is cheaper than probing it per line, and
- * the line's id need not be computed).
+ * the line's id need not be computed); `marked` — the copy already marked the unchanged lines
+ * (stage.unchanged: their digest was among the catalogue's when the file was read, see
+ * digestsInMemory), so they are taken as they are.
  */
-export type SkipStrategy = 'probe' | 'scan';
+export type SkipStrategy = 'probe' | 'scan' | 'marked';
 
 /** Lines per catalogue row from which the set-aside scans instead of probing (measured break-even ≈ 1/3). */
 export const SKIP_SCAN_SHARE = 0.3;
 
-export const skipStrategy = (lines: number, catalogueRows: number): SkipStrategy =>
+export const skipStrategy = (lines: number, catalogueRows: number): Exclude<SkipStrategy, 'marked'> =>
   lines >= SKIP_SCAN_SHARE * catalogueRows ? 'scan' : 'probe';
 
 /**
@@ -159,31 +161,14 @@ export const catalogueDigestsSql = (vendorId: string): string =>
   `SELECT source_digest FROM products WHERE vendor_id = ${lit(vendorId)}::uuid AND source_digest IS NOT NULL`;
 
 /**
- * Products re-ingest whose copy marked the unchanged lines (stage.unchanged: their digest was among
- * the catalogue's when the file was read): those lines, one of `parts` slices, into `skipped` with
- * their product's id. A product an API write changes after that keeps the API's version, as
- * during the merge.
- */
-export function skipMarkedSql(
-  stage: string,
-  skipped: string,
-  vendorId: string,
-  ext: string,
-  part: number,
-  parts: number,
-): string {
-  return `INSERT INTO ${skipped} (line_no, id, external_id)
-    SELECT line_no, uuid_generate_v5(${lit(vendorId)}::uuid, ${ext}), ${ext} FROM ${stage}
-     WHERE unchanged${parts > 1 ? ` AND line_no % ${parts} = ${part}` : ''}`;
-}
-
-/**
  * Products re-ingest: the lines whose product still carries their digest (written from the same
  * values under the same mapping, and not changed since) — one of `parts` slices of the lines —
  * moved out of the staging table into `skipped`: nothing downstream validates, compares or
  * writes them; they count as valid and unchanged. A digest covers the line's external id, so
  * matching the digest within the vendor (and the external id, for certainty) finds the product
- * the line made. `ext` is the staging column holding the external id.
+ * the line made. `ext` is the staging column holding the external id. Marked lines stay in the
+ * stage (what follows leaves them out by their mark); a product an API write changes after the
+ * digests were read keeps the API's version, as during the merge.
  */
 export function skipUnchangedSql(
   stage: string,
@@ -194,8 +179,11 @@ export function skipUnchangedSql(
   parts: number,
   strategy: SkipStrategy = 'probe',
 ): string {
-  const e = `s.${ext}`;
   const v = `${lit(vendorId)}::uuid`;
+  if (strategy === 'marked')
+    return `INSERT INTO ${skipped} (line_no, id, external_id)
+    SELECT line_no, uuid_generate_v5(${v}, ${ext}), ${ext} FROM ${stage} WHERE unchanged AND ${slice(part, parts)}`;
+  const e = `s.${ext}`;
   const match =
     strategy === 'probe'
       ? `p.id = uuid_generate_v5(${v}, ${e}) AND p.source_digest = s.digest`

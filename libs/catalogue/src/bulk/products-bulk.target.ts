@@ -18,7 +18,6 @@ import {
   productsBatchSql,
   productsChangedSql,
   productsLoadSql,
-  skipMarkedSql,
   skipStrategy,
   skipUnchangedSql,
 } from './products-bulk-sql.js';
@@ -105,14 +104,11 @@ export class ProductsBulkTarget implements BulkTarget {
          WITH (autovacuum_enabled = off)`,
     );
     const strategy = marked
-      ? null
+      ? 'marked'
       : skipStrategy(lines, await session.rowEstimate(vendorPartition('products', job.vendorId)));
-    const { vendorId, externalIdColumn: ext, parts } = job;
     await session.parallel(
-      Array.from({ length: parts }, (_, k) =>
-        strategy === null
-          ? skipMarkedSql(stage, skipped, vendorId, ext, k, parts)
-          : skipUnchangedSql(stage, skipped, vendorId, ext, k, parts, strategy),
+      Array.from({ length: job.parts }, (_, k) =>
+        skipUnchangedSql(stage, skipped, job.vendorId, job.externalIdColumn, k, job.parts, strategy),
       ),
     );
   }

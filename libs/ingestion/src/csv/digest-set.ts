@@ -23,11 +23,6 @@ export class DigestSet {
     this.mask = slots - 1;
   }
 
-  /** Bytes the table holds. */
-  get bytes(): number {
-    return this.words.byteLength;
-  }
-
   /** Adds the 16 bytes at `offset` of `buf`. */
   addBytes(buf: Buffer, offset: number): void {
     this.add(
