@@ -34,6 +34,7 @@ import { ReportLinksByEmail1795222400000 } from './1795222400000-report-links-by
 import { PrivacyRights1795222500000 } from './1795222500000-privacy-rights.js';
 import { IncrementalFigures1795222600000 } from './1795222600000-incremental-figures.js';
 import { CredentialNotifications1795222700000 } from './1795222700000-credential-notifications.js';
+import { AllergensInFulltextIndexes1795222800000 } from './1795222800000-allergens-in-fulltext-indexes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   PrivacyRights1795222500000,
   IncrementalFigures1795222600000,
   CredentialNotifications1795222700000,
+  AllergensInFulltextIndexes1795222800000,
 ];

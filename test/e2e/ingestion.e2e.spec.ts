@@ -147,7 +147,8 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
         `SELECT DISTINCT array_to_string(c.reloptions, ',') AS options,
                 (SELECT string_agg(a.attname || '=' || coalesce(a.attstattarget, -1), ',' ORDER BY a.attnum)
                    FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
-                (SELECT string_agg(coalesce(a.attstattarget, -1)::text, ',' ORDER BY pg_get_indexdef(x.indexrelid), a.attnum)
+                (SELECT string_agg(coalesce(a.attstattarget, -1)::text, ','
+                          ORDER BY regexp_replace(pg_get_indexdef(x.indexrelid), '^.* USING ', ''), a.attnum)
                    FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indexrelid
                   WHERE x.indrelid = c.oid AND x.indkey[a.attnum - 1] = 0) AS expressions
            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
@@ -726,7 +727,10 @@ describe('ingestion: TUS upload → COPY → validate → merge (e2e)', () => {
     expect(await leafSetups(w.vendorId, 'products')).toHaveLength(1);
     expect(await leafSetups(fresh.vendorId, 'products')).toEqual([loadedSetup]);
     // four goal orderings, each indexed with and without the category before it
-    expect(loadedSetup).toMatchObject({ options: 'fillfactor=85', expressions: '30,30,30,30,30,30,30,30' });
+    expect(loadedSetup).toMatchObject({
+      options: 'fillfactor=85',
+      expressions: '30,30,30,30,30,30,30,30,10,10', // and the two full-text index expressions, as the vectors
+    });
     expect(loadedSetup.columns).toContain('search_tsv=10,title_tsv=10');
     expect(loadedSetup.columns).toContain('category=30');
   });

@@ -13,4 +13,32 @@ AS $function$
         NEW.source_digest := NULL;
         RETURN NEW;
       END $function$`,
+  /**
+   * A product's declared allergens as lexemes of their own (`~peanuts`, never a word a shopper's
+   * search can produce), concatenated to each full-text vector inside its GIN index: a search that
+   * excludes allergens (`… & !'~peanuts'`) has the index drop the products declaring them instead of
+   * reading every match's row to check. Exact for any code; the codes no index key can hold (NULL,
+   * empty, over 1 000 bytes) are left out, so only the array check (`NOT allergens && …`), which
+   * every search keeps, excludes them. PL/pgSQL: no parsing, so it cannot fail on an odd code.
+   */
+  allergen_lexemes: `CREATE OR REPLACE FUNCTION public.allergen_lexemes(allergens text[])
+ RETURNS tsvector
+ LANGUAGE plpgsql
+ IMMUTABLE PARALLEL SAFE STRICT
+AS $function$
+      DECLARE
+        lexemes text[] := '{}';
+        code text;
+      BEGIN
+        IF cardinality(allergens) = 0 THEN
+          RETURN ''::tsvector;
+        END IF;
+        -- a NULL, an empty code or one too long for an index key is left to the array check
+        FOREACH code IN ARRAY allergens LOOP
+          IF octet_length(code) BETWEEN 1 AND 1000 THEN
+            lexemes := lexemes || ('~' || code);
+          END IF;
+        END LOOP;
+        RETURN array_to_tsvector(lexemes);
+      END $function$`,
 };

@@ -1,4 +1,4 @@
-import { toTsQuery } from './search-query.js';
+import { allergenExclusionQuery, toTsQuery } from './search-query.js';
 
 describe('toTsQuery', () => {
   it('joins words with AND (or OR) and makes the last a prefix', () => {
@@ -19,5 +19,18 @@ describe('toTsQuery', () => {
 
   it('does not prefix a single character', () => {
     expect(toTsQuery('vitamin c', 'all')).toBe('vitamin & c');
+  });
+});
+
+describe('allergenExclusionQuery', () => {
+  it("negates each code's lexeme, quoted as tsquery text quotes", () => {
+    expect(allergenExclusionQuery(['peanuts', 'tree_nuts'])).toBe("!'~peanuts' & !'~tree_nuts'");
+    expect(allergenExclusionQuery(["cow's", 'a\\b'])).toBe("!'~cow''s' & !'~a\\\\b'");
+  });
+
+  it('leaves out what the index leaves out, and is null when nothing is left', () => {
+    expect(allergenExclusionQuery(['', 'x'.repeat(1001), 'milk'])).toBe("!'~milk'");
+    expect(allergenExclusionQuery([''])).toBeNull();
+    expect(allergenExclusionQuery([])).toBeNull();
   });
 });

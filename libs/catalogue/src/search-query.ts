@@ -21,3 +21,14 @@ export function toTsQuery(q: string, match: 'all' | 'any'): string | null {
 export function termCount(q: string): number {
   return (q.match(/[\p{L}\p{N}]+/gu) ?? []).length;
 }
+
+/**
+ * What allergen_lexemes (catalogue.functions.ts) makes of `codes`, each negated, as tsquery text:
+ * `!'~peanuts' & !'~tree_nuts'` (quoted: `''` is a quote, `\\` a backslash). The codes it leaves
+ * out of the index are left out here too. Null when there is nothing to exclude.
+ */
+export function allergenExclusionQuery(codes: readonly string[]): string | null {
+  const kept = codes.filter((c) => c.length > 0 && Buffer.byteLength(c) <= 1000);
+  if (kept.length === 0) return null;
+  return kept.map((c) => `!'~${c.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' & ');
+}

@@ -10,11 +10,19 @@ import {
 } from '#libs/db';
 import { type Product } from './catalogue.entities.js';
 import { NUTRIENTS, type ProductListing } from './product.types.js';
+import { allergenExclusionQuery } from './search-query.js';
 
 export interface SearchFilters {
   category?: string;
   tags?: string[];
+  /** Products declaring any of these are left out: every spelling, checked on each row kept. */
   excludeAllergens?: string[];
+  /**
+   * The canonical codes among them (what stored products declare): the full-text indexes hold each
+   * product's codes as lexemes, so a ranked search has the index drop these products before any row
+   * is read. A code missing here costs reading rows, never a wrong result: the check above decides.
+   */
+  indexedAllergens?: string[];
   inStock?: boolean;
 }
 
@@ -64,7 +72,7 @@ export class SearchRepository {
       params: [
         '00000000-0000-4000-8000-00000000000a',
         ["'dark':* & 'choc':*"],
-        { tags: ['vegan'], excludeAllergens: ['peanuts'] },
+        { tags: ['vegan'], excludeAllergens: ['peanuts'], indexedAllergens: ['peanuts'] },
         { limit: 20, candidates: 500 },
       ],
     },
@@ -174,7 +182,8 @@ const FILTERS = [
  * index; tier 1: matches only in the description/ingredients), ranked with ts_rank, after the
  * cursor. One statement per vendor, tier and set of filters, with the vendor as a literal: planned
  * once and kept on the connection (ReplicaReader.readPlanned), pruned to the vendor's leaves.
- * Parameters: $1 tsquery, $2 window, $3/$4 cursor, $5 limit, then the filters present.
+ * Parameters: $1 tsquery, $2 window, $3/$4 cursor, $5 limit, then the filters present, then the
+ * allergens the index excludes.
  */
 function runTier(
   run: PlannedReadConnection,
@@ -203,7 +212,21 @@ function runTier(
   // which see the words, always looked cheaper), so those were planned over all 16 leaves on every
   // call. Now custom and generic plans cost the same and the generic one is kept.
   const q = `(SELECT to_tsquery('english', $1))`;
-  const match = tier === 0 ? `p.title_tsv @@ ${q}` : `p.search_tsv @@ ${q} AND NOT (p.title_tsv @@ ${q})`;
+  // What the index is asked: the words, and none of the excluded allergens' lexemes (words that are
+  // all stop words stay an empty query, which finds nothing, rather than "no allergens").
+  const excluded = filters.excludeAllergens?.length
+    ? allergenExclusionQuery(filters.indexedAllergens ?? [])
+    : null;
+  if (excluded) values.push(excluded);
+  const asked = excluded
+    ? `(SELECT CASE WHEN numnode(w) = 0 THEN w ELSE w && $${values.length}::tsquery END
+          FROM to_tsquery('english', $1) w)`
+    : q;
+  // the expressions the GIN indexes are built on (migration 1795222800000)
+  const match =
+    tier === 0
+      ? `(p.title_tsv || allergen_lexemes(p.allergens)) @@ ${asked}`
+      : `(p.search_tsv || allergen_lexemes(p.allergens)) @@ ${asked} AND NOT (p.title_tsv @@ ${q})`;
   const text = `WITH c AS (
       SELECT ${prefixed('p')}, p.search_tsv FROM products p
        WHERE p.vendor_id = '${vendorId}'::uuid AND ${match}${where.map((w) => ` AND ${w}`).join('')}
@@ -213,7 +236,7 @@ function runTier(
      WHERE $3::real IS NULL OR rank < $3::real OR (rank = $3::real AND id > $4::uuid)
      ORDER BY rank DESC, id
      LIMIT $5`;
-  const mask = FILTERS.map((f) => (present.includes(f) ? '1' : '0')).join('');
+  const mask = FILTERS.map((f) => (present.includes(f) ? '1' : '0')).join('') + (excluded ? 'x' : '');
   return run.planned<SearchHit>(
     `search_${tier}_${mask}_${vendorId.replace(/-/g, '').toLowerCase()}`,
     text,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
-import { allergenExclusions } from '#libs/food-vocabulary';
+import { allergenExclusionCodes, allergenExclusions } from '#libs/food-vocabulary';
 import { freshnessOf } from '#libs/db';
 import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { NUTRIENTS, type Nutrient } from './product.types.js';
@@ -55,6 +55,9 @@ export class SearchService {
       // an allergy rules out its group's members and the groups it belongs to (shellfish → crab, …)
       excludeAllergens: input.exclude_allergens?.length
         ? allergenExclusions(input.exclude_allergens)
+        : undefined,
+      indexedAllergens: input.exclude_allergens?.length
+        ? allergenExclusionCodes(input.exclude_allergens)
         : undefined,
       inStock: input.in_stock,
     };

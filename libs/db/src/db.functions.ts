@@ -60,11 +60,13 @@ AS $function$
           FROM pg_attribute a WHERE a.attrelid = leaf AND a.attnum > 0 AND NOT a.attisdropped;
         EXECUTE format('ALTER TABLE %s %s', leaf, columns);
         FOR expr IN
-          SELECT x.indexrelid::regclass AS index, k + 1 AS column
+          SELECT x.indexrelid::regclass AS index, k + 1 AS column,
+                 (SELECT o.opcintype FROM pg_opclass o WHERE o.oid = x.indclass[k]) = 'tsvector'::regtype AS words
             FROM pg_index x, generate_subscripts(x.indkey, 1) k
            WHERE x.indrelid = leaf AND x.indkey[k] = 0
         LOOP
-          EXECUTE format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s', expr.index, expr.column, target);
+          EXECUTE format('ALTER INDEX %s ALTER COLUMN %s SET STATISTICS %s', expr.index, expr.column,
+                         CASE WHEN expr.words THEN 10 ELSE target END);
         END LOOP;
       END $function$`,
   create_vendor_partitions: `CREATE OR REPLACE FUNCTION public.create_vendor_partitions(vendor uuid)

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { ALLERGEN_ENTRIES } from './allergens.js';
 import {
   ALLERGEN_CODES,
+  allergenExclusionCodes,
   allergenExclusions,
   canonicalDietTags,
   checkedAllergens,
@@ -113,6 +114,16 @@ describe('the allergen vocabulary', () => {
     expect(allergenExclusions(['crustaceans'])).not.toContain('molluscs');
     expect(containsAllergen(['crab'], ['dairy', 'eggs', 'fish', 'shellfish'])).toBe(true);
     expect(containsAllergen(['rice'], ['dairy', 'eggs', 'fish', 'shellfish'])).toBe(false);
+  });
+
+  it('rules out canonical codes alone for what stored products declare, every spelling for the checks', () => {
+    // the search's full-text indexes hold the stored (canonical) codes; the checks compare all spellings
+    const codes = allergenExclusionCodes(['almond', 'Soya']);
+    expect(codes).toEqual(['almond', 'soy', 'tree_nuts']);
+    expect(codes.every((c) => ALLERGEN_ENTRIES.some((e) => e.code === c))).toBe(true);
+    expect(allergenExclusionCodes(['Bee pollen'])).toEqual(['bee_pollen']);
+    const spellings = allergenExclusions(['almond', 'Soya']);
+    expect(spellings).toEqual(expect.arrayContaining([...codes, 'almonds', 'nuts', 'soya']));
   });
 
   it('names what a match reason checked: the allergen, its groups and its members', () => {

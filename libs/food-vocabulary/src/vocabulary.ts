@@ -202,21 +202,30 @@ export function canonicalDietTags(raw: readonly string[]): Normalised {
 }
 
 /**
- * What an allergy to each of `codes` rules out in a product's declared allergens: the allergen, every
- * member of its group (shellfish → crustaceans, molluscs, shrimp, …) and every group it belongs to
- * (an almond allergy rules out a product declaring only "tree nuts": it may be almonds), with every
- * spelling of each, in code form (so a stored non-canonical code is caught too). Unknown codes rule
- * out themselves.
+ * The codes an allergy to each of `codes` rules out: the allergen, every member of its group
+ * (shellfish → crustaceans, molluscs, shrimp, …) and every group it belongs to (an almond allergy
+ * rules out a product declaring only "tree nuts": it may be almonds), canonical codes only; unknown
+ * codes (in code form) rule out themselves. What a product stored through any entry point declares.
  */
-export function allergenExclusions(codes: readonly string[]): string[] {
+export function allergenExclusionCodes(codes: readonly string[]): string[] {
   const out = new Set<string>();
   for (const raw of codes) {
     const code = ALLERGENS.terms.get(codeForm(raw)) ?? codeForm(raw);
-    for (const c of [code, ...allergenAncestors(code), ...allergenDescendants(code)]) {
-      out.add(c);
-      const entry = ALLERGENS.entries.get(c);
-      for (const s of [...(entry?.synonyms ?? []), ...(entry ? [entry.label] : [])]) out.add(codeForm(s));
-    }
+    for (const c of [code, ...allergenAncestors(code), ...allergenDescendants(code)]) out.add(c);
+  }
+  return [...out].sort();
+}
+
+/**
+ * {@link allergenExclusionCodes} with every other spelling of each, in code form, so a stored
+ * non-canonical code is caught too: what the checks of a product's declared allergens compare with.
+ */
+export function allergenExclusions(codes: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const c of allergenExclusionCodes(codes)) {
+    out.add(c);
+    const entry = ALLERGENS.entries.get(c);
+    for (const s of [...(entry?.synonyms ?? []), ...(entry ? [entry.label] : [])]) out.add(codeForm(s));
   }
   return [...out].sort();
 }
