@@ -42,10 +42,20 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  * and POST /vendors/compare runs on the api at 1 and 16 clients, against the baseline of computing
  * one category's benchmark per request (the aggregate the refresh runs, for that category only).
  * Usage: npm run bench:search -- [--products 500000] [--passes 2] [--vendors 2] [--directory 1] [--pool 4]
+ *   [--naive 1] [--rls 1]  (0 leaves out the naive baseline or the rls-on/rls-off pair: minutes at 2 M)
  * BENCH_DATABASE=<name> (with DATABASE_URL) keeps the catalogue in that database and reuses it on
  * the next run instead of seeding again (a vendor that has products is not loaded twice).
  */
-const args = parseArgs({ products: 500_000, passes: 2, clients: 16, vendors: 2, directory: 1, pool: 4 });
+const args = parseArgs({
+  products: 500_000,
+  passes: 2,
+  clients: 16,
+  vendors: 2,
+  directory: 1,
+  pool: 4,
+  naive: 1,
+  rls: 1,
+});
 
 interface Query {
   q: string;
@@ -298,19 +308,19 @@ async function main(): Promise<void> {
     );
 
     const search = ctx.get(SearchService);
-    const execs: Record<string, (q: Query) => Promise<void>> = {
-      naive: async (q) => {
+    const execs: Record<string, (q: Query) => Promise<void>> = {};
+    if (args.naive)
+      execs.naive = async (q) => {
         const { sql, params } = naiveSql(q);
         await pool.query(sql, [a.id, ...params.slice(1)]);
-      },
-      search: async (q) => {
-        await search.find(a.id, q);
-      },
+      };
+    execs.search = async (q) => {
+      await search.find(a.id, q);
     };
     const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) });
     api = await startApiChild(apiEnv);
     // the same api without row-level security: what the wall costs
-    apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
+    if (args.rls) apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
     const httpOn = (port: number) => async (q: Query) => {
       const res = await fetch(`http://127.0.0.1:${port}${toPath(q)}`, {
         headers: { authorization: `Bearer ${a.apiKey}` },
@@ -320,21 +330,21 @@ async function main(): Promise<void> {
     };
     execs.http = httpOn(api.port);
     // with and without row-level security, alternating call by call under the same load
-    const rls = alternate([httpOn(api.port), httpOn(apiNoRls.port)]);
-    execs['rls-on|rls-off'] = rls.exec;
+    const rls = apiNoRls ? alternate([httpOn(api.port), httpOn(apiNoRls.port)]) : null;
+    if (rls) execs['rls-on|rls-off'] = rls.exec;
 
     const results: Record<string, Record<number, { all: Figures; common: Figures }>> = {};
     let tail = '';
     for (const clients of [1, args.clients!]) {
       for (const [name, exec] of Object.entries(execs)) {
-        const r = await runMix(queries, clients, exec, exec === rls.exec ? rls.record : undefined);
+        const r = await runMix(queries, clients, exec, exec === rls?.exec ? rls.record : undefined);
         if (name === 'search' && clients === 1) tail = slowest(queries, r.byQuery, counts);
         const variants: [string, number[][]][] =
-          exec === rls.exec
+          rls && exec === rls.exec
             ? rls.samples.map((m, v) => [v === 0 ? 'rls-on' : 'rls-off', queries.map((q) => m.get(q) ?? [])])
             : [[name, r.byQuery]];
         for (const [label, byQuery] of variants) {
-          const all = exec === rls.exec ? figures(byQuery.flat()) : r.all;
+          const all = exec === rls?.exec ? figures(byQuery.flat()) : r.all;
           const common = figures(commonIdx.flatMap((i) => byQuery[i]!));
           (results[label] ??= {})[clients] = { all, common };
           console.log(
@@ -345,7 +355,7 @@ async function main(): Promise<void> {
     }
 
     console.log('\nsummary');
-    for (const clients of [1, args.clients!]) {
+    for (const clients of args.naive ? [1, args.clients!] : []) {
       const n = results.naive![clients]!;
       const s = results.search![clients]!;
       const h = results.http![clients]!;
@@ -362,7 +372,7 @@ async function main(): Promise<void> {
         `in process against HTTP, ${clients} client(s): p50 ${s.p50.toFixed(1)} / ${h.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} / ${h.p95.toFixed(1)} ms (HTTP p95 ${(h.p95 / s.p95).toFixed(2)}× in process; #34 target HTTP p95 ≤ ${clients === 1 ? 12 : 150} ms)`,
       );
     }
-    for (const clients of [1, args.clients!]) {
+    for (const clients of args.rls ? [1, args.clients!] : []) {
       const on = results['rls-on']![clients]!.all;
       const off = results['rls-off']![clients]!.all;
       console.log(

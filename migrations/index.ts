@@ -35,6 +35,7 @@ import { PrivacyRights1795222500000 } from './1795222500000-privacy-rights.js';
 import { IncrementalFigures1795222600000 } from './1795222600000-incremental-figures.js';
 import { CredentialNotifications1795222700000 } from './1795222700000-credential-notifications.js';
 import { AllergensInFulltextIndexes1795222800000 } from './1795222800000-allergens-in-fulltext-indexes.js';
+import { LeakproofAllergenLexemes1795222900000 } from './1795222900000-leakproof-allergen-lexemes.js';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   IncrementalFigures1795222600000,
   CredentialNotifications1795222700000,
   AllergensInFulltextIndexes1795222800000,
+  LeakproofAllergenLexemes1795222900000,
 ];
