@@ -172,6 +172,7 @@ describe('catalogue search (e2e)', () => {
         await search.ranked(vendorId, [words], {}, { limit: 21, candidates: 50 });
         await search.ranked(vendorId, [words], { category: 'sweets' }, { limit: 21, candidates: 50 });
         await search.ranked(vendorId, [words], exclusion, { limit: 21, candidates: 50 });
+        await search.ranked(vendorId, [words], exclusion, { limit: 21, candidates: 50, examine: 0 });
       }
       const plans: { name: string; generic: number; statement: string }[] = await ds.query(
         `SELECT name, generic_plans::int AS generic, statement FROM pg_prepared_statements
@@ -189,9 +190,11 @@ describe('catalogue search (e2e)', () => {
       }
       expect(plans.map((p) => p.name.slice(0, 14))).toEqual([
         'search_0_0000_',
+        'search_0_0010r',
         'search_0_0010x',
         'search_0_1000_',
         'search_1_0000_',
+        'search_1_0010r',
         'search_1_0010x',
         'search_1_1000_',
       ]);
@@ -211,12 +214,26 @@ describe('catalogue search (e2e)', () => {
     try {
       const search = new SearchRepository(new ReplicaReader(ds));
       const filters = { excludeAllergens: ['cows_milk', 'milk'], indexedAllergens: ['milk'] };
-      const { hits } = await search.ranked(asVendorId(v.vendorId), ['chocolate:*'], filters, {
-        limit: 21,
-        candidates: 50,
-      });
-      expect(hits.map((h) => h.name)).toEqual(['Dark chocolate bar', 'Vanilla granola']); // not the two with milk
-      // the statements ask the indexed expression for the words without the allergens' lexemes …
+      const vendorId = asVendorId(v.vendorId);
+      const names = async (examine?: number) =>
+        (
+          await search.ranked(vendorId, ['chocolate:*'], filters, { limit: 21, candidates: 50, examine })
+        ).hits.map((h) => h.name);
+      // the rows checked (the word matches are few), then the index asked (`examine` of them read
+      // without filling the window): the same page, not the two with milk
+      expect(await names()).toEqual(['Dark chocolate bar', 'Vanilla granola']);
+      expect(await names(1)).toEqual(['Dark chocolate bar', 'Vanilla granola']);
+      expect(await names(0)).toEqual(['Dark chocolate bar', 'Vanilla granola']);
+      const used = (await ds.query(
+        `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
+      )) as { name: string }[];
+      expect(used.map((u) => u.name)).toEqual([
+        'search_0_0010r',
+        'search_0_0010x',
+        'search_1_0010r',
+        'search_1_0010x',
+      ]);
+      // the index statements ask the indexed expression for the words without the allergens' lexemes …
       const statements = (await ds.query(
         `SELECT statement FROM pg_prepared_statements WHERE name LIKE 'search_%x_%'`,
       )) as { statement: string }[];
