@@ -206,7 +206,7 @@ type Exclusion = 'words' | 'rows' | 'index';
  * allergen — `pistachio` without tree nuts, `peanut butter` without peanuts — few rows pass, and
  * the check would read every match (all 8 800 pistachio products of a 500 000-product catalogue,
  * growing with it). So the rows are checked first, over at most `examine` word matches; only
- * when that many were read without filling the window does the index answer.
+ * when that many were read without filling the window does the index answer (at once for 0).
  */
 async function runTier(
   run: PlannedReadConnection,
@@ -220,8 +220,10 @@ async function runTier(
     ? allergenExclusionQuery(filters.indexedAllergens ?? [])
     : null;
   if (!excluded) return (await tierStatement(run, tier, 'words', vendorId, tsquery, filters, page)).hits;
-  const rows = await tierStatement(run, tier, 'rows', vendorId, tsquery, filters, page);
-  if (!rows.capped) return rows.hits;
+  if (page.examine > 0) {
+    const rows = await tierStatement(run, tier, 'rows', vendorId, tsquery, filters, page);
+    if (!rows.capped) return rows.hits;
+  }
   return (await tierStatement(run, tier, 'index', vendorId, tsquery, filters, page, excluded)).hits;
 }
 
