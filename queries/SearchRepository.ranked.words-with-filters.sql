@@ -1,7 +1,7 @@
 -- params: ["00000000-0000-4000-8000-00000000000a",["'dark':* & 'choc':*"],{"tags":["vegan"],"excludeAllergens":["peanuts"],"indexedAllergens":["peanuts"]},{"limit":20,"candidates":500}]
 
 WITH w AS (
-    SELECT p.id, p.external_id, p.name, p.brand, p.category, p.price_cents, p.currency, p.calories, p.protein_g, p.fat_g, p.carbs_g, p.sugar_g, p.fiber_g, p.sodium_mg, p.potassium_mg, p.saturated_fat_g, p.serving_size_g, p.dietary_tags, p.allergens, p.in_stock, p.search_tsv FROM products p
+    SELECT p.id, p.external_id, p.name, p.brand, p.category, p.price_cents, p.currency, p.calories, p.protein_g, p.fat_g, p.carbs_g, p.sugar_g, p.fiber_g, p.sodium_mg, p.potassium_mg, p.saturated_fat_g, p.serving_size_g, p.dietary_tags, p.allergens, p.in_stock, p.search_tsv, p.title_tsv FROM products p
      WHERE p.vendor_id = '00000000-0000-4000-8000-00000000000a'::uuid AND (p.title_tsv || allergen_lexemes(p.allergens)) @@ (SELECT to_tsquery('english', $1)) AND p.dietary_tags @> $6::text[]
      LIMIT $8),
   c AS (SELECT * FROM w WHERE true AND NOT (w.allergens && $7::text[]) LIMIT $2),
@@ -17,10 +17,10 @@ serving_size_g, dietary_tags, allergens, in_stock FROM r
    ORDER BY hits.rank DESC, hits.id;
 
 WITH w AS (
-    SELECT p.id, p.external_id, p.name, p.brand, p.category, p.price_cents, p.currency, p.calories, p.protein_g, p.fat_g, p.carbs_g, p.sugar_g, p.fiber_g, p.sodium_mg, p.potassium_mg, p.saturated_fat_g, p.serving_size_g, p.dietary_tags, p.allergens, p.in_stock, p.search_tsv FROM products p
-     WHERE p.vendor_id = '00000000-0000-4000-8000-00000000000a'::uuid AND (p.search_tsv || allergen_lexemes(p.allergens)) @@ (SELECT to_tsquery('english', $1)) AND NOT (p.title_tsv @@ (SELECT to_tsquery('english', $1))) AND p.dietary_tags @> $6::text[]
+    SELECT p.id, p.external_id, p.name, p.brand, p.category, p.price_cents, p.currency, p.calories, p.protein_g, p.fat_g, p.carbs_g, p.sugar_g, p.fiber_g, p.sodium_mg, p.potassium_mg, p.saturated_fat_g, p.serving_size_g, p.dietary_tags, p.allergens, p.in_stock, p.search_tsv, p.title_tsv FROM products p
+     WHERE p.vendor_id = '00000000-0000-4000-8000-00000000000a'::uuid AND (p.search_tsv || allergen_lexemes(p.allergens)) @@ (SELECT to_tsquery('english', $1)) AND p.dietary_tags @> $6::text[]
      LIMIT $8),
-  c AS (SELECT * FROM w WHERE true AND NOT (w.allergens && $7::text[]) LIMIT $2),
+  c AS (SELECT * FROM w WHERE true AND NOT (w.title_tsv @@ (SELECT to_tsquery('english', $1))) AND NOT (w.allergens && $7::text[]) LIMIT $2),
   r AS (SELECT c.*, ts_rank(c.search_tsv, (SELECT to_tsquery('english', $1))) AS rank FROM c),
   hits AS (SELECT 1 AS tier, rank, id, external_id, name, brand, category, price_cents, currency, calories, protein_g, fat_g, carbs_g, sugar_g, fiber_g, sodium_mg, potassium_mg, saturated_fat_g,
 serving_size_g, dietary_tags, allergens, in_stock FROM r

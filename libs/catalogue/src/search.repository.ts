@@ -180,11 +180,15 @@ async function rankedPage(
 
 /** The filters a search has, as the SQL of its statement (absent ones are left out). */
 const FILTERS = [
-  { key: 'category', sql: (n: number) => `p.category = $${n}` },
+  { key: 'category', inIndex: true, sql: (n: number, a = 'p') => `${a}.category = $${n}` },
   // answered inside the full-text GIN index, which holds the tags beside the words
-  { key: 'tags', sql: (n: number) => `p.dietary_tags @> $${n}::text[]` },
-  { key: 'excludeAllergens', sql: (n: number) => `NOT (p.allergens && $${n}::text[])` },
-  { key: 'inStock', sql: (n: number) => `p.in_stock = $${n}::boolean` },
+  { key: 'tags', inIndex: true, sql: (n: number, a = 'p') => `${a}.dietary_tags @> $${n}::text[]` },
+  {
+    key: 'excludeAllergens',
+    inIndex: false,
+    sql: (n: number, a = 'p') => `NOT (${a}.allergens && $${n}::text[])`,
+  },
+  { key: 'inStock', inIndex: false, sql: (n: number, a = 'p') => `${a}.in_stock = $${n}::boolean` },
 ] as const;
 
 /**
@@ -254,7 +258,8 @@ async function tierStatement(
   });
   const where = present.map((f) => {
     values.push(filters[f.key]);
-    return { key: f.key, sql: ` AND ${f.sql(values.length)}` };
+    const n = values.length;
+    return { inIndex: f.inIndex, sql: (a?: string) => ` AND ${f.sql(n, a)}` };
   });
   // The words' tsquery as a sub-select: computed once per statement (an InitPlan). Written as
   // to_tsquery('english', $1) a kept generic plan parsed it again for every row it filtered or
@@ -271,10 +276,9 @@ async function tierStatement(
           FROM to_tsquery('english', $1) w)`;
   }
   // the expressions the GIN indexes are built on (migration 1795222800000)
-  const match =
-    tier === 0
-      ? `(p.title_tsv || allergen_lexemes(p.allergens)) @@ ${asked}`
-      : `(p.search_tsv || allergen_lexemes(p.allergens)) @@ ${asked} AND NOT (p.title_tsv @@ ${q})`;
+  const keys = `(p.${tier === 0 ? 'title' : 'search'}_tsv || allergen_lexemes(p.allergens)) @@ ${asked}`;
+  // tier 1 is the matches only in the description: those in the title are read and left out
+  const notTitle = (a: string) => (tier === 1 ? ` AND NOT (${a}.title_tsv @@ ${q})` : '');
   const pageOf = (from: string) => `SELECT ${tier} AS tier, rank, ${HIT_COLUMNS} FROM ${from}
      WHERE $3::real IS NULL OR rank < $3::real OR (rank = $3::real AND id > $4::uuid)
      ORDER BY rank DESC, id
@@ -283,24 +287,27 @@ async function tierStatement(
   if (exclusion !== 'rows') {
     text = `WITH c AS (
       SELECT ${prefixed('p')}, p.search_tsv FROM products p
-       WHERE p.vendor_id = '${vendorId}'::uuid AND ${match}${where.map((w) => w.sql).join('')}
+       WHERE p.vendor_id = '${vendorId}'::uuid AND ${keys}${notTitle('p')}${where.map((w) => w.sql()).join('')}
        LIMIT $2),
     r AS (SELECT c.*, ts_rank(c.search_tsv, ${q}) AS rank FROM c)
     ${pageOf('r')}`;
   } else {
-    // w: the word matches, at most $examine; c: the window of those that pass the allergen check.
-    // When c is short of the window it has read all of w, so counting w costs nothing more; the
-    // outer join gives the verdict a row when nothing passed.
-    const check = where.find((w) => w.key === 'excludeAllergens')!.sql.replace('p.allergens', 'w.allergens');
+    // w: at most $examine rows the index gives (the words, the category and tags in it); c: the
+    // window of those that pass every check made on the row. When c is short of the window it has
+    // read all of w, so counting w costs nothing more; the outer join gives the verdict a row when
+    // nothing passed.
     values.push(page.examine);
     text = `WITH w AS (
-      SELECT ${prefixed('p')}, p.search_tsv FROM products p
-       WHERE p.vendor_id = '${vendorId}'::uuid AND ${match}${where
-         .filter((w) => w.key !== 'excludeAllergens')
-         .map((w) => w.sql)
+      SELECT ${prefixed('p')}, p.search_tsv, p.title_tsv FROM products p
+       WHERE p.vendor_id = '${vendorId}'::uuid AND ${keys}${where
+         .filter((w) => w.inIndex)
+         .map((w) => w.sql())
          .join('')}
        LIMIT $${values.length}),
-    c AS (SELECT * FROM w WHERE true${check} LIMIT $2),
+    c AS (SELECT * FROM w WHERE true${notTitle('w')}${where
+      .filter((w) => !w.inIndex)
+      .map((w) => w.sql('w'))
+      .join('')} LIMIT $2),
     r AS (SELECT c.*, ts_rank(c.search_tsv, ${q}) AS rank FROM c),
     hits AS (${pageOf('r')})
     SELECT hits.*, CASE WHEN (SELECT count(*) FROM c) < $2 THEN (SELECT count(*) FROM w) >= $${values.length}
