@@ -10,7 +10,9 @@ import { DbModule, type VendorId } from '#libs/db';
 import { InsightsModule, InsightsRefreshService } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
-import { toTsQuery } from '../libs/catalogue/src/search-query.js';
+import { termCount, toTsQuery } from '../libs/catalogue/src/search-query.js';
+import { SearchRepository } from '../libs/catalogue/src/search.repository.js';
+import { allergenExclusionCodes, allergenExclusions } from '#libs/food-vocabulary';
 import { ensureVendor } from '../scripts/seed/context.js';
 import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
 import { CATEGORIES } from '../scripts/seed/catalogue.js';
@@ -43,6 +45,9 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  * one category's benchmark per request (the aggregate the refresh runs, for that category only).
  * Usage: npm run bench:search -- [--products 500000] [--passes 2] [--vendors 2] [--directory 1] [--pool 4]
  *   [--naive 1] [--rls 1]  (0 leaves out the naive baseline or the rls-on/rls-off pair: minutes at 2 M)
+ *   [--allergens 3]  passes of the allergen-excluding queries through the repository, each run both
+ *   ways alternately: as searches do (rows checked over at most twice the window, then the index)
+ *   and with every word match's row checked (the statement before the index held allergens); 0 skips
  * BENCH_DATABASE=<name> (with DATABASE_URL) keeps the catalogue in that database and reuses it on
  * the next run instead of seeding again (a vendor that has products is not loaded twice).
  */
@@ -55,6 +60,7 @@ const args = parseArgs({
   pool: 4,
   naive: 1,
   rls: 1,
+  allergens: 3,
 });
 
 interface Query {
@@ -384,6 +390,8 @@ async function main(): Promise<void> {
       `targets: one client p95 ≤ 10 ms, ${args.clients} clients p95 ≤ 120 ms, ≥ 10x the naive query on common words`,
     );
     console.log(`\nthe one-client tail (search, in process): ${tail}`);
+    if (args.allergens)
+      await allergenPhase(ctx.get(SearchRepository), a.id, queries, config.search.candidates);
     if (args.directory) {
       await directoryPhase(
         ctx,
@@ -402,6 +410,60 @@ async function main(): Promise<void> {
     await pool.end();
     await ctx.close();
     await db.close();
+  }
+}
+
+/**
+ * The queries that exclude allergens, through the repository at one client, each run both ways in
+ * turn (which goes first alternates by pass): `bounded` as searches run, `every row` with no bound
+ * on the rows checked — the statement searches ran before the index held the allergens.
+ */
+async function allergenPhase(
+  repo: SearchRepository,
+  vendorId: VendorId,
+  queries: Query[],
+  candidates: number,
+): Promise<void> {
+  const excluding = queries.filter((q) => q.exclude_allergens);
+  const ways = { bounded: undefined, 'every row': Number.MAX_SAFE_INTEGER } as const;
+  const times: Record<keyof typeof ways, number[][]> = {
+    bounded: excluding.map(() => []),
+    'every row': excluding.map(() => []),
+  };
+  for (let pass = 0; pass <= args.allergens!; pass++) {
+    const order = Object.keys(ways) as (keyof typeof ways)[];
+    if (pass % 2) order.reverse();
+    for (const [i, q] of excluding.entries()) {
+      const filters = {
+        excludeAllergens: allergenExclusions(q.exclude_allergens!),
+        indexedAllergens: allergenExclusionCodes(q.exclude_allergens!),
+        inStock: q.in_stock,
+      };
+      const words = (termCount(q.q) > 1 ? (['all', 'any'] as const) : (['all'] as const)).map((m) =>
+        toTsQuery(q.q, m)!,
+      );
+      for (const way of order) {
+        const t = performance.now();
+        await repo.ranked(vendorId, words, filters, { limit: 21, candidates, examine: ways[way] });
+        if (pass > 0) times[way][i]!.push(performance.now() - t); // pass 0 warms up
+      }
+    }
+  }
+  console.log(
+    `\nallergen exclusions (${excluding.length} queries, ${args.allergens} passes, one client, in process):`,
+  );
+  for (const way of Object.keys(ways) as (keyof typeof ways)[]) {
+    const f = figures(times[way].flat());
+    const medians = times[way].map((t) =>
+      percentile(
+        [...t].sort((x, y) => x - y),
+        50,
+      ),
+    );
+    const worst = medians.map((m, i) => ({ m, q: excluding[i]! })).sort((x, y) => y.m - x.m)[0]!;
+    console.log(
+      `  ${way.padEnd(9)} ${fmt(f)}  slowest "${worst.q.q}" without ${worst.q.exclude_allergens!.join(', ')}: ${worst.m.toFixed(1)} ms`,
+    );
   }
 }
 
