@@ -15,8 +15,11 @@ async function databaseFunctions(q: DataSource | QueryRunner): Promise<Record<st
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
       ORDER BY 1`,
   );
-  // pg_get_functiondef ends its text with a line break; the source does not
-  return Object.fromEntries(rows.map((r) => [r.name, r.def.replace(/\n$/, '')]));
+  // pg_get_functiondef ends its text with a line break; the source does not. LEAKPROOF is a mark a
+  // migration adds only when it runs as a superuser (1795222900000), not part of the source's text
+  return Object.fromEntries(
+    rows.map((r) => [r.name, r.def.replace(/\n$/, '').replace(/^( IMMUTABLE[^\n]*) LEAKPROOF$/m, '$1')]),
+  );
 }
 
 /** Each view's definition as PostgreSQL normalises it, and its options. */
