@@ -12,7 +12,7 @@ import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
 import { termCount, toTsQuery } from '../libs/catalogue/src/search-query.js';
 import { SearchRepository } from '../libs/catalogue/src/search.repository.js';
-import { allergenExclusionCodes, allergenExclusions } from '#libs/food-vocabulary';
+import { allergenExclusionCodes, allergenSpellings } from '#libs/food-vocabulary';
 import { ensureVendor } from '../scripts/seed/context.js';
 import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
 import { CATEGORIES } from '../scripts/seed/catalogue.js';
@@ -434,9 +434,10 @@ async function allergenPhase(
     const order = Object.keys(ways) as (keyof typeof ways)[];
     if (pass % 2) order.reverse();
     for (const [i, q] of excluding.entries()) {
+      const codes = allergenExclusionCodes(q.exclude_allergens!);
       const filters = {
-        excludeAllergens: allergenExclusions(q.exclude_allergens!),
-        indexedAllergens: allergenExclusionCodes(q.exclude_allergens!),
+        excludeAllergens: allergenSpellings(codes),
+        indexedAllergens: codes,
         inStock: q.in_stock,
       };
       const words = (termCount(q.q) > 1 ? (['all', 'any'] as const) : (['all'] as const)).map((m) =>

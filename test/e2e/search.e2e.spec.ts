@@ -83,6 +83,10 @@ describe('catalogue search (e2e)', () => {
     await db.drop();
   });
 
+  /** A data source of one connection: one set of prepared statements to look at. */
+  const oneConnection = (applicationName: string) =>
+    createDataSource(testConfig(db.url), { applicationName, poolMax: 1 }).initialize();
+
   const search = async (query: string) => {
     const res = await v.request('GET', `/search?${query}`);
     expect(res.statusCode).toBe(200);
@@ -151,10 +155,7 @@ describe('catalogue search (e2e)', () => {
   it('runs each search statement on a kept generic plan, searches without filters too', async () => {
     // before, the statements without filters were planned over every leaf on each call (their custom
     // plans, which saw the words, always looked cheaper than the generic one) — docs/benchmarks.md
-    const ds = await createDataSource(testConfig(db.url), {
-      applicationName: 'search-plans',
-      poolMax: 1,
-    }).initialize();
+    const ds = await oneConnection('search-plans');
     try {
       const search = new SearchRepository(new ReplicaReader(ds)); // one connection: one set of statements
       const vendorId = asVendorId(v.vendorId);
@@ -207,10 +208,7 @@ describe('catalogue search (e2e)', () => {
   it('answers an allergen exclusion inside the full-text index: no row of an excluded product is read', async () => {
     // before, the index gave every word match and a check on each row dropped the excluded ones:
     // `pistachio` without tree nuts read all 8 800 matches of a 500 000-product catalogue to show none
-    const ds = await createDataSource(testConfig(db.url), {
-      applicationName: 'search-exclusions',
-      poolMax: 1,
-    }).initialize();
+    const ds = await oneConnection('search-exclusions');
     try {
       const search = new SearchRepository(new ReplicaReader(ds));
       const filters = { excludeAllergens: ['cows_milk', 'milk'], indexedAllergens: ['milk'] };

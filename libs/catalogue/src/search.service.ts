@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '#libs/config';
-import { allergenExclusionCodes, allergenExclusions } from '#libs/food-vocabulary';
+import { allergenExclusionCodes, allergenSpellings } from '#libs/food-vocabulary';
 import { freshnessOf } from '#libs/db';
 import { decodeCursor, encodeCursor, type VendorId } from '#libs/common';
 import { NUTRIENTS, type Nutrient } from './product.types.js';
@@ -49,16 +49,15 @@ export class SearchService {
   async find(vendorId: VendorId, input: SearchInput): Promise<SearchView> {
     const limit = input.limit ?? 20;
     const cursor = decodeCursor(input.cursor, isCursor);
+    // an allergy rules out its group's members and the groups it belongs to (shellfish → crab, …)
+    const excluded = input.exclude_allergens?.length
+      ? allergenExclusionCodes(input.exclude_allergens)
+      : undefined;
     const filters: SearchFilters = {
       category: input.category,
       tags: input.tags,
-      // an allergy rules out its group's members and the groups it belongs to (shellfish → crab, …)
-      excludeAllergens: input.exclude_allergens?.length
-        ? allergenExclusions(input.exclude_allergens)
-        : undefined,
-      indexedAllergens: input.exclude_allergens?.length
-        ? allergenExclusionCodes(input.exclude_allergens)
-        : undefined,
+      excludeAllergens: excluded && allergenSpellings(excluded),
+      indexedAllergens: excluded,
       inStock: input.in_stock,
     };
     const words = input.q ?? '';

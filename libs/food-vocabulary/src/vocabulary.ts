@@ -216,18 +216,23 @@ export function allergenExclusionCodes(codes: readonly string[]): string[] {
   return [...out].sort();
 }
 
-/**
- * {@link allergenExclusionCodes} with every other spelling of each, in code form, so a stored
- * non-canonical code is caught too: what the checks of a product's declared allergens compare with.
- */
-export function allergenExclusions(codes: readonly string[]): string[] {
+/** Each of `codes` with every other spelling of it, in code form (a stored non-canonical code is caught too). */
+export function allergenSpellings(codes: readonly string[]): string[] {
   const out = new Set<string>();
-  for (const c of allergenExclusionCodes(codes)) {
+  for (const c of codes) {
     out.add(c);
     const entry = ALLERGENS.entries.get(c);
     for (const s of [...(entry?.synonyms ?? []), ...(entry ? [entry.label] : [])]) out.add(codeForm(s));
   }
   return [...out].sort();
+}
+
+/**
+ * {@link allergenExclusionCodes} with every other spelling of each: what the checks of a product's
+ * declared allergens compare with.
+ */
+export function allergenExclusions(codes: readonly string[]): string[] {
+  return allergenSpellings(allergenExclusionCodes(codes));
 }
 
 /** Does a product declaring `declared` contain anything someone allergic to `allergies` must avoid? */
