@@ -15,6 +15,7 @@ import { SearchRepository } from '../libs/catalogue/src/search.repository.js';
 import { allergenExclusionCodes, allergenSpellings } from '#libs/food-vocabulary';
 import { ensureVendor } from '../scripts/seed/context.js';
 import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
+import { repartitionProducts } from './support/repartition.js';
 import { CATEGORIES } from '../scripts/seed/catalogue.js';
 import { benchEnv } from './support/api-client.js';
 import { startApiChild, stopChild } from './support/child.js';
@@ -48,6 +49,8 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  *   [--allergens 3]  passes of the allergen-excluding queries through the repository, each run both
  *   ways alternately: as searches do (rows checked over at most twice the window, then the index)
  *   and with every word match's row checked (the statement before the index held allergens); 0 skips
+ *   [--leaves N]  the searched vendor's products re-partitioned into N hash leaves first (a kept
+ *   catalogue stays so; the product makes 16): what the number of leaves costs a search
  * BENCH_DATABASE=<name> (with DATABASE_URL) keeps the catalogue in that database and reuses it on
  * the next run instead of seeding again (a vendor that has products is not loaded twice).
  */
@@ -61,6 +64,7 @@ const args = parseArgs({
   naive: 1,
   rls: 1,
   allergens: 3,
+  leaves: 0,
 });
 
 interface Query {
@@ -292,6 +296,24 @@ async function main(): Promise<void> {
         ? `the catalogue kept in ${process.env.BENCH_DATABASE} reused (${products} products × ${vendors.length})`
         : `seeded ${products} products × ${vendors.length} in ${(seededMs / 1000).toFixed(1)} s (${Math.round(((products * vendors.length) / seededMs) * 1000)} rows/s, COPY)`,
     );
+    if (args.leaves) {
+      const held = await pool.query(
+        `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = $1::regclass`,
+        [`products_${a.id.replace(/-/g, '')}`],
+      );
+      if (held.rows[0].n !== args.leaves) {
+        const t = performance.now();
+        const client = await pool.connect();
+        try {
+          await repartitionProducts(client, a.id, args.leaves);
+        } finally {
+          client.release();
+        }
+        console.log(
+          `${a.id}'s products re-partitioned into ${args.leaves} leaves in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+        );
+      }
+    }
     await pool.query('VACUUM ANALYZE products');
     const leaves = (
       await pool.query(
