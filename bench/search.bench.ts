@@ -6,7 +6,7 @@ import { CatalogueModule, SearchService } from '#libs/catalogue';
 import { ConfigModule, loadConfig, type AppConfig } from '#libs/config';
 import { asVendorId } from '#libs/common';
 import { ENTITIES } from '#libs/schema';
-import { DbModule, type VendorId } from '#libs/db';
+import { DbModule, vendorPartition, type VendorId } from '#libs/db';
 import { InsightsModule, InsightsRefreshService } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
@@ -299,7 +299,7 @@ async function main(): Promise<void> {
     if (args.leaves) {
       const held = await pool.query(
         `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = $1::regclass`,
-        [`products_${a.id.replace(/-/g, '')}`],
+        [vendorPartition('products', a.id)],
       );
       if (held.rows[0].n !== args.leaves) {
         const t = performance.now();

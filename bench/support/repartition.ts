@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { vendorPartition } from '#libs/db';
+import { PRODUCT_FILLFACTOR } from '../../libs/catalogue/src/bulk/products-bulk.target.js';
 
 /**
  * Re-partitions one vendor's products into `leaves` hash leaves (bench:search --leaves): a new
@@ -12,7 +14,7 @@ export async function repartitionProducts(
   vendorId: string,
   leaves: number,
 ): Promise<void> {
-  const live = `products_${vendorId.replace(/-/g, '')}`;
+  const live = vendorPartition('products', vendorId);
   const next = `${live}_next`;
   const { rows } = await client.query<{ name: string }>(
     `SELECT column_name AS name FROM information_schema.columns
@@ -27,7 +29,7 @@ export async function repartitionProducts(
   for (let r = 0; r < leaves; r++)
     await client.query(
       `CREATE TABLE ${next}_p${r} PARTITION OF ${next} FOR VALUES WITH (MODULUS ${leaves}, REMAINDER ${r})
-         WITH (fillfactor = 85)`,
+         WITH (fillfactor = ${PRODUCT_FILLFACTOR})`,
     );
   await client.query(`INSERT INTO ${next} (${columns}) SELECT ${columns} FROM ${live}`);
   await client.query('BEGIN');
