@@ -10,7 +10,7 @@ import { DbModule, vendorPartition, type VendorId } from '#libs/db';
 import { InsightsModule, InsightsRefreshService } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
-import { termCount, toTsQuery } from '../libs/catalogue/src/search-query.js';
+import { termCount, toTsQuery, wholeWordsOf } from '../libs/catalogue/src/search-query.js';
 import { SearchRepository } from '../libs/catalogue/src/search.repository.js';
 import { allergenExclusionCodes, allergenSpellings } from '#libs/food-vocabulary';
 import { ensureVendor } from '../scripts/seed/context.js';
@@ -49,6 +49,9 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  *   [--allergens 3]  passes of the allergen-excluding queries through the repository, each run both
  *   ways alternately: as searches do (rows checked over at most twice the window, then the index)
  *   and with every word match's row checked (the statement before the index held allergens); 0 skips
+ *   [--prefixes 3]  passes of the queries in a category whose words end in a prefix after whole ones,
+ *   each run both ways alternately: whole words first (the prefix checked on their rows, as searches
+ *   do) and the prefix gathered by the index; 0 skips
  *   [--leaves N]  the searched vendor's products re-partitioned into N hash leaves first (a kept
  *   catalogue stays so; the product makes 16): what the number of leaves costs a search
  * BENCH_DATABASE=<name> (with DATABASE_URL) keeps the catalogue in that database and reuses it on
@@ -64,6 +67,7 @@ const args = parseArgs({
   naive: 1,
   rls: 1,
   allergens: 3,
+  prefixes: 3,
   leaves: 0,
 });
 
@@ -414,6 +418,7 @@ async function main(): Promise<void> {
     console.log(`\nthe one-client tail (search, in process): ${tail}`);
     if (args.allergens)
       await allergenPhase(ctx.get(SearchRepository), a.id, queries, config.search.candidates);
+    if (args.prefixes) await prefixPhase(ctx.get(SearchRepository), a.id, queries, config.search.candidates);
     if (args.directory) {
       await directoryPhase(
         ctx,
@@ -486,6 +491,65 @@ async function allergenPhase(
     const worst = medians.map((m, i) => ({ m, q: excluding[i]! })).sort((x, y) => y.m - x.m)[0]!;
     console.log(
       `  ${way.padEnd(9)} ${fmt(f)}  slowest "${worst.q.q}" without ${worst.q.exclude_allergens!.join(', ')}: ${worst.m.toFixed(1)} ms`,
+    );
+  }
+}
+
+/**
+ * The queries in a category whose words end in a prefix after whole ones (`oat milk` in meat →
+ * `oat & milk:*`), through the repository at one client, each run both ways in turn (which goes
+ * first alternates by pass): `whole first` as searches run (the whole words' matches read, the
+ * prefix checked on each row, over a bound), `prefix` with the prefix always gathered by the index.
+ */
+async function prefixPhase(
+  repo: SearchRepository,
+  vendorId: VendorId,
+  queries: Query[],
+  candidates: number,
+): Promise<void> {
+  const withPrefix = queries.filter(
+    (q) => q.category !== undefined && wholeWordsOf(toTsQuery(q.q, 'all') ?? '') !== null,
+  );
+  const ways = { 'whole first': true, prefix: false } as const;
+  const times: Record<keyof typeof ways, number[][]> = {
+    'whole first': withPrefix.map(() => []),
+    prefix: withPrefix.map(() => []),
+  };
+  for (let pass = 0; pass <= args.prefixes!; pass++) {
+    const order = Object.keys(ways) as (keyof typeof ways)[];
+    if (pass % 2) order.reverse();
+    for (const [i, q] of withPrefix.entries()) {
+      const codes = q.exclude_allergens && allergenExclusionCodes(q.exclude_allergens);
+      const filters = {
+        category: q.category,
+        tags: q.tags,
+        excludeAllergens: codes && allergenSpellings(codes),
+        indexedAllergens: codes,
+        inStock: q.in_stock,
+      };
+      const words = (['all', 'any'] as const).map((m) => toTsQuery(q.q, m)!);
+      for (const way of order) {
+        const t = performance.now();
+        await repo.ranked(vendorId, words, filters, { limit: 21, candidates, wholeWordsFirst: ways[way] });
+        if (pass > 0) times[way][i]!.push(performance.now() - t); // pass 0 warms up
+      }
+    }
+  }
+  console.log(
+    `\nwhole words before a prefix, in a category (${withPrefix.length} queries, ${args.prefixes} passes, one client, in process):`,
+  );
+  for (const way of Object.keys(ways) as (keyof typeof ways)[]) {
+    const medians = times[way].map((t, i) => ({
+      i,
+      m: percentile(
+        [...t].sort((x, y) => x - y),
+        50,
+      ),
+    }));
+    const worst = medians.sort((x, y) => y.m - x.m)[0]!;
+    const q = withPrefix[worst.i]!;
+    console.log(
+      `  ${way.padEnd(11)} ${fmt(figures(times[way].flat()))}  slowest "${q.q}" in ${q.category}: ${worst.m.toFixed(1)} ms`,
     );
   }
 }

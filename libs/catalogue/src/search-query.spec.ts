@@ -1,4 +1,4 @@
-import { allergenExclusionQuery, toTsQuery } from './search-query.js';
+import { allergenExclusionQuery, toTsQuery, wholeWordsOf } from './search-query.js';
 
 describe('toTsQuery', () => {
   it('joins words with AND (or OR) and makes the last a prefix', () => {
@@ -32,5 +32,22 @@ describe('allergenExclusionQuery', () => {
     expect(allergenExclusionQuery(['', 'x'.repeat(1001), 'milk'])).toBe("!'~milk'");
     expect(allergenExclusionQuery([''])).toBeNull();
     expect(allergenExclusionQuery([])).toBeNull();
+  });
+});
+
+describe('wholeWordsOf', () => {
+  it('keeps the whole words of a conjunction that ends in a prefix', () => {
+    expect(wholeWordsOf(toTsQuery('oat milk', 'all')!)).toBe('oat');
+    expect(wholeWordsOf(toTsQuery('dark chocolate ba', 'all')!)).toBe('dark & chocolate');
+    expect(wholeWordsOf("'dark':* & 'choc':*")).toBeNull();
+    expect(wholeWordsOf("'dark' & 'choc':*")).toBe("'dark'");
+  });
+
+  it('has nothing to give a single word, a query without prefixes or anything but a conjunction', () => {
+    expect(wholeWordsOf(toTsQuery('milk', 'all')!)).toBeNull();
+    expect(wholeWordsOf(toTsQuery('vitamin c', 'all')!)).toBeNull();
+    expect(wholeWordsOf(toTsQuery('oat milk', 'any')!)).toBeNull();
+    expect(wholeWordsOf('oat & !milk:*')).toBeNull();
+    expect(wholeWordsOf('oat <-> milk:*')).toBeNull();
   });
 });

@@ -32,3 +32,17 @@ export function allergenExclusionQuery(codes: readonly string[]): string | null 
   if (kept.length === 0) return null;
   return kept.map((c) => `!'~${c.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' & ');
 }
+
+/**
+ * The whole words of a conjunction with prefixes (`oat & milk:*` → `oat`): a condition every
+ * match of `tsquery` meets, without the prefixes, which a GIN index answers by skipping through
+ * its posting lists instead of gathering every product under each word the prefix begins
+ * (SearchRepository). Null when there is no such part: nothing is a prefix, everything is, or the
+ * query is not a plain conjunction of terms.
+ */
+export function wholeWordsOf(tsquery: string): string | null {
+  if (/[|!()<]/.test(tsquery)) return null;
+  const terms = tsquery.split(' & ');
+  const whole = terms.filter((t) => !t.endsWith(':*'));
+  return whole.length > 0 && whole.length < terms.length ? whole.join(' & ') : null;
+}
