@@ -280,6 +280,28 @@ describe('catalogue search (e2e)', () => {
     }
   });
 
+  it('asks the index at once for the description-only matches when the title tier had to', async () => {
+    // before, the text tier checked its rows first too: another `examine` rows read and the words
+    // gathered again, for an exclusion the title tier had just shown to drop most matches
+    const ds = await oneConnection('search-exclusions-text');
+    try {
+      const search = new SearchRepository(new ReplicaReader(ds));
+      const filters = { excludeAllergens: ['cows_milk', 'milk'], indexedAllergens: ['milk'] };
+      const page = await search.ranked(asVendorId(v.vendorId), ['chocolate:*'], filters, {
+        limit: 21,
+        candidates: 50,
+        examine: 1,
+      });
+      expect(page.hits.map((h) => h.name)).toEqual(['Dark chocolate bar', 'Vanilla granola']);
+      const used = (await ds.query(
+        `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
+      )) as { name: string }[];
+      expect(used.map((u) => u.name)).toEqual(['search_0_0010r', 'search_0_0010x', 'search_1_0010x']);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
   it('reads the whole words before a prefix in a category, checks the prefix on their rows, and gives the page the index would', async () => {
     // before, `oat & milk:*` in one category had GIN gather every `milk` product of every leaf into
     // a bitmap (2.9 ms a leaf of a 500 000-product catalogue, 0.2 ms for `oat & milk`)
