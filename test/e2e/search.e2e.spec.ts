@@ -335,6 +335,28 @@ describe('catalogue search (e2e)', () => {
         expect([...whole].sort()).toEqual([...expected].sort()); // equal ranks come in id order
         expect(whole).toEqual(await page(words, filters, candidates, false));
       }
+      // the title's whole-word matches passed the bound: the text tier has at least as many, and
+      // the index gathers the prefix there at once (a fresh connection shows which statements ran)
+      const fresh = await oneConnection('search-whole-words-capped');
+      try {
+        const once = new SearchRepository(new ReplicaReader(fresh));
+        const capped = await once.ranked(
+          vendorId,
+          ['protein & 69:*'],
+          { category: 'supplements' },
+          {
+            limit: 21,
+            candidates: 5,
+          },
+        );
+        expect(capped.hits.map((h) => h.name)).toEqual(['Protein shake 69']);
+        const ran = (await fresh.query(
+          `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
+        )) as { name: string }[];
+        expect(ran.map((r) => r.name)).toEqual(['search_0_1000_', 'search_0_1000w', 'search_1_1000_']);
+      } finally {
+        await fresh.destroy();
+      }
       // the text tier's matches, both ways
       const text = await page(['shake & protein & plain:*'], { category: 'supplements' }, 50, true);
       expect(text).toHaveLength(21);

@@ -191,7 +191,7 @@ async function rankedPage(
   page: TierPage,
 ): Promise<SearchHit[]> {
   const after = page.after;
-  let title = { hits: [] as SearchHit[], indexExcluded: false };
+  let title = { hits: [] as SearchHit[], indexExcluded: false, wholeCapped: false };
   if (!after || after.tier === 0) title = await runTier(run, 0, vendorId, tsquery, filters, page);
   if (title.hits.length >= page.limit) return title.hits;
   const text = {
@@ -201,6 +201,9 @@ async function rankedPage(
     // the title's matches were mostly excluded allergens: the description's are asked of the index
     // at once (checking their rows first was 1 000 rows read and a second gather of the words)
     examine: title.indexExcluded ? 0 : page.examine,
+    // the whole words had more title matches than the bound: they have at least as many in the
+    // description vector (it holds the title's words too), so the index gathers the prefix at once
+    wholeExamine: title.wholeCapped ? 0 : page.wholeExamine,
   };
   return title.hits.concat((await runTier(run, 1, vendorId, tsquery, filters, text)).hits);
 }
@@ -259,26 +262,28 @@ async function runTier(
   tsquery: string,
   filters: SearchFilters,
   page: TierPage,
-): Promise<{ hits: SearchHit[]; indexExcluded: boolean }> {
+): Promise<{ hits: SearchHit[]; indexExcluded: boolean; wholeCapped: boolean }> {
   const whole = page.wholeExamine > 0 && filters.category !== undefined ? wholeWordsOf(tsquery) : null;
+  let wholeCapped = false;
   if (whole) {
     const within = { ...page, examine: page.wholeExamine };
     const rows = await tierStatement(run, tier, 'whole', vendorId, tsquery, filters, within, { whole });
-    if (!rows.capped) return { hits: rows.hits, indexExcluded: false };
+    if (!rows.capped) return { hits: rows.hits, indexExcluded: false, wholeCapped };
+    wholeCapped = true;
   }
   const excluded = filters.excludeAllergens?.length
     ? allergenExclusionQuery(filters.indexedAllergens ?? [])
     : null;
   if (!excluded) {
     const words = await tierStatement(run, tier, 'words', vendorId, tsquery, filters, page);
-    return { hits: words.hits, indexExcluded: false };
+    return { hits: words.hits, indexExcluded: false, wholeCapped };
   }
   if (page.examine > 0) {
     const rows = await tierStatement(run, tier, 'rows', vendorId, tsquery, filters, page);
-    if (!rows.capped) return { hits: rows.hits, indexExcluded: false };
+    if (!rows.capped) return { hits: rows.hits, indexExcluded: false, wholeCapped };
   }
   const index = await tierStatement(run, tier, 'index', vendorId, tsquery, filters, page, { excluded });
-  return { hits: index.hits, indexExcluded: page.examine > 0 };
+  return { hits: index.hits, indexExcluded: page.examine > 0, wholeCapped };
 }
 
 /**
