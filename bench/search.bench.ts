@@ -11,7 +11,7 @@ import { InsightsModule, InsightsRefreshService } from '#libs/insights';
 import { QueueModule } from '#libs/queue';
 import { VendorsModule } from '#libs/vendors';
 import { termCount, toTsQuery, wholeWordsOf } from '../libs/catalogue/src/search-query.js';
-import { SearchRepository } from '../libs/catalogue/src/search.repository.js';
+import { SearchRepository, type SearchFilters } from '../libs/catalogue/src/search.repository.js';
 import { allergenExclusionCodes, allergenSpellings } from '#libs/food-vocabulary';
 import { ensureVendor } from '../scripts/seed/context.js';
 import { loadCatalogue } from '../scripts/seed/load-catalogue.js';
@@ -453,46 +453,17 @@ async function allergenPhase(
 ): Promise<void> {
   const excluding = queries.filter((q) => q.exclude_allergens);
   const ways = { bounded: undefined, 'every row': Number.MAX_SAFE_INTEGER } as const;
-  const times: Record<keyof typeof ways, number[][]> = {
-    bounded: excluding.map(() => []),
-    'every row': excluding.map(() => []),
-  };
-  for (let pass = 0; pass <= args.allergens!; pass++) {
-    const order = Object.keys(ways) as (keyof typeof ways)[];
-    if (pass % 2) order.reverse();
-    for (const [i, q] of excluding.entries()) {
-      const codes = allergenExclusionCodes(q.exclude_allergens!);
-      const filters = {
-        excludeAllergens: allergenSpellings(codes),
-        indexedAllergens: codes,
-        inStock: q.in_stock,
-      };
-      const words = (termCount(q.q) > 1 ? (['all', 'any'] as const) : (['all'] as const)).map((m) =>
-        toTsQuery(q.q, m)!,
-      );
-      for (const way of order) {
-        const t = performance.now();
-        await repo.ranked(vendorId, words, filters, { limit: 21, candidates, examine: ways[way] });
-        if (pass > 0) times[way][i]!.push(performance.now() - t); // pass 0 warms up
-      }
-    }
-  }
+  const times = await timeWays(
+    excluding,
+    Object.keys(ways) as (keyof typeof ways)[],
+    args.allergens!,
+    (q, way) =>
+      repo.ranked(vendorId, wordsOf(q), filtersOf(q), { limit: 21, candidates, examine: ways[way] }),
+  );
   console.log(
     `\nallergen exclusions (${excluding.length} queries, ${args.allergens} passes, one client, in process):`,
   );
-  for (const way of Object.keys(ways) as (keyof typeof ways)[]) {
-    const f = figures(times[way].flat());
-    const medians = times[way].map((t) =>
-      percentile(
-        [...t].sort((x, y) => x - y),
-        50,
-      ),
-    );
-    const worst = medians.map((m, i) => ({ m, q: excluding[i]! })).sort((x, y) => y.m - x.m)[0]!;
-    console.log(
-      `  ${way.padEnd(9)} ${fmt(f)}  slowest "${worst.q.q}" without ${worst.q.exclude_allergens!.join(', ')}: ${worst.m.toFixed(1)} ms`,
-    );
-  }
+  printWays(excluding, times, (q) => `"${q.q}" without ${q.exclude_allergens!.join(', ')}`);
 }
 
 /**
@@ -511,45 +482,80 @@ async function prefixPhase(
     (q) => q.category !== undefined && wholeWordsOf(toTsQuery(q.q, 'all') ?? '') !== null,
   );
   const ways = { 'whole first': true, prefix: false } as const;
-  const times: Record<keyof typeof ways, number[][]> = {
-    'whole first': withPrefix.map(() => []),
-    prefix: withPrefix.map(() => []),
+  const times = await timeWays(
+    withPrefix,
+    Object.keys(ways) as (keyof typeof ways)[],
+    args.prefixes!,
+    (q, way) =>
+      repo.ranked(vendorId, wordsOf(q), filtersOf(q), { limit: 21, candidates, wholeWordsFirst: ways[way] }),
+  );
+  console.log(
+    `\nwhole words before a prefix, in a category (${withPrefix.length} queries, ${args.prefixes} passes, one client, in process):`,
+  );
+  printWays(withPrefix, times, (q) => `"${q.q}" in ${q.category}`);
+}
+
+/** A query's tsqueries as a search tries them: every word, then (for two or more) any word. */
+function wordsOf(q: Query): string[] {
+  return (termCount(q.q) > 1 ? (['all', 'any'] as const) : (['all'] as const)).map((m) => toTsQuery(q.q, m)!);
+}
+
+/** A query's filters as the search service hands them to the repository. */
+function filtersOf(q: Query): SearchFilters {
+  const codes = q.exclude_allergens && allergenExclusionCodes(q.exclude_allergens);
+  return {
+    category: q.category,
+    tags: q.tags,
+    excludeAllergens: codes && allergenSpellings(codes),
+    indexedAllergens: codes,
+    inStock: q.in_stock,
   };
-  for (let pass = 0; pass <= args.prefixes!; pass++) {
-    const order = Object.keys(ways) as (keyof typeof ways)[];
-    if (pass % 2) order.reverse();
-    for (const [i, q] of withPrefix.entries()) {
-      const codes = q.exclude_allergens && allergenExclusionCodes(q.exclude_allergens);
-      const filters = {
-        category: q.category,
-        tags: q.tags,
-        excludeAllergens: codes && allergenSpellings(codes),
-        indexedAllergens: codes,
-        inStock: q.in_stock,
-      };
-      const words = (['all', 'any'] as const).map((m) => toTsQuery(q.q, m)!);
+}
+
+/**
+ * Each query run every way in turn, a warm-up pass and then `passes` measured ones (which way goes
+ * first alternates by pass): the times in ms, per way and query.
+ */
+async function timeWays<W extends string>(
+  items: Query[],
+  ways: W[],
+  passes: number,
+  run: (q: Query, way: W) => Promise<unknown>,
+): Promise<Record<W, number[][]>> {
+  const times = Object.fromEntries(ways.map((w) => [w, items.map(() => [] as number[])])) as Record<
+    W,
+    number[][]
+  >;
+  for (let pass = 0; pass <= passes; pass++) {
+    const order = pass % 2 ? [...ways].reverse() : ways;
+    for (const [i, q] of items.entries()) {
       for (const way of order) {
         const t = performance.now();
-        await repo.ranked(vendorId, words, filters, { limit: 21, candidates, wholeWordsFirst: ways[way] });
+        await run(q, way);
         if (pass > 0) times[way][i]!.push(performance.now() - t); // pass 0 warms up
       }
     }
   }
-  console.log(
-    `\nwhole words before a prefix, in a category (${withPrefix.length} queries, ${args.prefixes} passes, one client, in process):`,
-  );
-  for (const way of Object.keys(ways) as (keyof typeof ways)[]) {
-    const medians = times[way].map((t, i) => ({
-      i,
-      m: percentile(
+  return times;
+}
+
+/** Each way's figures over every query, and its slowest query by median. */
+function printWays<W extends string>(
+  items: Query[],
+  times: Record<W, number[][]>,
+  name: (q: Query) => string,
+): void {
+  const width = Math.max(...Object.keys(times).map((w) => w.length));
+  for (const way of Object.keys(times) as W[]) {
+    const medians = times[way].map((t) =>
+      percentile(
         [...t].sort((x, y) => x - y),
         50,
       ),
-    }));
-    const worst = medians.sort((x, y) => y.m - x.m)[0]!;
-    const q = withPrefix[worst.i]!;
+    );
+    const worst = medians.map((m, i) => ({ m, q: items[i]! })).sort((x, y) => y.m - x.m)[0]!;
     console.log(
-      `  ${way.padEnd(11)} ${fmt(figures(times[way].flat()))}  slowest "${q.q}" in ${q.category}: ${worst.m.toFixed(1)} ms`,
+      `  ${way.padEnd(width)} ${fmt(figures(times[way].flat()))}  slowest ${name(worst.q)}: ${worst.m.toFixed(1)} ms`,
     );
   }
 }

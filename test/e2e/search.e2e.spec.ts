@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DataSource } from 'typeorm';
 import { asVendorId } from '#libs/common';
 import { createDataSource, ReplicaReader } from '#libs/db';
 import { SearchRepository } from '../../libs/catalogue/src/search.repository.js';
@@ -86,6 +87,14 @@ describe('catalogue search (e2e)', () => {
   /** A data source of one connection: one set of prepared statements to look at. */
   const oneConnection = (applicationName: string) =>
     createDataSource(testConfig(db.url), { applicationName, poolMax: 1 }).initialize();
+
+  /** The search statements a connection has prepared, by kind (`search_<tier>_<filters><strategy>`). */
+  const searchStatements = async (ds: DataSource) =>
+    (
+      (await ds.query(
+        `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
+      )) as { name: string }[]
+    ).map((s) => s.name);
 
   const search = async (query: string) => {
     const res = await v.request('GET', `/search?${query}`);
@@ -231,10 +240,7 @@ describe('catalogue search (e2e)', () => {
       expect(await names()).toEqual(['Dark chocolate bar', 'Vanilla granola']);
       expect(await names(1)).toEqual(['Dark chocolate bar', 'Vanilla granola']);
       expect(await names(0)).toEqual(['Dark chocolate bar', 'Vanilla granola']);
-      const used = (await ds.query(
-        `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
-      )) as { name: string }[];
-      expect(used.map((u) => u.name)).toEqual([
+      expect(await searchStatements(ds)).toEqual([
         'search_0_0010r',
         'search_0_0010x',
         'search_1_0010r',
@@ -293,10 +299,7 @@ describe('catalogue search (e2e)', () => {
         examine: 1,
       });
       expect(page.hits.map((h) => h.name)).toEqual(['Dark chocolate bar', 'Vanilla granola']);
-      const used = (await ds.query(
-        `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
-      )) as { name: string }[];
-      expect(used.map((u) => u.name)).toEqual(['search_0_0010r', 'search_0_0010x', 'search_1_0010x']);
+      expect(await searchStatements(ds)).toEqual(['search_0_0010r', 'search_0_0010x', 'search_1_0010x']);
     } finally {
       await ds.destroy();
     }
@@ -350,10 +353,7 @@ describe('catalogue search (e2e)', () => {
           },
         );
         expect(capped.hits.map((h) => h.name)).toEqual(['Protein shake 69']);
-        const ran = (await fresh.query(
-          `SELECT substr(name, 1, 14) AS name FROM pg_prepared_statements WHERE name LIKE 'search%' ORDER BY 1`,
-        )) as { name: string }[];
-        expect(ran.map((r) => r.name)).toEqual(['search_0_1000_', 'search_0_1000w', 'search_1_1000_']);
+        expect(await searchStatements(fresh)).toEqual(['search_0_1000_', 'search_0_1000w', 'search_1_1000_']);
       } finally {
         await fresh.destroy();
       }
