@@ -26,7 +26,8 @@ import { benchDatabase } from './support/database.js';
 import { alternate, parseArgs, percentile } from './support/load.js';
 
 /**
- * bench:matches — one vendor with 500 000 products and 1 000 000 customers. For random customers:
+ * bench:matches — one vendor with 500 000 products and 1 000 000 customers. For the first
+ * `--requests` customers by id (random ones, ids being uuid v5; the same ones in every run):
  *   naive   filter every product by the customer's constraints and sort all of them by the fit
  *           score, in SQL (the baseline)
  *   matches MatchesService in process (audited profile read + the best-first walk + ranking)
@@ -40,6 +41,11 @@ import { alternate, parseArgs, percentile } from './support/load.js';
  * partitions).
  * Every mode reads through a pool of `--pool` connections (default 4, twice this machine's cores;
  * see bench:search).
+ * `--naive 0`, `--category 0` and `--rls 0` skip those modes (the naive query, the category pair,
+ * the row-level security pair).
+ * BENCH_DATABASE=<name> (with DATABASE_URL) keeps the catalogue and the customers in that database
+ * and reuses them on the next run instead of seeding again (a vendor that has products is not
+ * loaded twice; the rule change at the end then re-derives the same customers again).
  * Usage: npm run bench:matches -- [--products 500000] [--customers 1000000] [--requests 300] [--vendors 1] [--pool 4]
  */
 const args = parseArgs({
@@ -49,6 +55,9 @@ const args = parseArgs({
   clients: 16,
   vendors: 1,
   pool: 4,
+  naive: 1,
+  category: 1,
+  rls: 1,
 });
 
 @Module({})
@@ -137,7 +146,7 @@ async function main(): Promise<void> {
   console.log(
     `bench:matches — ${args.products} products, ${args.customers} customers, ${args.requests} requests per run, pool of ${args.pool} connections`,
   );
-  const db = await benchDatabase();
+  const db = await benchDatabase(process.env.DATABASE_URL ? process.env.BENCH_DATABASE : undefined);
   const config = loadConfig(benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) }));
   const ctx = await NestFactory.createApplicationContext(BenchModule.forRoot(config), {
     logger: ['error', 'warn'],
@@ -151,27 +160,39 @@ async function main(): Promise<void> {
   let apiNoRls: Awaited<ReturnType<typeof startApiChild>> | null = null;
   try {
     const v = await ensureVendor(ctx, { slug: 'bench-matches', name: 'Bench', category: 'grocery' });
-    const p = await loadCatalogue(db.url, v.id, args.products!, { seed: 1 });
-    console.log(`seeded ${args.products} products in ${(p.ms / 1000).toFixed(1)} s`);
-    const c = await loadCustomers(db.url, v.id, args.customers!, { seed: 5 });
-    console.log(
-      `seeded ${args.customers} customers (with BMR, TDEE, derived limits) in ${(c.ms / 1000).toFixed(1)} s (${Math.round((args.customers! / c.ms) * 1000)} rows/s)`,
-    );
+    const others = [];
     for (let i = 1; i < args.vendors!; i++) {
-      const other = await ensureVendor(ctx, {
-        slug: `bench-matches-${String(i).padStart(3, '0')}`,
-        name: `Bench ${i}`,
-        category: 'grocery',
-      });
-      await loadCatalogue(db.url, other.id, args.products!, { seed: 1 + i });
-      await loadCustomers(db.url, other.id, args.customers!, { seed: 5 + i });
+      others.push(
+        await ensureVendor(ctx, {
+          slug: `bench-matches-${String(i).padStart(3, '0')}`,
+          name: `Bench ${i}`,
+          category: 'grocery',
+        }),
+      );
     }
-    if (args.vendors! > 1) console.log(`seeded ${args.vendors! - 1} more vendors of the same size`);
+    const kept = async (id: string) =>
+      (await pool.query(`SELECT count(*)::int AS n FROM products WHERE vendor_id = $1`, [id])).rows[0].n > 0;
+    if (await kept(v.id)) {
+      console.log(`the catalogue and customers kept in ${process.env.BENCH_DATABASE} reused`);
+    } else {
+      const p = await loadCatalogue(db.url, v.id, args.products!, { seed: 1 });
+      console.log(`seeded ${args.products} products in ${(p.ms / 1000).toFixed(1)} s`);
+      const c = await loadCustomers(db.url, v.id, args.customers!, { seed: 5 });
+      console.log(
+        `seeded ${args.customers} customers (with BMR, TDEE, derived limits) in ${(c.ms / 1000).toFixed(1)} s (${Math.round((args.customers! / c.ms) * 1000)} rows/s)`,
+      );
+    }
+    for (const [i, other] of others.entries()) {
+      if (await kept(other.id)) continue;
+      await loadCatalogue(db.url, other.id, args.products!, { seed: 2 + i });
+      await loadCustomers(db.url, other.id, args.customers!, { seed: 6 + i });
+    }
+    if (args.vendors! > 1) console.log(`${args.vendors! - 1} more vendors of the same size beside it`);
     await pool.query('VACUUM ANALYZE products');
 
     const ids: string[] = (
       await pool.query(
-        `SELECT customer_id FROM customer_health TABLESAMPLE SYSTEM (1) WHERE vendor_id = $1 LIMIT $2`,
+        `SELECT customer_id FROM customer_health WHERE vendor_id = $1 ORDER BY customer_id LIMIT $2`,
         [v.id, args.requests],
       )
     ).rows.map((r) => r.customer_id);
@@ -185,7 +206,9 @@ async function main(): Promise<void> {
     const restrictive = profiles.filter(
       (pr) => Object.keys(matchCriteria(pr).perMealLimits).length > 0,
     ).length;
-    console.log(`${ids.length} random customers, ${restrictive} of them with per-meal nutrient limits`);
+    console.log(
+      `${ids.length} customers (the first by id), ${restrictive} of them with per-meal nutrient limits`,
+    );
 
     // the vendor's categories, for matches asked within one (a shop's category page)
     const categories: string[] = (
@@ -198,7 +221,7 @@ async function main(): Promise<void> {
     const apiEnv = benchEnv(db.url, { DATABASE_POOL_MAX: String(args.pool) });
     api = await startApiChild(apiEnv);
     // the same api without row-level security: what the wall costs
-    apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
+    if (args.rls) apiNoRls = await startApiChild(apiEnv, { DATABASE_ROW_SECURITY: 'false' });
     const httpOn = (port: number) => async (i: number) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/customers/${ids[i % ids.length]}/matches`, {
         headers: { authorization: `Bearer ${v.apiKey}` },
@@ -206,7 +229,7 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`matches ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
     };
-    const rls = alternate([httpOn(api.port), httpOn(apiNoRls.port)]);
+    const rls = alternate([httpOn(api.port), httpOn((apiNoRls ?? api).port)]);
     const execs: Record<string, (i: number) => Promise<void>> = {
       naive: async (i) => {
         const q = naive(criteria.get(ids[i % ids.length]!)!);
@@ -228,6 +251,12 @@ async function main(): Promise<void> {
       // with and without row-level security, alternating call by call under the same load
       'rls-on|rls-off': rls.exec,
     };
+    const skipped = [
+      ...(args.naive ? [] : ['naive', 'naive-cat']),
+      ...(args.category ? [] : ['naive-cat', 'category']),
+      ...(args.rls ? [] : ['rls-on|rls-off']),
+    ];
+    for (const name of skipped) delete execs[name];
     const results: Record<string, Record<number, Figures>> = {};
     for (const clients of [1, args.clients!]) {
       for (const [name, exec] of Object.entries(execs)) {
@@ -256,17 +285,19 @@ async function main(): Promise<void> {
     }
     console.log('\nsummary');
     for (const clients of [1, args.clients!]) {
-      const n = results.naive![clients]!;
+      const n = results.naive?.[clients];
       const m = results.matches![clients]!;
       const h = results.http![clients]!;
-      console.log(
-        `${clients} client(s): matches p95 ${m.p95.toFixed(1)} ms (http ${h.p95.toFixed(1)} ms) vs naive ${n.p95.toFixed(1)} ms: ${(n.p50 / m.p50).toFixed(1)}x at p50, ${(n.p95 / m.p95).toFixed(1)}x at p95`,
-      );
-      const nc = results['naive-cat']![clients]!;
-      const mc = results.category![clients]!;
-      console.log(
-        `${clients} client(s), within a category: matches p95 ${mc.p95.toFixed(1)} ms (max ${mc.max.toFixed(1)} ms) vs naive ${nc.p95.toFixed(1)} ms: ${(nc.p50 / mc.p50).toFixed(1)}x at p50, ${(nc.p95 / mc.p95).toFixed(1)}x at p95`,
-      );
+      if (n)
+        console.log(
+          `${clients} client(s): matches p95 ${m.p95.toFixed(1)} ms (http ${h.p95.toFixed(1)} ms) vs naive ${n.p95.toFixed(1)} ms: ${(n.p50 / m.p50).toFixed(1)}x at p50, ${(n.p95 / m.p95).toFixed(1)}x at p95`,
+        );
+      const nc = results['naive-cat']?.[clients];
+      const mc = results.category?.[clients];
+      if (nc && mc)
+        console.log(
+          `${clients} client(s), within a category: matches p95 ${mc.p95.toFixed(1)} ms (max ${mc.max.toFixed(1)} ms) vs naive ${nc.p95.toFixed(1)} ms: ${(nc.p50 / mc.p50).toFixed(1)}x at p50, ${(nc.p95 / mc.p95).toFixed(1)}x at p95`,
+        );
     }
     for (const clients of [1, args.clients!]) {
       const m = results.matches![clients]!;
@@ -275,7 +306,7 @@ async function main(): Promise<void> {
         `in process against HTTP, ${clients} client(s): p50 ${m.p50.toFixed(1)} / ${h.p50.toFixed(1)} ms, p95 ${m.p95.toFixed(1)} / ${h.p95.toFixed(1)} ms (HTTP p95 ${(h.p95 / m.p95).toFixed(2)}× in process)`,
       );
     }
-    for (const clients of [1, args.clients!]) {
+    for (const clients of args.rls ? [1, args.clients!] : []) {
       const on = results['rls-on']![clients]!;
       const off = results['rls-off']![clients]!;
       console.log(

@@ -177,10 +177,23 @@ describe('product matches (e2e)', () => {
 
   it('isolates tenants and needs a profile', async () => {
     const id = await customer('M-ISO', { allergies: ['milk'] });
-    expect((await b.request('GET', `/customers/${id}/matches`)).statusCode).toBe(404);
+    const audited = async (customerId: string) =>
+      (
+        await ds.query(
+          `SELECT vendor_id, action FROM audit_log WHERE entity = 'customer' AND entity_id = $1 ORDER BY id`,
+          [customerId],
+        )
+      ).map((r: { vendor_id: string; action: string }) => [r.vendor_id, r.action]);
+    const before = await audited(id);
+    const other = await b.request('GET', `/customers/${id}/matches`);
+    expect([other.statusCode, other.json().error.code]).toEqual([404, 'customer_not_found']);
+    // nothing was read for the other vendor, so nothing is audited for it
+    expect(await audited(id)).toEqual(before);
     const bare = (await a.request('POST', '/customers', { external_id: 'M-BARE' })).json().id;
     const none = await a.request('GET', `/customers/${bare}/matches`);
     expect([none.statusCode, none.json().error.code]).toEqual([404, 'health_profile_not_found']);
+    // the attempt on an existing customer is audited, by the statement that looked
+    expect(await audited(bare)).toEqual([[a.vendorId, 'customer.health_profile.matches']]);
     expect((await a.request('GET', `/customers/${id}/matches?limit=0`)).statusCode).toBe(400);
   });
 });

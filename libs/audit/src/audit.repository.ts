@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute, rowsOf } from '#libs/db';
+import { auditInsertSql } from './audit-insert.js';
 import type { Actor, AuditEntry, AuditQuery, AuditRecord } from './audit.types.js';
 
 /** The append-only audit_log: rows are only ever inserted (the database refuses the rest). */
@@ -10,31 +11,8 @@ export class AuditRepository {
 
   async append(actor: Actor, entries: AuditEntry[], manager?: EntityManager): Promise<void> {
     if (entries.length === 0) return;
-    // every entry is some vendor's (platform-admin actions name the vendor acted on)
-    if (!actor.vendorId) throw new Error('An audit entry needs the vendor it concerns (actor.vendorId)');
-    await execute(
-      manager ?? this.db.manager,
-      `INSERT INTO audit_log (vendor_id, actor_id, actor_role, action, entity, entity_id, before, after, ip, user_agent)
-       SELECT $1, $2, $3, e.action, e.entity, e.entity_id, e.before, e.after, $4, $5
-         FROM jsonb_to_recordset($6::jsonb)
-           AS e(action text, entity text, entity_id text, before jsonb, after jsonb)`,
-      [
-        actor.vendorId,
-        actor.id,
-        actor.role,
-        actor.ip,
-        actor.userAgent,
-        JSON.stringify(
-          entries.map((e) => ({
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entityId ?? null,
-            before: e.before ?? null,
-            after: e.after ?? null,
-          })),
-        ),
-      ],
-    );
+    const { sql, params } = auditInsertSql(actor, entries, 1);
+    await execute(manager ?? this.db.manager, sql, params);
   }
 
   /** One vendor's entries, newest first. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { VaultService } from '#libs/vault';
+import { auditInsertSql } from './audit-insert.js';
 import { AuditRepository } from './audit.repository.js';
 import type { Actor, AuditEntry, AuditQuery, AuditRecord } from './audit.types.js';
 
@@ -54,6 +55,20 @@ export class AuditService {
   /** Appends entries; pass the transaction's manager so the entry commits with the change. */
   record(actor: Actor, entries: AuditEntry | AuditEntry[], manager?: EntityManager): Promise<void> {
     return this.audit.append(actor, Array.isArray(entries) ? entries : [entries], manager);
+  }
+
+  /**
+   * The entry as a data-modifying CTE for the caller's statement (`WITH x AS (…), audited AS
+   * (<sql>) …`): appended once for each row of `from`, none when it has none, in the same
+   * statement and commit as the access it records. Parameters are numbered from `$first`.
+   */
+  recordFor(
+    actor: Actor,
+    entry: AuditEntry,
+    from: string,
+    first: number,
+  ): { sql: string; params: unknown[] } {
+    return auditInsertSql(actor, [entry], first, from);
   }
 
   listForVendor(vendorId: string, query: AuditQuery): Promise<AuditRecord[]> {

@@ -72,7 +72,6 @@ export class CustomersService {
 
   /** The audited read; 404 when the customer or its profile does not exist (the attempt is still audited). */
   async readHealthOrFail(actor: Actor, vendorId: VendorId, id: string): Promise<HealthProfile> {
-    await this.get(vendorId, id);
     const profile = await this.health.read(actor, vendorId, id, 'read');
     if (!profile) throw new NotFound('Health profile', 'health_profile_not_found');
     return profile;

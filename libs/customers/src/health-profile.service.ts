@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Actor } from '#libs/audit';
-import type { VendorId } from '#libs/common';
+import { NotFound, type VendorId } from '#libs/common';
 import { WebhookEventsService } from '#libs/webhooks';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 import { emptyHealthProfile } from './health-columns.js';
@@ -13,8 +13,8 @@ const EMPTY = emptyHealthProfile();
 
 /**
  * The one path to customer health data. Every read and every write appends to audit_log in the
- * same transaction as the data access, so a profile cannot be read (or changed) without its audit
- * row: if the audit insert fails, the read fails too.
+ * same transaction as the data access (a read: in the same statement), so a profile cannot be read
+ * (or changed) without its audit row: if the audit insert fails, the read fails too.
  */
 @Injectable()
 export class HealthProfileService {
@@ -25,22 +25,26 @@ export class HealthProfileService {
     private readonly webhooks: WebhookEventsService,
   ) {}
 
-  /** The profile (null when none was written yet); audited as `customer.health_profile.<purpose>`. */
-  read(
+  /**
+   * The profile (null when none was written yet), audited as `customer.health_profile.<purpose>`
+   * by the same statement; `customer_not_found` (nothing read, nothing audited) when the customer
+   * does not exist.
+   */
+  async read(
     actor: Actor,
     vendorId: VendorId,
     customerId: string,
     purpose: HealthReadPurpose = 'read',
   ): Promise<HealthProfile | null> {
-    return this.db.transaction(async (m) => {
-      const profile = await this.health.find(m, vendorId, customerId);
-      await this.audit.record(
-        actor,
-        { action: `customer.health_profile.${purpose}`, entity: 'customer', entityId: customerId },
-        m,
-      );
-      return profile;
-    });
+    const entry = { action: `customer.health_profile.${purpose}`, entity: 'customer', entityId: customerId };
+    const { customer, profile } = await this.health.findAudited(
+      this.db,
+      vendorId,
+      customerId,
+      (from, first) => this.audit.recordFor(actor, entry, from, first),
+    );
+    if (!customer) throw new NotFound('Customer', 'customer_not_found');
+    return profile;
   }
 
   /** Replaces the profile (fields left out are cleared) and re-derives; audited with the changed fields and digests. */

@@ -1,7 +1,8 @@
+import { auditInsertSql } from '#libs/audit';
 import type { VendorId } from '#libs/common';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CONNECTION, firstRow, GenerateSql, rowsOf } from '#libs/db';
+import { CONNECTION, firstRow, GenerateSql, rowsOf, type Db } from '#libs/db';
 import type { HealthProfile, HealthProfileInput } from './customer.types.js';
 import { HEALTH_FIELDS, healthColumnType } from './health-columns.js';
 
@@ -37,6 +38,60 @@ export class HealthRepository {
       [vendorId, customerId],
     );
     return row ?? null;
+  }
+
+  /**
+   * The audited read in one statement (one round trip, one commit): whether the customer exists,
+   * its profile (null when none was written yet) and, when the customer exists, the audit row
+   * `audit` builds for the CTE `customer` (inserted by the same statement, so the read cannot
+   * happen without its record). No customer, no audit row: there was nothing to read.
+   */
+  @GenerateSql({
+    name: 'matches',
+    params: [
+      CONNECTION,
+      '00000000-0000-4000-8000-00000000000a',
+      '00000000-0000-5000-8000-000000000001',
+      (from: string, first: number) =>
+        auditInsertSql(
+          {
+            id: 'key:example',
+            role: 'health',
+            vendorId: '00000000-0000-4000-8000-00000000000a',
+            ip: null,
+            userAgent: null,
+          },
+          [
+            {
+              action: 'customer.health_profile.matches',
+              entity: 'customer',
+              entityId: '00000000-0000-5000-8000-000000000001',
+            },
+          ],
+          first,
+          from,
+        ),
+    ],
+  })
+  async findAudited(
+    db: Db,
+    vendorId: VendorId,
+    customerId: string,
+    audit: AuditedBy,
+  ): Promise<{ customer: boolean; profile: HealthProfile | null }> {
+    const record = audit('customer', 3);
+    const row = await firstRow<HealthProfile & { customer_found: boolean }>(
+      db,
+      `WITH customer AS (SELECT c.id FROM customers c WHERE c.vendor_id = $1 AND c.id = $2),
+            audited AS (${record.sql})
+       SELECT EXISTS (SELECT FROM customer) AS customer_found, ${COLUMNS}
+         FROM (SELECT) one
+         LEFT JOIN customer_health h ON h.vendor_id = $1 AND h.customer_id = $2`,
+      [vendorId, customerId, ...record.params],
+    );
+    if (!row?.customer_found) return { customer: false, profile: null };
+    const { customer_found: _, ...profile } = row;
+    return { customer: true, profile: profile.customer_id ? profile : null };
   }
 
   /** Erasure: the profile and its derivations, returned as they were (for the audit digest). */
@@ -134,6 +189,9 @@ export class HealthRepository {
     );
   }
 }
+
+/** Builds the audit insert for a CTE named `from` of the caller's statement, parameters from `$first`. */
+export type AuditedBy = (from: string, first: number) => { sql: string; params: unknown[] };
 
 /** Customers sharing the fields that decide which products are safe for them. */
 export type ProfileGroup = Pick<

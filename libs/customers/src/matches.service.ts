@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '#libs/audit';
 import { AppConfig } from '#libs/config';
 import { NotFound, decodeCursor, encodeCursor, type VendorId } from '#libs/common';
-import { CustomersService } from './customers.service.js';
 import { HealthProfileService } from './health-profile.service.js';
 import { MatchesRepository } from './matches.repository.js';
 import { fitScore, matchCriteria, matchReasons, type CandidateProduct } from './matching.js';
@@ -23,7 +22,6 @@ export interface MatchView {
 @Injectable()
 export class MatchesService {
   constructor(
-    private readonly customers: CustomersService,
     private readonly health: HealthProfileService,
     private readonly matches: MatchesRepository,
     private readonly config: AppConfig,
@@ -40,7 +38,6 @@ export class MatchesService {
     customerId: string,
     q: { limit?: number; category?: string; cursor?: string },
   ): Promise<{ data: MatchView[]; next_cursor: string | null; ordering: string; candidates: number }> {
-    await this.customers.get(vendorId, customerId);
     const profile = await this.health.read(actor, vendorId, customerId, 'matches');
     if (!profile) throw new NotFound('Health profile', 'health_profile_not_found');
     const limit = q.limit ?? 20;
