@@ -56,7 +56,7 @@ export class HealthProfileService {
     manager?: EntityManager,
   ): Promise<HealthProfile> {
     const run = async (m: EntityManager) => {
-      const before = await this.health.find(m, vendorId, customerId, true);
+      const before = await this.health.findForUpdate(m, vendorId, customerId);
       const after = await this.health.replace(m, vendorId, customerId, { ...EMPTY, ...input });
       await this.audit.record(
         actor,

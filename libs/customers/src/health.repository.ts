@@ -26,15 +26,15 @@ const DERIVED = ['bmr', 'tdee_cached', 'derived_limits', 'derived_at', 'updated_
  */
 @Injectable()
 export class HealthRepository {
-  async find(
+  /** The profile about to be replaced, locked until the caller's transaction ends (reads go through findAudited). */
+  async findForUpdate(
     manager: EntityManager,
     vendorId: VendorId,
     customerId: string,
-    lock = false,
   ): Promise<HealthProfile | null> {
     const row = await firstRow<HealthProfile>(
       manager,
-      `SELECT ${COLUMNS} FROM customer_health h WHERE h.vendor_id = $1 AND h.customer_id = $2${lock ? ' FOR UPDATE' : ''}`,
+      `SELECT ${COLUMNS} FROM customer_health h WHERE h.vendor_id = $1 AND h.customer_id = $2 FOR UPDATE`,
       [vendorId, customerId],
     );
     return row ?? null;
